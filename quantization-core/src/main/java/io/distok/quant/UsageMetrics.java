@@ -1,0 +1,125 @@
+package io.distok.quant;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Quality and codebook-usage metrics of a model on a data set: reconstruction MSE (mean squared L2 error per
+ * vector, as faiss reports it), MSE relative to the data's total variance, per-codebook utilisation,
+ * perplexity and dead codes, and for multi-code methods the share of vectors whose full code tuple is shared
+ * with another vector. Computing them costs one decode, O(n d), plus O(n m) for the counts.
+ *
+ * @param rows vectors measured
+ * @param mse mean over vectors of the squared reconstruction error
+ * @param relativeMse {@code mse / variance}: 0 is perfect, 1 is no better than the mean vector
+ * @param variance mean squared distance of the vectors to their mean
+ * @param codebooks usage of each codebook
+ * @param distinctTuples number of distinct code tuples
+ * @param sharedTupleRate share of vectors whose full code tuple is also the tuple of another vector
+ */
+public record UsageMetrics(int rows, double mse, double relativeMse, double variance,
+    List<CodebookUsage> codebooks, int distinctTuples, double sharedTupleRate) {
+
+  /** Measures {@code quantizer} on {@code x}, whose codes are {@code codes}. */
+  public static UsageMetrics of(Quantizer quantizer, FloatMatrix x, Codes codes) {
+    if (codes.rows() != x.rows()) {
+      throw new IllegalArgumentException(codes.rows() + " code rows for " + x.rows() + " vectors");
+    }
+    FloatMatrix recon = quantizer.decode(codes);
+    int n = x.rows();
+    int d = x.cols();
+    double[] mean = new double[d];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        mean[t] += x.get(i, t);
+      }
+    }
+    for (int t = 0; t < d; t++) {
+      mean[t] /= Math.max(1, n);
+    }
+    double err = 0;
+    double var = 0;
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        double v = x.get(i, t);
+        double e = v - recon.get(i, t);
+        double c = v - mean[t];
+        err += e * e;
+        var += c * c;
+      }
+    }
+    double mse = n == 0 ? 0 : err / n;
+    double variance = n == 0 ? 0 : var / n;
+    List<CodebookUsage> usage = new ArrayList<>();
+    for (int j = 0; j < quantizer.codebookCount(); j++) {
+      usage.add(CodebookUsage.of(codes, j, quantizer.codebookSize(j)));
+    }
+    Map<TupleKey, Integer> tuples = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      tuples.merge(new TupleKey(codes.row(i)), 1, Integer::sum);
+    }
+    long shared = 0;
+    for (int c : tuples.values()) {
+      if (c > 1) {
+        shared += c;
+      }
+    }
+    return new UsageMetrics(n, mse, variance == 0 ? 0 : mse / variance, variance, List.copyOf(usage),
+        tuples.size(), n == 0 ? 0 : shared / (double) n);
+  }
+
+  private record TupleKey(int[] codes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TupleKey t && Arrays.equals(codes, t.codes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(codes);
+    }
+  }
+
+  /** Metrics as nested maps and lists, ready for JSON. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rows", rows);
+    m.put("mse", mse);
+    m.put("relativeMse", relativeMse);
+    m.put("variance", variance);
+    m.put("distinctTuples", distinctTuples);
+    m.put("sharedTupleRate", sharedTupleRate);
+    List<Map<String, Object>> books = new ArrayList<>();
+    for (CodebookUsage u : codebooks) {
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("codebook", u.codebook());
+      b.put("K", u.size());
+      b.put("used", u.used());
+      b.put("utilization", u.utilization());
+      b.put("perplexity", u.perplexity());
+      b.put("deadCodes", u.deadCodes());
+      books.add(b);
+    }
+    m.put("codebooks", books);
+    return m;
+  }
+
+  /** A human-readable table. */
+  public String toTable() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "vectors %d  MSE %.4f  relative MSE %.4f  distinct tuples %d  shared-tuple"
+        + " rate %.2f%%%n", rows, mse, relativeMse, distinctTuples, 100 * sharedTupleRate));
+    sb.append(String.format(Locale.ROOT, "%-9s %6s %6s %9s %11s %6s%n", "codebook", "K", "used", "util", "perplexity",
+        "dead"));
+    for (CodebookUsage u : codebooks) {
+      sb.append(String.format(Locale.ROOT, "%-9d %6d %6d %8.1f%% %11.1f %6d%n", u.codebook(), u.size(), u.used(),
+          100 * u.utilization(), u.perplexity(), u.deadCodes()));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,48 @@
+package io.distok.quant.io;
+
+import io.distok.quant.InvalidInputException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/** Opens input files, decompressing gzip transparently (detected by its magic bytes, not the name). */
+public final class Inputs {
+  private Inputs() {}
+
+  /** Opens {@code file} for reading; a missing file is an {@link InvalidInputException}. */
+  public static InputStream open(Path file) throws IOException {
+    InputStream raw;
+    try {
+      raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(file + ": no such file");
+    }
+    raw.mark(2);
+    int b0 = raw.read();
+    int b1 = raw.read();
+    raw.reset();
+    if (b0 == 0x1f && b1 == 0x8b) {
+      return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+    }
+    return raw;
+  }
+
+  /** Reads a whole (possibly gzip-compressed) file. */
+  public static byte[] readAll(Path file) throws IOException {
+    try (InputStream in = open(file)) {
+      return in.readAllBytes();
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      throw new InvalidInputException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")");
+    }
+  }
+
+  /** The file name without a trailing {@code .gz}, lower-cased, for format detection. */
+  public static String baseName(Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    return name.endsWith(".gz") ? name.substring(0, name.length() - 3) : name;
+  }
+}

@@ -1,0 +1,59 @@
+package io.distok.quant.kernel;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the distance kernel once per JVM: the Vector API kernel when the {@code jdk.incubator.vector} module
+ * is in the boot layer (run with {@code --add-modules jdk.incubator.vector}) and the CPU has 256-bit vectors,
+ * the scalar kernel otherwise. Setting the system property {@code distok.kernel=scalar} forces the fallback.
+ */
+public final class DistanceKernels {
+  private static final Logger LOG = LoggerFactory.getLogger(DistanceKernels.class);
+  private static final DistanceKernel SELECTED = select();
+
+  private DistanceKernels() {}
+
+  /** The kernel selected for this JVM. */
+  public static DistanceKernel get() {
+    return SELECTED;
+  }
+
+  /** The portable scalar kernel (always available). */
+  public static DistanceKernel scalar() {
+    return new ScalarDistanceKernel();
+  }
+
+  /**
+   * True when the {@code jdk.incubator.vector} module is present and its preferred species is at least 256
+   * bits wide. Checked through the module layer, without touching any Vector API class.
+   */
+  public static boolean vectorApiAvailable() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return false;
+    }
+    try {
+      return VectorProbe.preferredBits() >= 256;
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
+
+  private static DistanceKernel select() {
+    if ("scalar".equalsIgnoreCase(System.getProperty("distok.kernel"))) {
+      return new ScalarDistanceKernel();
+    }
+    if (vectorApiAvailable()) {
+      return new VectorDistanceKernel();
+    }
+    LOG.debug("jdk.incubator.vector not available; using the scalar distance kernel");
+    return new ScalarDistanceKernel();
+  }
+
+  /** Isolates the Vector API reference so that merely loading DistanceKernels never needs the module. */
+  private static final class VectorProbe {
+    static int preferredBits() {
+      return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+  }
+}

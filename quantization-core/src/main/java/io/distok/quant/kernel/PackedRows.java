@@ -1,0 +1,87 @@
+package io.distok.quant.kernel;
+
+import io.distok.quant.FloatMatrix;
+import java.util.Arrays;
+
+/**
+ * A set of rows (usually centroids) re-laid out for the blocked kernels: panels of {@link #WIDTH} rows, each
+ * panel stored dimension-major ({@code packed[(p * d + t) * WIDTH + j]} = row {@code p * WIDTH + j}, column
+ * {@code t}), so the kernel streams one contiguous vector per dimension. The row count is padded to a multiple
+ * of {@code WIDTH}; padding rows have norm +infinity so they are never nearest.
+ *
+ * <p>Building costs O(K d) time and memory. Instances are immutable and thread-safe.
+ */
+public final class PackedRows {
+  /** Rows per panel (two 256-bit vectors of floats). */
+  public static final int WIDTH = 16;
+
+  private final FloatMatrix rows;
+  private final float[] packed;
+  private final float[] paddedNorms;
+  private final int panels;
+
+  /** Packs the rows of {@code m} (which is kept by reference: do not modify it afterwards). */
+  public PackedRows(FloatMatrix m) {
+    this.rows = m;
+    int k = m.rows();
+    int d = m.cols();
+    this.panels = (k + WIDTH - 1) / WIDTH;
+    this.packed = new float[panels * d * WIDTH];
+    this.paddedNorms = new float[panels * WIDTH];
+    Arrays.fill(paddedNorms, Float.POSITIVE_INFINITY);
+    float[] src = m.data();
+    for (int r = 0; r < k; r++) {
+      int p = r / WIDTH;
+      int j = r % WIDTH;
+      int base = p * d * WIDTH + j;
+      for (int t = 0; t < d; t++) {
+        packed[base + t * WIDTH] = src[r * d + t];
+      }
+      paddedNorms[r] = squaredNorm(src, r * d, d);
+    }
+  }
+
+  /**
+   * Squared norm accumulated with fused multiply-add in dimension order: the one definition every kernel
+   * uses, so that all paths agree bit for bit.
+   */
+  public static float squaredNorm(float[] a, int off, int d) {
+    float acc = 0f;
+    for (int t = 0; t < d; t++) {
+      acc = Math.fma(a[off + t], a[off + t], acc);
+    }
+    return acc;
+  }
+
+  /** The original rows. */
+  public FloatMatrix rows() {
+    return rows;
+  }
+
+  /** Number of real rows K. */
+  public int count() {
+    return rows.rows();
+  }
+
+  public int dimension() {
+    return rows.cols();
+  }
+
+  int panels() {
+    return panels;
+  }
+
+  float[] packed() {
+    return packed;
+  }
+
+  /** Squared norms, padded to {@code panels * WIDTH} with +infinity. */
+  float[] paddedNorms() {
+    return paddedNorms;
+  }
+
+  /** Squared norm of row {@code r}. */
+  public float norm(int r) {
+    return paddedNorms[r];
+  }
+}

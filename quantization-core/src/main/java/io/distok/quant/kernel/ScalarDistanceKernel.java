@@ -1,0 +1,65 @@
+package io.distok.quant.kernel;
+
+/**
+ * Portable kernel in plain Java, used when the {@code jdk.incubator.vector} module is absent. It performs the
+ * same fused multiply-adds in the same order as {@link VectorDistanceKernel}, so results are identical.
+ */
+public final class ScalarDistanceKernel implements DistanceKernel {
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public void nearest(float[] x, int from, int to, PackedRows c, int[] outIndex, float[] outDistance) {
+    int d = c.dimension();
+    int k = c.count();
+    float[] cd = c.rows().data();
+    float[] norms = c.paddedNorms();
+    for (int i = from; i < to; i++) {
+      int xo = i * d;
+      float best = Float.POSITIVE_INFINITY;
+      int bestIndex = 0;
+      for (int j = 0; j < k; j++) {
+        float acc = 0f;
+        int co = j * d;
+        for (int t = 0; t < d; t++) {
+          acc = Math.fma(x[xo + t], cd[co + t], acc);
+        }
+        float dist = norms[j] - 2f * acc;
+        if (dist < best) {
+          best = dist;
+          bestIndex = j;
+        }
+      }
+      outIndex[i] = bestIndex;
+      outDistance[i] = Math.max(0f, PackedRows.squaredNorm(x, xo, d) + best);
+    }
+  }
+
+  @Override
+  public void dots(float[] x, int offset, PackedRows c, float[] out) {
+    int d = c.dimension();
+    int k = c.count();
+    float[] cd = c.rows().data();
+    for (int j = 0; j < k; j++) {
+      float acc = 0f;
+      int co = j * d;
+      for (int t = 0; t < d; t++) {
+        acc = Math.fma(x[offset + t], cd[co + t], acc);
+      }
+      out[j] = acc;
+    }
+  }
+
+  @Override
+  public float squaredL2(float[] a, int aOffset, float[] b, int bOffset, int d) {
+    float acc = 0f;
+    for (int t = 0; t < d; t++) {
+      float diff = a[aOffset + t] - b[bOffset + t];
+      acc = Math.fma(diff, diff, acc);
+    }
+    return acc;
+  }
+}

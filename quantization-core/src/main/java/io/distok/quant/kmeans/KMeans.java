@@ -1,0 +1,315 @@
+package io.distok.quant.kmeans;
+
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.Parallel;
+import io.distok.quant.ProgressListener;
+import io.distok.quant.kernel.DistanceKernel;
+import io.distok.quant.kernel.DistanceKernels;
+import io.distok.quant.kernel.PackedRows;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lloyd's k-means with k-means++ seeding (Arthur and Vassilvitskii 2007), faiss-style training-set subsampling
+ * ({@code maxPointsPerCentroid}) and splitting of empty clusters (a large cluster's centroid is copied and
+ * both copies are nudged apart, as faiss does).
+ *
+ * <p>Cost: seeding O(n K d); each iteration O(n K d) for the assignment (blocked, vectorized, parallel over
+ * rows) plus O(n d) for the update. Memory O(n + K d) besides the data. The result is a deterministic function
+ * of the data, the parameters and the seed, whatever the thread count: all reductions run in a fixed order.
+ */
+public final class KMeans {
+  private static final Logger LOG = LoggerFactory.getLogger(KMeans.class);
+  private static final float SPLIT_EPS = 1f / 1024f;
+
+  private final KMeansParams params;
+  private final DistanceKernel kernel;
+
+  public KMeans(KMeansParams params) {
+    this(params, DistanceKernels.get());
+  }
+
+  public KMeans(KMeansParams params, DistanceKernel kernel) {
+    this.params = params;
+    this.kernel = kernel;
+  }
+
+  /**
+   * Trains on the rows of {@code data}.
+   *
+   * @throws InvalidInputException if {@code data} is empty
+   */
+  public KMeansResult train(FloatMatrix data, long seed, ProgressListener progress, String stage) {
+    if (data.rows() == 0 || data.cols() == 0) {
+      throw new InvalidInputException("k-means: empty training data (" + data.rows() + " x " + data.cols() + ")");
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    int k = params.k();
+    FloatMatrix x = subsample(data, rng);
+    int n = x.rows();
+    int d = x.cols();
+    int distinct = countDistinct(x, k);
+    if (distinct < k) {
+      LOG.warn("{}: K={} exceeds the {} distinct training rows; {} centroids will be dead codes", stage, k,
+          distinct, k - distinct);
+    }
+    FloatMatrix centroids = params.kmeansPlusPlus() ? seedPlusPlus(x, k, rng) : seedRandom(x, k, rng);
+    int[] assign = new int[n];
+    float[] dist = new float[n];
+    double[] history = new double[params.niter()];
+    int it = 0;
+    double previous = Double.POSITIVE_INFINITY;
+    for (; it < params.niter(); it++) {
+      double obj = assign(x, centroids, assign, dist) / n;
+      history[it] = obj;
+      centroids = update(x, assign, k, centroids, rng);
+      progress.progress(stage, it + 1, params.niter());
+      if (params.tolerance() > 0 && previous - obj <= params.tolerance() * previous) {
+        it++;
+        break;
+      }
+      previous = obj;
+    }
+    return new KMeansResult(centroids, it, Arrays.copyOf(history, it), n, distinct);
+  }
+
+  private FloatMatrix subsample(FloatMatrix data, SplittableRandom rng) {
+    long cap = (long) params.k() * params.maxPointsPerCentroid();
+    if (params.maxPointsPerCentroid() == 0 || data.rows() <= cap) {
+      return data;
+    }
+    int n = data.rows();
+    int[] perm = new int[n];
+    for (int i = 0; i < n; i++) {
+      perm[i] = i;
+    }
+    for (int i = 0; i < cap; i++) {
+      int j = i + rng.nextInt(n - i);
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    int[] chosen = Arrays.copyOf(perm, (int) cap);
+    Arrays.sort(chosen);
+    return data.selectRows(chosen);
+  }
+
+  /** Counts distinct rows, stopping early once {@code limit} is reached. O(n d). */
+  static int countDistinct(FloatMatrix x, int limit) {
+    Set<RowKey> seen = new HashSet<>();
+    for (int i = 0; i < x.rows() && seen.size() < limit; i++) {
+      seen.add(new RowKey(x.data(), x.offset(i), x.cols()));
+    }
+    return seen.size();
+  }
+
+  private record RowKey(float[] data, int offset, int length) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RowKey r && Arrays.equals(data, offset, offset + length, r.data, r.offset,
+          r.offset + r.length);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = 1;
+      for (int t = 0; t < length; t++) {
+        h = 31 * h + Float.floatToIntBits(data[offset + t]);
+      }
+      return h;
+    }
+  }
+
+  /** Uniform seeding: K distinct training rows (with repeats only when n < K). */
+  private static FloatMatrix seedRandom(FloatMatrix x, int k, SplittableRandom rng) {
+    int n = x.rows();
+    int[] perm = new int[n];
+    for (int i = 0; i < n; i++) {
+      perm[i] = i;
+    }
+    FloatMatrix c = new FloatMatrix(k, x.cols());
+    for (int j = 0; j < k; j++) {
+      if (j < n) {
+        int r = j + rng.nextInt(n - j);
+        int t = perm[j];
+        perm[j] = perm[r];
+        perm[r] = t;
+        c.setRow(j, x.rowCopy(perm[j]));
+      } else {
+        c.setRow(j, x.rowCopy(rng.nextInt(n)));
+      }
+    }
+    return c;
+  }
+
+  /**
+   * k-means++: each next centroid is a training row drawn with probability proportional to its squared
+   * distance to the nearest centroid chosen so far. When every remaining distance is 0 (fewer distinct rows
+   * than K) the remaining centroids repeat existing rows and end up as dead codes.
+   */
+  private FloatMatrix seedPlusPlus(FloatMatrix x, int k, SplittableRandom rng) {
+    int n = x.rows();
+    int d = x.cols();
+    FloatMatrix c = new FloatMatrix(k, d);
+    // the data is packed once so that distances to each new centroid run through the blocked kernel
+    PackedRows packedX = new PackedRows(x);
+    float[] minDist = new float[n];
+    Arrays.fill(minDist, Float.POSITIVE_INFINITY);
+    float[] dots = new float[n];
+    int first = rng.nextInt(n);
+    c.setRow(0, x.rowCopy(first));
+    for (int j = 0; ; j++) {
+      float[] cd = c.data();
+      int co = c.offset(j);
+      kernel.dots(cd, co, packedX, dots);
+      float cn = PackedRows.squaredNorm(cd, co, d);
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        float dd = Math.max(0f, packedX.norm(i) + cn - 2f * dots[i]);
+        if (dd < minDist[i]) {
+          minDist[i] = dd;
+        }
+        total += minDist[i];
+      }
+      if (j + 1 == k) {
+        break;
+      }
+      int next;
+      if (total <= 0) {
+        next = rng.nextInt(n);
+      } else {
+        double r = rng.nextDouble() * total;
+        next = n - 1;
+        double acc = 0;
+        for (int i = 0; i < n; i++) {
+          acc += minDist[i];
+          if (acc > r && minDist[i] > 0) {
+            next = i;
+            break;
+          }
+        }
+      }
+      c.setRow(j + 1, x.rowCopy(next));
+    }
+    return c;
+  }
+
+  /** Assigns every row to its nearest centroid; returns the summed squared distance (fixed-order sum). */
+  private double assign(FloatMatrix x, FloatMatrix centroids, int[] assign, float[] dist) {
+    PackedRows packed = new PackedRows(centroids);
+    int n = x.rows();
+    int chunk = Parallel.DEFAULT_CHUNK;
+    double[] partial = new double[Parallel.chunkCount(n, chunk)];
+    Parallel.forEachChunk(n, chunk, (ci, from, to) -> {
+      kernel.nearest(x.data(), from, to, packed, assign, dist);
+      double s = 0;
+      for (int i = from; i < to; i++) {
+        s += dist[i];
+      }
+      partial[ci] = s;
+    });
+    double total = 0;
+    for (double p : partial) {
+      total += p;
+    }
+    return total;
+  }
+
+  /**
+   * New centroids = means of their rows, summed in double in row order per cluster (parallel over clusters,
+   * so deterministic); empty clusters are split off large ones.
+   */
+  private static FloatMatrix update(FloatMatrix x, int[] assign, int k, FloatMatrix old, SplittableRandom rng) {
+    int n = x.rows();
+    int d = x.cols();
+    int[] counts = new int[k];
+    for (int a : assign) {
+      counts[a]++;
+    }
+    int[] start = new int[k + 1];
+    for (int j = 0; j < k; j++) {
+      start[j + 1] = start[j] + counts[j];
+    }
+    int[] order = new int[n];
+    int[] fill = Arrays.copyOf(start, k);
+    for (int i = 0; i < n; i++) {
+      order[fill[assign[i]]++] = i;
+    }
+    FloatMatrix c = new FloatMatrix(k, d);
+    float[] xd = x.data();
+    float[] cdata = c.data();
+    Parallel.forEachChunk(k, 8, (ci, from, to) -> {
+      double[] sum = new double[d];
+      for (int j = from; j < to; j++) {
+        if (counts[j] == 0) {
+          continue;
+        }
+        Arrays.fill(sum, 0);
+        for (int s = start[j]; s < start[j + 1]; s++) {
+          int off = order[s] * d;
+          for (int t = 0; t < d; t++) {
+            sum[t] += xd[off + t];
+          }
+        }
+        double inv = 1.0 / counts[j];
+        for (int t = 0; t < d; t++) {
+          cdata[j * d + t] = (float) (sum[t] * inv);
+        }
+      }
+    });
+    splitEmptyClusters(c, counts, n, rng);
+    return c;
+  }
+
+  /**
+   * faiss's remedy for empty clusters: pick a cluster with probability proportional to its size beyond one,
+   * give the empty cluster a copy of its centroid and push the two copies apart by a relative {@code 1/1024}.
+   * The next assignment then splits the big cluster between them.
+   */
+  static int splitEmptyClusters(FloatMatrix c, int[] counts, int n, SplittableRandom rng) {
+    int k = c.rows();
+    int d = c.cols();
+    int splits = 0;
+    float[] cd = c.data();
+    for (int ci = 0; ci < k; ci++) {
+      if (counts[ci] != 0) {
+        continue;
+      }
+      long weight = 0;
+      for (int j = 0; j < k; j++) {
+        weight += Math.max(0, counts[j] - 1);
+      }
+      if (weight == 0) {
+        break; // every non-empty cluster holds one point: nothing to split
+      }
+      long r = rng.nextLong(weight);
+      int cj = 0;
+      for (; cj < k; cj++) {
+        long w = Math.max(0, counts[cj] - 1);
+        if (r < w) {
+          break;
+        }
+        r -= w;
+      }
+      System.arraycopy(cd, cj * d, cd, ci * d, d);
+      for (int t = 0; t < d; t++) {
+        if (t % 2 == 0) {
+          cd[ci * d + t] *= 1 + SPLIT_EPS;
+          cd[cj * d + t] *= 1 - SPLIT_EPS;
+        } else {
+          cd[ci * d + t] *= 1 - SPLIT_EPS;
+          cd[cj * d + t] *= 1 + SPLIT_EPS;
+        }
+      }
+      counts[ci] = counts[cj] / 2;
+      counts[cj] -= counts[ci];
+      splits++;
+    }
+    return splits;
+  }
+}

@@ -1,0 +1,196 @@
+package io.distok.quant.pq;
+
+import io.distok.quant.Codes;
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.NearestCodes;
+import io.distok.quant.Quantizer;
+import io.distok.quant.QuantizerTrainer;
+import io.distok.quant.kernel.DistanceKernel;
+import io.distok.quant.kernel.DistanceKernels;
+import io.distok.quant.kernel.PackedRows;
+import io.distok.quant.kmeans.KMeans;
+import io.distok.quant.kmeans.KMeansParams;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Product quantization (Jegou et al. 2011): the d dimensions are cut into M contiguous sub-spaces of d/M
+ * dimensions, each quantized by its own k-means codebook of K entries; a vector becomes M codes. Encoding
+ * costs O(n K d) in total; {@link #adcTable} and {@link #adcDistance} give asymmetric query-to-code distances
+ * in O(M K d/M) per query plus O(M) per code.
+ */
+public final class ProductQuantizer implements Quantizer {
+  private final List<FloatMatrix> codebooks;
+  private final List<PackedRows> packed;
+  private final KMeansParams kmeans;
+  private final int subDim;
+
+  /** Wraps M trained sub-space codebooks (copied); all must share K and the sub-space dimension. */
+  public ProductQuantizer(List<FloatMatrix> codebooks, KMeansParams kmeans) {
+    if (codebooks.isEmpty()) {
+      throw new IllegalArgumentException("PQ needs at least one sub-space");
+    }
+    this.codebooks = codebooks.stream().map(FloatMatrix::copy).toList();
+    this.packed = this.codebooks.stream().map(PackedRows::new).toList();
+    this.kmeans = kmeans;
+    this.subDim = codebooks.get(0).cols();
+    for (FloatMatrix b : codebooks) {
+      if (b.cols() != subDim) {
+        throw new IllegalArgumentException("sub-space codebooks of different dimensions");
+      }
+    }
+  }
+
+  /**
+   * A trainer for M sub-spaces of K centroids ({@code kmeans.k()}); training costs O(niter n K d).
+   */
+  public static QuantizerTrainer<ProductQuantizer> trainer(int m, KMeansParams kmeans) {
+    if (m < 1) {
+      throw new IllegalArgumentException("M must be >= 1, got " + m);
+    }
+    return (data, seed, progress) -> {
+      data.requireFinite("training data");
+      if (data.cols() % m != 0) {
+        throw new InvalidInputException("PQ: dimension " + data.cols() + " is not divisible by M=" + m);
+      }
+      int sub = data.cols() / m;
+      List<FloatMatrix> books = new ArrayList<>();
+      for (int s = 0; s < m; s++) {
+        FloatMatrix part = data.columns(s * sub, (s + 1) * sub);
+        long subSeed = seed + 0x9E3779B97F4A7C15L * (s + 1);
+        books.add(new KMeans(kmeans).train(part, subSeed, progress, "PQ sub-space " + (s + 1) + "/" + m)
+            .centroids());
+      }
+      return new ProductQuantizer(books, kmeans);
+    };
+  }
+
+  @Override
+  public String method() {
+    return "pq";
+  }
+
+  @Override
+  public int dimension() {
+    return subDim * codebooks.size();
+  }
+
+  @Override
+  public int codebookCount() {
+    return codebooks.size();
+  }
+
+  @Override
+  public int codebookSize(int j) {
+    return codebooks.get(j).rows();
+  }
+
+  @Override
+  public List<FloatMatrix> codebooks() {
+    return codebooks.stream().map(FloatMatrix::copy).toList();
+  }
+
+  @Override
+  public Map<String, Object> parameters() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("M", codebooks.size());
+    p.put("K", kmeans.k());
+    p.put("dsub", subDim);
+    p.put("niter", kmeans.niter());
+    p.put("maxPointsPerCentroid", kmeans.maxPointsPerCentroid());
+    p.put("tolerance", kmeans.tolerance());
+    p.put("kmeansPlusPlus", kmeans.kmeansPlusPlus());
+    return p;
+  }
+
+  @Override
+  public Codes encode(FloatMatrix x) {
+    requireCompatible(x, "input");
+    int m = codebooks.size();
+    Codes codes = new Codes(x.rows(), m);
+    DistanceKernel kernel = DistanceKernels.get();
+    for (int s = 0; s < m; s++) {
+      int[] idx = NearestCodes.assign(x.columns(s * subDim, (s + 1) * subDim), packed.get(s), kernel, null);
+      for (int i = 0; i < idx.length; i++) {
+        codes.set(i, s, idx[i]);
+      }
+    }
+    return codes;
+  }
+
+  @Override
+  public FloatMatrix decode(Codes codes) {
+    requireValidCodes(codes);
+    int m = codebooks.size();
+    FloatMatrix out = new FloatMatrix(codes.rows(), dimension());
+    for (int i = 0; i < codes.rows(); i++) {
+      for (int s = 0; s < m; s++) {
+        FloatMatrix b = codebooks.get(s);
+        System.arraycopy(b.data(), b.offset(codes.get(i, s)), out.data(), out.offset(i) + s * subDim, subDim);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The asymmetric distance table of one query: entry {@code s * K + k} is the squared distance between the
+   * query's sub-vector {@code s} and centroid {@code k} of sub-space {@code s}. Cost O(K d).
+   */
+  public float[] adcTable(float[] query) {
+    if (query.length != dimension()) {
+      throw new InvalidInputException("query dimension " + query.length + " != " + dimension());
+    }
+    int m = codebooks.size();
+    int k = codebooks.get(0).rows();
+    float[] table = new float[m * k];
+    DistanceKernel kernel = DistanceKernels.get();
+    for (int s = 0; s < m; s++) {
+      float[] b = codebooks.get(s).data();
+      for (int j = 0; j < codebooks.get(s).rows(); j++) {
+        table[s * k + j] = kernel.squaredL2(query, s * subDim, b, j * subDim, subDim);
+      }
+    }
+    return table;
+  }
+
+  /** Approximate squared distance between the query of {@code table} and encoded row {@code row}. O(M). */
+  public float adcDistance(float[] table, Codes codes, int row) {
+    int m = codebooks.size();
+    int k = codebooks.get(0).rows();
+    float sum = 0;
+    for (int s = 0; s < m; s++) {
+      sum += table[s * k + codes.get(row, s)];
+    }
+    return sum;
+  }
+
+  /**
+   * The {@code topK} encoded rows nearest to {@code query} by ADC distance, nearest first (ties by row).
+   * Cost O(K d + n M + n log topK).
+   */
+  public int[] search(float[] query, Codes codes, int topK) {
+    float[] table = adcTable(query);
+    int n = codes.rows();
+    int keep = Math.min(topK, n);
+    java.util.PriorityQueue<long[]> heap = new java.util.PriorityQueue<>(
+        (a, b) -> a[0] != b[0] ? Long.compare(b[0], a[0]) : Long.compare(b[1], a[1]));
+    for (int i = 0; i < n; i++) {
+      // non-negative floats order like their bit patterns
+      long key = Float.floatToIntBits(Math.max(0f, adcDistance(table, codes, i)));
+      if (heap.size() < keep) {
+        heap.add(new long[] {key, i});
+      } else if (key < heap.peek()[0] || (key == heap.peek()[0] && i < heap.peek()[1])) {
+        heap.poll();
+        heap.add(new long[] {key, i});
+      }
+    }
+    int[] out = new int[heap.size()];
+    for (int p = out.length - 1; p >= 0; p--) {
+      out[p] = (int) heap.poll()[1];
+    }
+    return out;
+  }
+}

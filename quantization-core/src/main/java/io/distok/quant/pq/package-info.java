@@ -1,0 +1,2 @@
+/** PQ: product quantization with asymmetric distance computation (ADC). */
+package io.distok.quant.pq;

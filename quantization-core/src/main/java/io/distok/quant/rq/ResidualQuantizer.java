@@ -1,0 +1,385 @@
+package io.distok.quant.rq;
+
+import io.distok.quant.Codes;
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.NearestCodes;
+import io.distok.quant.Parallel;
+import io.distok.quant.ProgressListener;
+import io.distok.quant.Quantizer;
+import io.distok.quant.QuantizerTrainer;
+import io.distok.quant.kernel.DistanceKernel;
+import io.distok.quant.kernel.DistanceKernels;
+import io.distok.quant.kernel.PackedRows;
+import io.distok.quant.kmeans.KMeans;
+import io.distok.quant.kmeans.KMeansParams;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Residual quantization (RQ / RVQ): L codebooks applied in turn, each quantizing what the previous levels left
+ * over; a vector's reconstruction is the sum of its L codewords. Trained level by level with k-means on the
+ * residuals (RQ-KMeans); encoded greedily (beam 1, O(n sum(K_l) d)) or with beam search of width B, which
+ * keeps the B best partial code tuples by reconstruction error at every level (O(n B sum(K_l) d)).
+ */
+public final class ResidualQuantizer implements Quantizer {
+  private final List<FloatMatrix> codebooks;
+  private final List<PackedRows> packed;
+  /** Per level, the unit-direction centroids used for assignment when residuals are normalised; else null. */
+  private final List<FloatMatrix> directions;
+  private final List<PackedRows> packedDirections;
+  private final ResidualQuantizerParams params;
+
+  /**
+   * Wraps trained codebooks (copied).
+   *
+   * @param directions per-level assignment centroids when {@code params.normalizeResiduals()}, else null
+   */
+  public ResidualQuantizer(List<FloatMatrix> codebooks, List<FloatMatrix> directions,
+      ResidualQuantizerParams params) {
+    if (codebooks.size() != params.codebookSizes().length) {
+      throw new IllegalArgumentException(codebooks.size() + " codebooks for " + params.codebookSizes().length
+          + " levels");
+    }
+    if (params.normalizeResiduals() != (directions != null)) {
+      throw new IllegalArgumentException("direction codebooks must be given exactly when residuals are normalised");
+    }
+    this.codebooks = codebooks.stream().map(FloatMatrix::copy).toList();
+    this.packed = this.codebooks.stream().map(PackedRows::new).toList();
+    this.directions = directions == null ? null : directions.stream().map(FloatMatrix::copy).toList();
+    this.packedDirections = this.directions == null ? null : this.directions.stream().map(PackedRows::new).toList();
+    this.params = params;
+  }
+
+  /** A trainer for the given parameters (RQ-KMeans). Cost O(niter n sum(K_l) d). */
+  public static QuantizerTrainer<ResidualQuantizer> trainer(ResidualQuantizerParams params) {
+    return (data, seed, progress) -> train(data, seed, progress, params);
+  }
+
+  private static ResidualQuantizer train(FloatMatrix data, long seed, ProgressListener progress,
+      ResidualQuantizerParams params) {
+    data.requireFinite("training data");
+    if (data.rows() == 0) {
+      throw new InvalidInputException("RQ: empty training data");
+    }
+    int[] ks = params.codebookSizes();
+    DistanceKernel kernel = DistanceKernels.get();
+    FloatMatrix residual = data.copy();
+    List<FloatMatrix> books = new ArrayList<>();
+    List<FloatMatrix> dirs = params.normalizeResiduals() ? new ArrayList<>() : null;
+    for (int l = 0; l < ks.length; l++) {
+      KMeansParams kp = params.kmeans().withK(ks[l]);
+      String stage = "RQ level " + (l + 1) + "/" + ks.length;
+      long levelSeed = seed + 0x9E3779B97F4A7C15L * (l + 1);
+      FloatMatrix book;
+      int[] codes;
+      if (params.normalizeResiduals()) {
+        FloatMatrix unit = normalizedRows(residual);
+        FloatMatrix dir = new KMeans(kp, kernel).train(unit, levelSeed, progress, stage).centroids();
+        codes = NearestCodes.assign(unit, new PackedRows(dir), kernel, null);
+        book = clusterMeans(residual, codes, ks[l]);
+        dirs.add(dir);
+      } else {
+        book = new KMeans(kp, kernel).train(residual, levelSeed, progress, stage).centroids();
+        codes = NearestCodes.assign(residual, new PackedRows(book), kernel, null);
+      }
+      subtract(residual, book, codes);
+      books.add(book);
+    }
+    return new ResidualQuantizer(books, dirs, params);
+  }
+
+  static FloatMatrix normalizedRows(FloatMatrix x) {
+    FloatMatrix u = x.copy();
+    float[] a = u.data();
+    int d = u.cols();
+    for (int i = 0; i < u.rows(); i++) {
+      float norm = (float) Math.sqrt(PackedRows.squaredNorm(a, i * d, d));
+      if (norm > 0) {
+        for (int t = 0; t < d; t++) {
+          a[i * d + t] /= norm;
+        }
+      }
+    }
+    return u;
+  }
+
+  private static FloatMatrix clusterMeans(FloatMatrix x, int[] codes, int k) {
+    int d = x.cols();
+    double[] sum = new double[k * d];
+    int[] count = new int[k];
+    for (int i = 0; i < x.rows(); i++) {
+      count[codes[i]]++;
+      for (int t = 0; t < d; t++) {
+        sum[codes[i] * d + t] += x.get(i, t);
+      }
+    }
+    FloatMatrix m = new FloatMatrix(k, d);
+    for (int j = 0; j < k; j++) {
+      for (int t = 0; t < d && count[j] > 0; t++) {
+        m.data()[j * d + t] = (float) (sum[j * d + t] / count[j]);
+      }
+    }
+    return m;
+  }
+
+  private static void subtract(FloatMatrix residual, FloatMatrix book, int[] codes) {
+    int d = residual.cols();
+    float[] r = residual.data();
+    float[] b = book.data();
+    for (int i = 0; i < residual.rows(); i++) {
+      int ro = i * d;
+      int bo = codes[i] * d;
+      for (int t = 0; t < d; t++) {
+        r[ro + t] -= b[bo + t];
+      }
+    }
+  }
+
+  @Override
+  public String method() {
+    return "rq";
+  }
+
+  @Override
+  public int dimension() {
+    return codebooks.get(0).cols();
+  }
+
+  @Override
+  public int codebookCount() {
+    return codebooks.size();
+  }
+
+  @Override
+  public int codebookSize(int j) {
+    return codebooks.get(j).rows();
+  }
+
+  @Override
+  public List<FloatMatrix> codebooks() {
+    return codebooks.stream().map(FloatMatrix::copy).toList();
+  }
+
+  /** Per-level direction codebooks of a model trained with normalised residuals, else an empty list. */
+  public List<FloatMatrix> directionCodebooks() {
+    return directions == null ? List.of() : directions.stream().map(FloatMatrix::copy).toList();
+  }
+
+  public ResidualQuantizerParams params() {
+    return params;
+  }
+
+  @Override
+  public Map<String, Object> parameters() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("L", codebooks.size());
+    int[] ks = params.codebookSizes();
+    List<Integer> kl = new ArrayList<>();
+    for (int k : ks) {
+      kl.add(k);
+    }
+    p.put("K", kl);
+    p.put("beam", params.beam());
+    p.put("normalizeResiduals", params.normalizeResiduals());
+    p.put("niter", params.kmeans().niter());
+    p.put("maxPointsPerCentroid", params.kmeans().maxPointsPerCentroid());
+    p.put("tolerance", params.kmeans().tolerance());
+    p.put("kmeansPlusPlus", params.kmeans().kmeansPlusPlus());
+    return p;
+  }
+
+  /** Same model, encoding with another beam width (1 = greedy). */
+  public ResidualQuantizer withBeam(int beam) {
+    return new ResidualQuantizer(codebooks, directions, params.withBeam(beam));
+  }
+
+  @Override
+  public Codes encode(FloatMatrix x) {
+    requireCompatible(x, "input");
+    return params.beam() == 1 ? encodeGreedy(x) : encodeBeam(x, params.beam());
+  }
+
+  private Codes encodeGreedy(FloatMatrix x) {
+    int n = x.rows();
+    int d = dimension();
+    int levels = codebooks.size();
+    Codes codes = new Codes(n, levels);
+    FloatMatrix residual = x.copy();
+    DistanceKernel kernel = DistanceKernels.get();
+    // chunks write disjoint row ranges of these shared buffers
+    int[] idx = new int[n];
+    float[] dist = new float[n];
+    float[] r = residual.data();
+    float[] work = params.normalizeResiduals() ? new float[r.length] : null;
+    Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (c, from, to) -> {
+      for (int l = 0; l < levels; l++) {
+        if (work != null) {
+          for (int i = from; i < to; i++) {
+            float norm = (float) Math.sqrt(PackedRows.squaredNorm(r, i * d, d));
+            for (int t = 0; t < d; t++) {
+              work[i * d + t] = norm > 0 ? r[i * d + t] / norm : 0f;
+            }
+          }
+          kernel.nearest(work, from, to, packedDirections.get(l), idx, dist);
+        } else {
+          kernel.nearest(r, from, to, packed.get(l), idx, dist);
+        }
+        float[] b = codebooks.get(l).data();
+        for (int i = from; i < to; i++) {
+          codes.set(i, l, idx[i]);
+          int bo = idx[i] * d;
+          for (int t = 0; t < d; t++) {
+            r[i * d + t] -= b[bo + t];
+          }
+        }
+      }
+    });
+    return codes;
+  }
+
+  private Codes encodeBeam(FloatMatrix x, int beam) {
+    int n = x.rows();
+    int d = dimension();
+    int levels = codebooks.size();
+    int maxK = 0;
+    for (FloatMatrix b : codebooks) {
+      maxK = Math.max(maxK, b.rows());
+    }
+    int kmax = maxK;
+    Codes codes = new Codes(n, levels);
+    DistanceKernel kernel = DistanceKernels.get();
+    Parallel.forEachChunk(n, 64, (c, from, to) -> {
+      BeamSearch search = new BeamSearch(beam, levels, d, kmax);
+      for (int i = from; i < to; i++) {
+        search.encode(x.data(), i * d, codebooks, packed, kernel);
+        for (int l = 0; l < levels; l++) {
+          codes.set(i, l, search.bestCodes[l]);
+        }
+      }
+    });
+    return codes;
+  }
+
+  /** Per-thread scratch state of one beam search; reused across rows. */
+  private static final class BeamSearch {
+    final int beam;
+    final int levels;
+    final int d;
+    int[] candCodes;
+    float[] candRes;
+    float[] candErr;
+    int[] nextCodes;
+    float[] nextRes;
+    float[] nextErr;
+    final float[] dots;
+    final float[] topScore;
+    final int[] topParent;
+    final int[] topCode;
+    final int[] bestCodes;
+
+    BeamSearch(int beam, int levels, int d, int kmax) {
+      this.beam = beam;
+      this.levels = levels;
+      this.d = d;
+      candCodes = new int[beam * levels];
+      candRes = new float[beam * d];
+      candErr = new float[beam];
+      nextCodes = new int[beam * levels];
+      nextRes = new float[beam * d];
+      nextErr = new float[beam];
+      dots = new float[kmax];
+      topScore = new float[beam];
+      topParent = new int[beam];
+      topCode = new int[beam];
+      bestCodes = new int[levels];
+    }
+
+    void encode(float[] x, int offset, List<FloatMatrix> books, List<PackedRows> packed, DistanceKernel kernel) {
+      System.arraycopy(x, offset, candRes, 0, d);
+      candErr[0] = PackedRows.squaredNorm(candRes, 0, d);
+      int alive = 1;
+      for (int l = 0; l < levels; l++) {
+        PackedRows book = packed.get(l);
+        int k = book.count();
+        int top = 0;
+        for (int b = 0; b < alive; b++) {
+          kernel.dots(candRes, b * d, book, dots);
+          for (int j = 0; j < k; j++) {
+            float score = candErr[b] + book.norm(j) - 2f * dots[j];
+            // candidates arrive in (b, j) order, so an equal score never displaces an earlier one
+            if (top < beam) {
+              insert(top++, score, b, j);
+            } else if (score < topScore[beam - 1]) {
+              insert(beam - 1, score, b, j);
+            }
+          }
+        }
+        float[] cb = books.get(l).data();
+        for (int s = 0; s < top; s++) {
+          int parent = topParent[s];
+          System.arraycopy(candCodes, parent * levels, nextCodes, s * levels, l);
+          nextCodes[s * levels + l] = topCode[s];
+          int ro = s * d;
+          int po = parent * d;
+          int co = topCode[s] * d;
+          for (int t = 0; t < d; t++) {
+            nextRes[ro + t] = candRes[po + t] - cb[co + t];
+          }
+          nextErr[s] = PackedRows.squaredNorm(nextRes, ro, d);
+        }
+        int[] ti = candCodes;
+        candCodes = nextCodes;
+        nextCodes = ti;
+        float[] tf = candRes;
+        candRes = nextRes;
+        nextRes = tf;
+        tf = candErr;
+        candErr = nextErr;
+        nextErr = tf;
+        alive = top;
+      }
+      int best = 0;
+      for (int s = 1; s < alive; s++) {
+        if (candErr[s] < candErr[best]) {
+          best = s;
+        }
+      }
+      System.arraycopy(candCodes, best * levels, bestCodes, 0, levels);
+    }
+
+    /** Inserts into the sorted top list at or before position {@code pos} (which is free or evicted). */
+    private void insert(int pos, float score, int parent, int code) {
+      int p = pos;
+      while (p > 0 && topScore[p - 1] > score) {
+        topScore[p] = topScore[p - 1];
+        topParent[p] = topParent[p - 1];
+        topCode[p] = topCode[p - 1];
+        p--;
+      }
+      topScore[p] = score;
+      topParent[p] = parent;
+      topCode[p] = code;
+    }
+  }
+
+  @Override
+  public FloatMatrix decode(Codes codes) {
+    requireValidCodes(codes);
+    int d = dimension();
+    FloatMatrix out = new FloatMatrix(codes.rows(), d);
+    float[] o = out.data();
+    for (int i = 0; i < codes.rows(); i++) {
+      for (int l = 0; l < codebooks.size(); l++) {
+        float[] b = codebooks.get(l).data();
+        int bo = codes.get(i, l) * d;
+        for (int t = 0; t < d; t++) {
+          o[i * d + t] += b[bo + t];
+        }
+      }
+    }
+    return out;
+  }
+}

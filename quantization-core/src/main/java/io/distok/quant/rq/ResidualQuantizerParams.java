@@ -1,0 +1,67 @@
+package io.distok.quant.rq;
+
+import io.distok.quant.kmeans.KMeansParams;
+import java.util.Arrays;
+
+/**
+ * Parameters of residual quantization.
+ *
+ * @param codebookSizes K of each level; the level count L is its length (may differ per level)
+ * @param kmeans k-means settings used at every level ({@code k} is replaced by the level's K)
+ * @param beam beam width of the encoder (1 = greedy)
+ * @param normalizeResiduals assign each level by the direction of the L2-normalised residual (spherical
+ *     k-means), keeping the mean raw residual of each cluster as its reconstruction; requires beam 1
+ */
+public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam,
+    boolean normalizeResiduals) {
+
+  public ResidualQuantizerParams {
+    if (codebookSizes.length == 0) {
+      throw new IllegalArgumentException("RQ needs at least one level");
+    }
+    for (int k : codebookSizes) {
+      if (k < 1) {
+        throw new IllegalArgumentException("every level needs K >= 1, got " + Arrays.toString(codebookSizes));
+      }
+    }
+    if (beam < 1) {
+      throw new IllegalArgumentException("beam must be >= 1, got " + beam);
+    }
+    if (normalizeResiduals && beam != 1) {
+      throw new IllegalArgumentException("normalized residuals are encoded greedily: use beam 1");
+    }
+    codebookSizes = codebookSizes.clone();
+  }
+
+  /** L levels of K codes, faiss-like k-means defaults, greedy encoding. */
+  public static ResidualQuantizerParams of(int levels, int k) {
+    int[] ks = new int[levels];
+    Arrays.fill(ks, k);
+    return new ResidualQuantizerParams(ks, KMeansParams.of(k), 1, false);
+  }
+
+  public ResidualQuantizerParams withBeam(int b) {
+    return new ResidualQuantizerParams(codebookSizes, kmeans, b, normalizeResiduals);
+  }
+
+  @Override
+  public int[] codebookSizes() {
+    return codebookSizes.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ResidualQuantizerParams p && Arrays.equals(codebookSizes, p.codebookSizes)
+        && kmeans.equals(p.kmeans) && beam == p.beam && normalizeResiduals == p.normalizeResiduals;
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(codebookSizes) * 31 + kmeans.hashCode() + beam;
+  }
+
+  @Override
+  public String toString() {
+    return "RQ" + Arrays.toString(codebookSizes) + " beam=" + beam + " normalize=" + normalizeResiduals;
+  }
+}

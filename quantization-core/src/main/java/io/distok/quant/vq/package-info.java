@@ -1,0 +1,2 @@
+/** VQ: a single k-means codebook. */
+package io.distok.quant.vq;
