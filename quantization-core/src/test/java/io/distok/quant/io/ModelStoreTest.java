@@ -1,0 +1,125 @@
+package io.distok.quant.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.ProgressListener;
+import io.distok.quant.Quantizer;
+import io.distok.quant.SyntheticData;
+import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.pq.ProductQuantizer;
+import io.distok.quant.rq.ResidualQuantizer;
+import io.distok.quant.rq.ResidualQuantizerParams;
+import io.distok.quant.vq.VectorQuantizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelStoreTest {
+  static final FloatMatrix DATA = SyntheticData.gaussianClusters(1200, 8, 20, 0.3, 21);
+
+  @TempDir
+  Path dir;
+
+  static List<Quantizer> models() {
+    return List.of(
+        VectorQuantizer.trainer(KMeansParams.of(16)).train(DATA, 1, ProgressListener.NONE),
+        ResidualQuantizer.trainer(ResidualQuantizerParams.of(3, 8).withBeam(3)).train(DATA, 2, ProgressListener.NONE),
+        ResidualQuantizer.trainer(new ResidualQuantizerParams(new int[] {8, 4}, KMeansParams.of(8), 1, true))
+            .train(DATA, 2, ProgressListener.NONE),
+        ProductQuantizer.trainer(4, KMeansParams.of(8)).train(DATA, 3, ProgressListener.NONE));
+  }
+
+  @Test
+  void saveLoadGivesBitIdenticalCodes() throws IOException {
+    int i = 0;
+    for (Quantizer q : models()) {
+      Path m = dir.resolve("model" + i++);
+      ModelStore.save(q, 77, m);
+      Quantizer back = ModelStore.load(m);
+      assertEquals(q.method(), back.method());
+      assertEquals(q.parameters(), back.parameters());
+      assertEquals(q.encode(DATA), back.encode(DATA), q.method());
+      assertEquals(77, ModelStore.seed(m));
+      assertTrue(Files.exists(m.resolve("codebook-0.npy")));
+    }
+  }
+
+  @Test
+  void savingTwiceReplacesTheModel() throws IOException {
+    List<Quantizer> ms = models();
+    Path m = dir.resolve("model");
+    ModelStore.save(ms.get(0), 1, m);
+    ModelStore.save(ms.get(3), 1, m);
+    assertEquals("pq", ModelStore.load(m).method());
+    try (var files = Files.list(dir)) {
+      assertEquals(1, files.count(), "no temporary directories left behind");
+    }
+  }
+
+  @Test
+  void tamperedCodebookFailsItsChecksum() throws IOException {
+    Path m = dir.resolve("model");
+    ModelStore.save(models().get(0), 1, m);
+    byte[] b = Files.readAllBytes(m.resolve("codebook-0.npy"));
+    b[b.length - 1] ^= 1;
+    Files.write(m.resolve("codebook-0.npy"), b);
+    var e = assertThrows(InvalidInputException.class, () -> ModelStore.load(m));
+    assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+  }
+
+  @Test
+  void unsupportedFormatVersionIsRefused() throws IOException {
+    Path m = dir.resolve("model");
+    ModelStore.save(models().get(0), 1, m);
+    Path meta = m.resolve("model.json");
+    Files.writeString(meta, Files.readString(meta).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"));
+    var e = assertThrows(InvalidInputException.class, () -> ModelStore.load(m));
+    assertTrue(e.getMessage().contains("format version 99"), e.getMessage());
+  }
+
+  @Test
+  void notAModelDirectory() {
+    var e = assertThrows(InvalidInputException.class, () -> ModelStore.load(dir));
+    assertTrue(e.getMessage().contains("not a distok model"), e.getMessage());
+  }
+
+  @Test
+  void failedSaveLeavesNoDirectory() {
+    Quantizer broken = new Quantizer() {
+      @Override public String method() {
+        return "vq";
+      }
+      @Override public int dimension() {
+        return 1;
+      }
+      @Override public int codebookCount() {
+        return 1;
+      }
+      @Override public int codebookSize(int j) {
+        return 1;
+      }
+      @Override public List<FloatMatrix> codebooks() {
+        throw new IllegalStateException("boom");
+      }
+      @Override public java.util.Map<String, Object> parameters() {
+        return java.util.Map.of();
+      }
+      @Override public io.distok.quant.Codes encode(FloatMatrix x) {
+        throw new UnsupportedOperationException();
+      }
+      @Override public FloatMatrix decode(io.distok.quant.Codes c) {
+        throw new UnsupportedOperationException();
+      }
+    };
+    assertThrows(IllegalStateException.class, () -> ModelStore.save(broken, 1, dir.resolve("m")));
+    assertFalse(Files.exists(dir.resolve("m")));
+  }
+}

@@ -1,0 +1,157 @@
+package io.distok.quant.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.distok.quant.FloatMatrix;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+class DistanceKernelTest {
+  private static final int[] DIMS = {1, 3, 8, 25, 64, 100};
+  private static final int[] KS = {1, 5, 16, 17, 100};
+
+  static FloatMatrix random(SplittableRandom rng, int n, int d) {
+    FloatMatrix m = new FloatMatrix(n, d);
+    for (int i = 0; i < m.data().length; i++) {
+      m.data()[i] = (float) (rng.nextDouble() * 4 - 2);
+    }
+    return m;
+  }
+
+  /** Brute-force nearest in double precision. */
+  static int referenceNearest(FloatMatrix x, int i, FloatMatrix c) {
+    double best = Double.POSITIVE_INFINITY;
+    int arg = -1;
+    for (int j = 0; j < c.rows(); j++) {
+      double s = 0;
+      for (int t = 0; t < x.cols(); t++) {
+        double diff = (double) x.get(i, t) - c.get(j, t);
+        s += diff * diff;
+      }
+      if (s < best) {
+        best = s;
+        arg = j;
+      }
+    }
+    return arg;
+  }
+
+  static double exactDistance(FloatMatrix x, int i, FloatMatrix c, int j) {
+    double s = 0;
+    for (int t = 0; t < x.cols(); t++) {
+      double diff = (double) x.get(i, t) - c.get(j, t);
+      s += diff * diff;
+    }
+    return s;
+  }
+
+  private static void checkAgainstReference(DistanceKernel kernel, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    for (int d : DIMS) {
+      for (int k : KS) {
+        int n = 1 + rng.nextInt(23);
+        FloatMatrix x = random(rng, n, d);
+        FloatMatrix c = random(rng, k, d);
+        PackedRows packed = new PackedRows(c);
+        int[] idx = new int[n];
+        float[] dist = new float[n];
+        kernel.nearest(x.data(), 0, n, packed, idx, dist);
+        for (int i = 0; i < n; i++) {
+          int ref = referenceNearest(x, i, c);
+          double refDist = exactDistance(x, i, c, ref);
+          // float rounding may pick a different centroid only when it is (nearly) as close
+          double got = exactDistance(x, i, c, idx[i]);
+          assertTrue(got <= refDist + 1e-4 * (1 + refDist), kernel.name() + " d=" + d + " K=" + k);
+          assertEquals(got, dist[i], 1e-3 * (1 + got), kernel.name() + " distance d=" + d + " K=" + k);
+        }
+      }
+    }
+  }
+
+  @RepeatedTest(3)
+  void scalarMatchesBruteForce(org.junit.jupiter.api.RepetitionInfo info) {
+    checkAgainstReference(DistanceKernels.scalar(), info.getCurrentRepetition());
+  }
+
+  @RepeatedTest(3)
+  void vectorMatchesBruteForce(org.junit.jupiter.api.RepetitionInfo info) {
+    assumeTrue(DistanceKernels.vectorApiAvailable(), "jdk.incubator.vector not in this JVM");
+    checkAgainstReference(new VectorDistanceKernel(), 100 + info.getCurrentRepetition());
+  }
+
+  @Test
+  void vectorAndScalarAreBitIdentical() {
+    assumeTrue(DistanceKernels.vectorApiAvailable(), "jdk.incubator.vector not in this JVM");
+    DistanceKernel scalar = DistanceKernels.scalar();
+    DistanceKernel vector = new VectorDistanceKernel();
+    SplittableRandom rng = new SplittableRandom(7);
+    for (int d : DIMS) {
+      for (int k : KS) {
+        int n = 37;
+        FloatMatrix x = random(rng, n, d);
+        PackedRows c = new PackedRows(random(rng, k, d));
+        int[] i1 = new int[n];
+        int[] i2 = new int[n];
+        float[] d1 = new float[n];
+        float[] d2 = new float[n];
+        scalar.nearest(x.data(), 0, n, c, i1, d1);
+        vector.nearest(x.data(), 0, n, c, i2, d2);
+        assertArrayEquals(i1, i2, "d=" + d + " K=" + k);
+        assertArrayEquals(d1, d2, "d=" + d + " K=" + k);
+        float[] o1 = new float[k];
+        float[] o2 = new float[k];
+        scalar.dots(x.data(), 5 * d, c, o1);
+        vector.dots(x.data(), 5 * d, c, o2);
+        assertArrayEquals(o1, o2);
+      }
+    }
+  }
+
+  @Test
+  void tiesGoToTheSmallestIndex() {
+    FloatMatrix c = FloatMatrix.ofRows(new float[] {1, 0}, new float[] {0, 1}, new float[] {1, 0},
+        new float[] {0, 1});
+    FloatMatrix x = FloatMatrix.ofRows(new float[] {1, 0}, new float[] {0, 1}, new float[] {0.5f, 0.5f},
+        new float[] {1, 0}, new float[] {0, 1});
+    for (DistanceKernel k : kernels()) {
+      int[] idx = new int[5];
+      k.nearest(x.data(), 0, 5, new PackedRows(c), idx, new float[5]);
+      assertArrayEquals(new int[] {0, 1, 0, 0, 1}, idx, k.name());
+    }
+  }
+
+  @Test
+  void respectsRowRange() {
+    SplittableRandom rng = new SplittableRandom(3);
+    FloatMatrix x = random(rng, 20, 8);
+    PackedRows c = new PackedRows(random(rng, 30, 8));
+    for (DistanceKernel k : kernels()) {
+      int[] idx = new int[20];
+      java.util.Arrays.fill(idx, -7);
+      k.nearest(x.data(), 5, 13, c, idx, new float[20]);
+      for (int i = 0; i < 20; i++) {
+        assertEquals(i >= 5 && i < 13, idx[i] != -7, k.name() + " row " + i);
+      }
+    }
+  }
+
+  @Test
+  void squaredL2() {
+    float[] a = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    float[] b = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    for (DistanceKernel k : kernels()) {
+      assertEquals(385f, k.squaredL2(a, 0, b, 0, 10), 1e-3);
+      assertEquals(1f + 4 + 9, k.squaredL2(a, 0, b, 0, 3), 1e-6);
+    }
+  }
+
+  static java.util.List<DistanceKernel> kernels() {
+    return DistanceKernels.vectorApiAvailable()
+        ? java.util.List.of(DistanceKernels.scalar(), new VectorDistanceKernel())
+        : java.util.List.of(DistanceKernels.scalar());
+  }
+}
