@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Reads a matrix from any supported file, chosen by extension (a trailing {@code .gz} is ignored):
- * {@code .npy}, {@code .fvecs}, otherwise CSV/TSV/whitespace text. The result is checked to be non-empty and
+ * {@code .npy}, {@code .fvecs}, IDX images ({@code *idx3-ubyte}), otherwise CSV/TSV/whitespace text. The result is checked to be non-empty and
  * finite.
  */
 public final class MatrixReader {
@@ -24,6 +24,8 @@ public final class MatrixReader {
     LabeledMatrix m;
     if (base.endsWith(".npy")) {
       m = new LabeledMatrix(null, Npy.readFloats(file));
+    } else if (IdxImages.looksLikeIdx(file)) {
+      m = new LabeledMatrix(null, IdxImages.read(file));
     } else if (base.endsWith(".fvecs")) {
       m = new LabeledMatrix(null, Fvecs.read(file));
     } else {

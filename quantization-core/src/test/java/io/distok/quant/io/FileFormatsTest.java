@@ -139,6 +139,25 @@ class FileFormatsTest {
   }
 
   @Test
+  void idxImagesAreScaledToUnitRange() throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(16 + 2 * 4).order(ByteOrder.BIG_ENDIAN);
+    b.putInt(2051).putInt(2).putInt(2).putInt(2);
+    b.put(new byte[] {0, (byte) 255, 51, 102, 0, 0, 0, (byte) 255});
+    Path f = dir.resolve("t10k-images-idx3-ubyte.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
+      out.write(b.array());
+    }
+    FloatMatrix m = MatrixReader.read(f).matrix();
+    assertEquals(2, m.rows());
+    assertEquals(4, m.cols());
+    assertEquals(1f, m.get(0, 1));
+    assertEquals(0.2f, m.get(0, 2), 1e-6f);
+    Path bad = dir.resolve("x-idx3-ubyte");
+    Files.write(bad, java.util.Arrays.copyOf(b.array(), 20));
+    assertTrue(message(bad).contains("truncated"), message(bad));
+  }
+
+  @Test
   void atomicWriteLeavesNothingOnFailure() throws IOException {
     Path target = dir.resolve("out.bin");
     assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {

@@ -1,0 +1,57 @@
+package io.distok.cli;
+
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.SyntheticData;
+import io.distok.quant.kernel.DistanceKernels;
+import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.pq.ProductQuantizer;
+import io.distok.quant.rq.ResidualQuantizer;
+import io.distok.quant.rq.ResidualQuantizerParams;
+import io.distok.quant.vq.VectorQuantizer;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code distok demo}: the main job on embedded, generated data; no server, no download. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run distok end to end on generated data: quantize a clustered vector set with VQ, RQ and PQ "
+        + "and print their usage metrics.")
+public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--rows", defaultValue = "20000", description = "Generated vectors (default: ${DEFAULT-VALUE}).")
+  int rows;
+
+  @Option(names = "--dim", defaultValue = "32", description = "Dimension (default: ${DEFAULT-VALUE}).")
+  int dim;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter w = spec.commandLine().getOut();
+    FloatMatrix x = SyntheticData.gaussianClusters(rows, dim, 100, 0.25, seed);
+    w.printf(Locale.ROOT, "== quantization: %d generated vectors, %d-d, 100 Gaussian clusters (kernel: %s)%n",
+        rows, dim, DistanceKernels.get().name());
+    List<MethodRun> runs = new ArrayList<>();
+    int m = dim % 8 == 0 ? 8 : 1;
+    try (TerminalProgress progress = TerminalProgress.create()) {
+      runs.add(MethodRun.measure("VQ K=256", VectorQuantizer.trainer(KMeansParams.of(256)), x, seed, 1, progress));
+      runs.add(MethodRun.measure("RQ 3x256 beam 1", ResidualQuantizer.trainer(ResidualQuantizerParams.of(3, 256)),
+          x, seed, 1, progress));
+      runs.add(MethodRun.measure("PQ " + m + "x256", ProductQuantizer.trainer(m, KMeansParams.of(256)), x, seed, 1,
+          progress));
+    }
+    MethodRun.printTable(w, runs);
+    w.println();
+    w.println("Next: distok quantize fit --method rq --input YOUR.npy --out model/   (see distok --help)");
+    return 0;
+  }
+}
