@@ -1,0 +1,163 @@
+package io.distok.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.distok.quant.Codes;
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.Quantizer;
+import io.distok.quant.SyntheticData;
+import io.distok.quant.io.ModelStore;
+import io.distok.quant.io.Npy;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  @TempDir
+  Path dir;
+
+  /** Exit code, standard output and standard error of one run. */
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = DistokCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private Path csv(String name, FloatMatrix m, boolean ids) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < m.rows(); i++) {
+      if (ids) {
+        sb.append("item").append(i).append(',');
+      }
+      for (int t = 0; t < m.cols(); t++) {
+        sb.append(t == 0 ? "" : ",").append(m.get(i, t));
+      }
+      sb.append('\n');
+    }
+    Path f = dir.resolve(name);
+    Files.writeString(f, sb);
+    return f;
+  }
+
+  @Test
+  void fitEncodeEvalRoundTrip() throws IOException {
+    FloatMatrix x = SyntheticData.gaussianClusters(600, 8, 12, 0.2, 3);
+    Path in = csv("train.csv", x, true);
+    Path model = dir.resolve("model");
+    Run fit = run("quantize", "fit", "--method", "rq", "--K", "16", "--L", "2", "--input", in.toString(), "--out",
+        model.toString(), "--threads", "2");
+    assertEquals(0, fit.code(), fit.err());
+    assertTrue(fit.out().contains("trained rq"), fit.out());
+    Path codesFile = dir.resolve("codes.npy");
+    Run enc = run("quantize", "encode", "--model", model.toString(), "--input", in.toString(), "--out",
+        codesFile.toString());
+    assertEquals(0, enc.code(), enc.err());
+    Quantizer q = ModelStore.load(model);
+    Codes codes = Npy.readCodes(codesFile);
+    assertEquals(q.encode(x), codes);
+    Path codesCsv = dir.resolve("codes.csv");
+    assertEquals(0, run("quantize", "encode", "--model", model.toString(), "--input", in.toString(), "--out",
+        codesCsv.toString()).code());
+    List<String> lines = Files.readAllLines(codesCsv);
+    assertEquals("id,c0,c1", lines.get(0));
+    assertEquals("item5," + codes.get(5, 0) + "," + codes.get(5, 1), lines.get(6));
+    Path json = dir.resolve("metrics.json");
+    Run eval = run("quantize", "eval", "--model", model.toString(), "--input", in.toString(), "--json",
+        json.toString());
+    assertEquals(0, eval.code(), eval.err());
+    assertTrue(eval.out().contains("perplexity"), eval.out());
+    Map<String, Object> doc = JSON.std.mapFrom(Files.readString(json));
+    assertEquals("rq", doc.get("method"));
+    assertEquals(600, ((Number) doc.get("rows")).intValue());
+    assertTrue(((Number) doc.get("mse")).doubleValue() < ((Number) doc.get("variance")).doubleValue());
+  }
+
+  @Test
+  void everyMethodFitsWithDefaults() throws IOException {
+    Path in = dir.resolve("x.npy");
+    Npy.write(in, SyntheticData.gaussianClusters(400, 16, 10, 0.3, 4));
+    for (String method : new String[] {"vq", "rq", "pq"}) {
+      Run r = run("quantize", "fit", "--method", method, "--input", in.toString(), "--out",
+          dir.resolve(method).toString(), "--K", "8");
+      assertEquals(0, r.code(), method + ": " + r.err());
+      assertEquals(method, ModelStore.load(dir.resolve(method)).method());
+    }
+  }
+
+  @Test
+  void badInputIsOneClearLineAndNoOutput() throws IOException {
+    Path in = dir.resolve("bad.csv");
+    Files.writeString(in, "1,2,3\n4,5,6\n7,NaN,9\n");
+    Path model = dir.resolve("model");
+    Run r = run("quantize", "fit", "--method", "vq", "--K", "2", "--input", in.toString(), "--out",
+        model.toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
+    assertTrue(r.err().contains("line 3, column 2: NaN"), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    assertFalse(Files.exists(model));
+  }
+
+  @Test
+  void encodingVectorsOfAnotherDimensionFails() throws IOException {
+    Path train = dir.resolve("train.npy");
+    Npy.write(train, SyntheticData.gaussianClusters(200, 4, 5, 0.3, 5));
+    Path model = dir.resolve("model");
+    assertEquals(0, run("quantize", "fit", "--method", "vq", "--K", "4", "--input", train.toString(), "--out",
+        model.toString()).code());
+    Path other = dir.resolve("other.npy");
+    Npy.write(other, SyntheticData.gaussianClusters(10, 3, 2, 0.3, 5));
+    Path out = dir.resolve("codes.npy");
+    Run r = run("quantize", "encode", "--model", model.toString(), "--input", other.toString(), "--out",
+        out.toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
+    assertTrue(r.err().contains("dimension 3 != 4"), r.err());
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void unknownMethodAndMissingModelAreClear() {
+    Run r = run("quantize", "fit", "--method", "zz", "--input", "x.npy", "--out", dir.resolve("m").toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
+    assertTrue(r.err().contains("--method must be vq, rq or pq"), r.err());
+    r = run("quantize", "eval", "--model", dir.toString(), "--input", "x.npy");
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
+    assertTrue(r.err().contains("not a distok model"), r.err());
+  }
+
+  @Test
+  void helpOnEveryCommand() {
+    for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"quantize", "--help"},
+        {"quantize", "fit", "--help"}, {"quantize", "encode", "--help"}, {"quantize", "eval", "--help"},
+        {"bench", "--help"}, {"bench", "quantize", "--help"}}) {
+      Run r = run(cmd);
+      assertEquals(0, r.code(), String.join(" ", cmd));
+      assertTrue(r.out().contains("Usage:"), String.join(" ", cmd) + ": " + r.out());
+    }
+  }
+
+  @Test
+  void demoRunsOnGeneratedData() {
+    Run r = run("demo", "--rows", "3000", "--dim", "16");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("RQ 3x256 beam 1"), r.out());
+  }
+
+  @Test
+  void benchSaysWhenDataIsAbsent() {
+    Run r = run("bench", "quantize", "--data", dir.resolve("absent.npy").toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
+    assertTrue(r.err().contains("../shared/data"), r.err());
+  }
+}

@@ -1,0 +1,120 @@
+package io.distok.recsys;
+
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.io.Inputs;
+import io.distok.quant.io.LabeledMatrix;
+import io.distok.quant.io.MatrixReader;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Items with their embeddings: row {@code i} of {@link #vectors()} is the embedding of item {@code ids().get(i)}.
+ * Ids are unique; vectors are finite.
+ */
+public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
+
+  /**
+   * Validates and wraps.
+   *
+   * @throws InvalidInputException on duplicate ids, a count mismatch or a non-finite value
+   */
+  public ItemEmbeddings {
+    if (ids.size() != vectors.rows()) {
+      throw new InvalidInputException(ids.size() + " item ids for " + vectors.rows() + " embeddings");
+    }
+    if (vectors.rows() == 0) {
+      throw new InvalidInputException("no items");
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      Integer prev = seen.putIfAbsent(ids.get(i), i);
+      if (prev != null) {
+        throw new InvalidInputException("duplicate item id '" + ids.get(i) + "' (rows " + prev + " and " + i + ")");
+      }
+    }
+    vectors.requireFinite("item embeddings");
+    ids = List.copyOf(ids);
+  }
+
+  public int size() {
+    return ids.size();
+  }
+
+  public int dimension() {
+    return vectors.cols();
+  }
+
+  /**
+   * Reads embeddings from a matrix file ({@code .npy}, {@code .fvecs}, CSV/TSV with an optional id column) and
+   * ids from {@code idFile} (one per line) when given, else from the file's id column, else row numbers
+   * {@code 0..n-1}.
+   */
+  public static ItemEmbeddings read(Path matrixFile, Path idFile) throws IOException {
+    LabeledMatrix m = MatrixReader.read(matrixFile);
+    List<String> ids;
+    if (idFile != null) {
+      ids = readIds(idFile);
+      if (ids.size() != m.matrix().rows()) {
+        throw new InvalidInputException(idFile + ": " + ids.size() + " ids but " + matrixFile + " has "
+            + m.matrix().rows() + " rows");
+      }
+    } else if (m.hasIds()) {
+      ids = m.ids();
+    } else {
+      ids = new ArrayList<>();
+      for (int i = 0; i < m.matrix().rows(); i++) {
+        ids.add(Integer.toString(i));
+      }
+    }
+    try {
+      return new ItemEmbeddings(ids, m.matrix());
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException((idFile != null ? idFile : matrixFile) + ": " + e.getMessage());
+    }
+  }
+
+  /** One id per non-blank line (gzip allowed); the first tab- or comma-separated field is the id. */
+  public static List<String> readIds(Path idFile) throws IOException {
+    List<String> ids = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(Inputs.open(idFile), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        String s = line.strip();
+        if (s.isEmpty()) {
+          continue;
+        }
+        int cut = s.indexOf('\t');
+        ids.add(cut >= 0 ? s.substring(0, cut) : s);
+      }
+    }
+    return ids;
+  }
+
+  /** A copy whose rows are scaled to unit L2 norm (zero rows stay zero). */
+  public ItemEmbeddings normalized() {
+    FloatMatrix u = vectors.copy();
+    int d = u.cols();
+    float[] a = u.data();
+    for (int i = 0; i < u.rows(); i++) {
+      double s = 0;
+      for (int t = 0; t < d; t++) {
+        s += (double) a[i * d + t] * a[i * d + t];
+      }
+      if (s > 0) {
+        float inv = (float) (1 / Math.sqrt(s));
+        for (int t = 0; t < d; t++) {
+          a[i * d + t] *= inv;
+        }
+      }
+    }
+    return new ItemEmbeddings(ids, u);
+  }
+}

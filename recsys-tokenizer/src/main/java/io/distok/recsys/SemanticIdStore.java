@@ -1,0 +1,222 @@
+package io.distok.recsys;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.io.AtomicFiles;
+import io.distok.quant.io.ModelStore;
+import io.distok.quant.io.Version;
+import io.distok.quant.rq.ResidualQuantizer;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Saves and loads semantic-ID models as a directory: {@code semantic-ids.json} (configuration and versions),
+ * {@code quantizer/} (the frozen RQ codebooks, see {@link ModelStore}), {@code items.tsv} (item, raw codes,
+ * final codes, in fit order) and optionally {@code report.json}. Writes are atomic; a reloaded model gives
+ * the same IDs and the same IDs to new items, bit for bit.
+ *
+ * <p>Also exports what an LLM stack consumes: the token vocabulary, a JSON list of added tokens, and item
+ * <-> ID maps.
+ */
+public final class SemanticIdStore {
+  public static final int FORMAT_VERSION = 1;
+  private static final String META = "semantic-ids.json";
+  private static final String ITEMS = "items.tsv";
+  private static final String REPORT = "report.json";
+
+  private SemanticIdStore() {}
+
+  /** Writes the model (and the report when not null) to {@code dir}, replacing what was there. */
+  public static void save(SemanticIdModel model, SemanticIdReport report, Path dir) throws IOException {
+    AtomicFiles.writeDirectory(dir, tmp -> {
+      SemanticIdConfig c = model.config();
+      Map<String, Object> meta = new LinkedHashMap<>();
+      meta.put("format", "distok-semantic-ids");
+      meta.put("formatVersion", FORMAT_VERSION);
+      meta.put("libraryVersion", Version.get());
+      meta.put("codebookSizes", java.util.Arrays.stream(c.codebookSizes()).boxed().toList());
+      meta.put("niter", c.niter());
+      meta.put("seed", c.seed());
+      meta.put("normalize", c.normalize());
+      meta.put("balanced", c.balanced());
+      meta.put("balanceRounds", c.balanceRounds());
+      meta.put("balanceSlack", c.balanceSlack());
+      meta.put("collisionPolicy", c.collision().name());
+      meta.put("suffixSize", c.suffixSize());
+      meta.put("tokenStyle", c.format().style().name());
+      meta.put("beginToken", c.format().begin());
+      meta.put("endToken", c.format().end());
+      meta.put("items", model.size());
+      Files.writeString(tmp.resolve(META), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(meta) + "\n");
+      ModelStore.save(model.quantizer(), c.seed(), tmp.resolve("quantizer"));
+      try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp.resolve(ITEMS)),
+          StandardCharsets.UTF_8))) {
+        w.write("item\traw\tid\n");
+        for (Map.Entry<String, int[]> e : model.idMap().entrySet()) {
+          w.write(escape(e.getKey()));
+          w.write('\t');
+          w.write(join(model.rawMap().get(e.getKey())));
+          w.write('\t');
+          w.write(join(e.getValue()));
+          w.write('\n');
+        }
+      }
+      if (report != null) {
+        Files.writeString(tmp.resolve(REPORT), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT)
+            .asString(report.toMap()) + "\n");
+      }
+    });
+  }
+
+  /** Loads a model written by {@link #save}. */
+  public static SemanticIdModel load(Path dir) throws IOException {
+    Map<String, Object> meta = readJson(dir.resolve(META), dir + ": not a semantic-ID model (no " + META + ")");
+    if (!"distok-semantic-ids".equals(meta.get("format"))) {
+      throw new InvalidInputException(dir.resolve(META) + ": not a distok semantic-ID model");
+    }
+    if (!(meta.get("formatVersion") instanceof Number v) || v.intValue() != FORMAT_VERSION) {
+      throw new InvalidInputException(dir.resolve(META) + ": format version " + meta.get("formatVersion")
+          + " is not supported; this distok " + Version.get() + " reads version " + FORMAT_VERSION);
+    }
+    @SuppressWarnings("unchecked")
+    List<Number> ks = (List<Number>) meta.get("codebookSizes");
+    TokenFormat format = new TokenFormat(TokenFormat.Style.valueOf((String) meta.get("tokenStyle")),
+        (String) meta.get("beginToken"), (String) meta.get("endToken"));
+    SemanticIdConfig config = new SemanticIdConfig(ks.stream().mapToInt(Number::intValue).toArray(),
+        ((Number) meta.get("niter")).intValue(), ((Number) meta.get("seed")).longValue(),
+        Boolean.TRUE.equals(meta.get("normalize")), Boolean.TRUE.equals(meta.get("balanced")),
+        ((Number) meta.get("balanceRounds")).intValue(), ((Number) meta.get("balanceSlack")).doubleValue(),
+        CollisionPolicy.Kind.valueOf((String) meta.get("collisionPolicy")),
+        ((Number) meta.get("suffixSize")).intValue(), format);
+    if (!(ModelStore.load(dir.resolve("quantizer")) instanceof ResidualQuantizer rq)) {
+      throw new InvalidInputException(dir + ": the quantizer of a semantic-ID model must be rq");
+    }
+    LinkedHashMap<String, int[]> raw = new LinkedHashMap<>();
+    LinkedHashMap<String, int[]> ids = new LinkedHashMap<>();
+    Path items = dir.resolve(ITEMS);
+    try (BufferedReader r = Files.newBufferedReader(items, StandardCharsets.UTF_8)) {
+      String line = r.readLine();
+      int lineNo = 1;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        String[] f = line.split("\t", -1);
+        if (f.length != 3) {
+          throw new InvalidInputException(items + ", line " + lineNo + ": expected 3 tab-separated fields");
+        }
+        raw.put(unescape(f[0]), parse(f[1]));
+        ids.put(unescape(f[0]), parse(f[2]));
+      }
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(dir + ": " + ITEMS + " is missing");
+    }
+    return new SemanticIdModel(config, rq, raw, ids);
+  }
+
+  /** The report saved with the model, or null. */
+  public static SemanticIdReport loadReport(Path dir) throws IOException {
+    if (!Files.exists(dir.resolve(REPORT))) {
+      return null;
+    }
+    return SemanticIdReport.fromMap(readJson(dir.resolve(REPORT), ""));
+  }
+
+  /**
+   * Writes {@code vocabulary.txt} (one token per line), {@code added_tokens.json} (a JSON list of the tokens
+   * to add to an LLM tokenizer), {@code item2id.tsv} (item, tokens, codes) and {@code id2item.tsv} (tokens,
+   * items) into {@code outDir}.
+   */
+  public static void export(SemanticIdModel model, Path outDir) throws IOException {
+    Files.createDirectories(outDir);
+    List<String> vocab = model.vocabulary();
+    AtomicFiles.write(outDir.resolve("vocabulary.txt"), out -> out.write((String.join("\n", vocab) + "\n")
+        .getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.write(outDir.resolve("added_tokens.json"), out -> out.write((JSON.std.asString(vocab) + "\n")
+        .getBytes(StandardCharsets.UTF_8)));
+    AtomicFiles.write(outDir.resolve("item2id.tsv"), out -> {
+      Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+      w.write("item\ttokens\tcodes\n");
+      for (Map.Entry<String, int[]> e : model.idMap().entrySet()) {
+        w.write(escape(e.getKey()) + "\t" + model.config().format().format(e.getValue()) + "\t" + join(e.getValue())
+            + "\n");
+      }
+      w.flush();
+    });
+    AtomicFiles.write(outDir.resolve("id2item.tsv"), out -> {
+      Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+      w.write("tokens\titems\n");
+      Map<String, List<String>> byId = new LinkedHashMap<>();
+      for (Map.Entry<String, int[]> e : model.idMap().entrySet()) {
+        byId.computeIfAbsent(model.config().format().format(e.getValue()), k -> new ArrayList<>()).add(e.getKey());
+      }
+      for (Map.Entry<String, List<String>> e : byId.entrySet()) {
+        w.write(e.getKey() + "\t" + String.join(",", e.getValue().stream().map(SemanticIdStore::escape).toList())
+            + "\n");
+      }
+      w.flush();
+    });
+  }
+
+  private static Map<String, Object> readJson(Path f, String missing) throws IOException {
+    try {
+      return JSON.std.mapFrom(Files.readString(f));
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException(missing);
+    } catch (IOException e) {
+      if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+        throw new InvalidInputException(f + ": not valid JSON");
+      }
+      throw e;
+    }
+  }
+
+  static String join(int[] codes) {
+    StringBuilder sb = new StringBuilder();
+    for (int j = 0; j < codes.length; j++) {
+      sb.append(j == 0 ? "" : ",").append(codes[j]);
+    }
+    return sb.toString();
+  }
+
+  static int[] parse(String s) {
+    String[] p = s.split(",");
+    int[] out = new int[p.length];
+    for (int i = 0; i < p.length; i++) {
+      out[i] = Integer.parseInt(p[i]);
+    }
+    return out;
+  }
+
+  static String escape(String s) {
+    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+  }
+
+  static String unescape(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        char n = s.charAt(++i);
+        sb.append(switch (n) {
+          case 't' -> '\t';
+          case 'n' -> '\n';
+          case 'r' -> '\r';
+          default -> n;
+        });
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,226 @@
+package io.distok.recsys;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.Parallel;
+import io.distok.quant.ProgressListener;
+import io.distok.quant.SyntheticData;
+import io.distok.quant.io.Npy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SemanticIdTest {
+  static final SemanticIdConfig SMALL = SemanticIdConfig.DEFAULT.withCodebookSizes(16, 16, 8).withNiter(10);
+
+  @TempDir
+  Path dir;
+
+  static ItemEmbeddings catalogue(int n, int d, long seed) {
+    FloatMatrix x = SyntheticData.gaussianClusters(n, d, 40, 0.3, seed);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(String.format("item-%05d", i));
+    }
+    return new ItemEmbeddings(ids, x);
+  }
+
+  /** A catalogue in which groups of items have identical embeddings: they must collide before any policy. */
+  static ItemEmbeddings withDuplicates() {
+    ItemEmbeddings base = catalogue(400, 8, 5);
+    FloatMatrix x = base.vectors().copy();
+    for (int i = 1; i < 4; i++) {
+      x.setRow(i, x.rowCopy(0)); // items 0..3 identical
+    }
+    x.setRow(11, x.rowCopy(10));
+    return new ItemEmbeddings(base.ids(), x);
+  }
+
+  @Test
+  void defaultRecipeGivesUniqueIdsAndTokens() {
+    ItemEmbeddings items = catalogue(3000, 16, 1);
+    SemanticIdModel m = SemanticIdTrainer.fit(items, SMALL, ProgressListener.NONE);
+    Set<CodeTuple> seen = new HashSet<>();
+    for (String id : m.items()) {
+      assertTrue(seen.add(new CodeTuple(m.codes(id))), "duplicate final ID for " + id);
+    }
+    assertEquals(4, m.idLength());
+    assertTrue(m.tokens("item-00007").matches("<a_\\d+><b_\\d+><c_\\d+><d_\\d+>"), m.tokens("item-00007"));
+    SemanticIdModel plain = SemanticIdTrainer.fit(items, SMALL.withFormat(new TokenFormat(TokenFormat.Style.PLAIN,
+        null, null)), ProgressListener.NONE);
+    assertTrue(plain.tokens("item-00007").matches("\\d+-\\d+-\\d+-\\d+"), plain.tokens("item-00007"));
+    SemanticIdModel wrapped = SemanticIdTrainer.fit(items, SMALL.withFormat(new TokenFormat(TokenFormat.Style.ANGLE,
+        "<sid>", "</sid>")), ProgressListener.NONE);
+    assertTrue(wrapped.tokens("item-00007").startsWith("<sid><a_"));
+    assertEquals(2 + 16 + 16 + 8 + 256, wrapped.vocabulary().size());
+  }
+
+  @Test
+  void balancingCutsCollisionsAndKeepsEveryCodeAlive() {
+    ItemEmbeddings items = catalogue(3000, 16, 2);
+    SemanticIdConfig none = SMALL.withCollision(CollisionPolicy.Kind.NONE);
+    SemanticIdReport plain = SemanticIdReport.of(SemanticIdTrainer.fit(items, none.withBalanced(false),
+        ProgressListener.NONE), items, 200, 1);
+    SemanticIdReport balanced = SemanticIdReport.of(SemanticIdTrainer.fit(items, none, ProgressListener.NONE), items,
+        200, 1);
+    assertTrue(balanced.rawCollisionRate() < plain.rawCollisionRate(),
+        balanced.rawCollisionRate() + " vs " + plain.rawCollisionRate());
+    assertEquals(balanced.rawCollisionRate(), balanced.finalCollisionRate(), 1e-12, "policy none changes nothing");
+    @SuppressWarnings("unchecked")
+    var levels = (List<java.util.Map<String, Object>>) balanced.toMap().get("perLevel");
+    for (var lv : levels) {
+      assertEquals(1.0, ((Number) lv.get("utilization")).doubleValue(), 1e-12, "level " + lv.get("level"));
+    }
+    double p1 = ((Number) balanced.toMap().get("neighbourPreservationLevel1")).doubleValue();
+    double chance = ((Number) balanced.toMap().get("chanceLevel1")).doubleValue();
+    assertTrue(p1 > 5 * chance, "neighbours share level-1 codes far above chance: " + p1 + " vs " + chance);
+  }
+
+  @Test
+  void bitIdenticalWhateverTheThreadCount() {
+    ItemEmbeddings items = catalogue(2000, 8, 3);
+    SemanticIdModel a = Parallel.withThreads(1, () -> SemanticIdTrainer.fit(items, SMALL, ProgressListener.NONE));
+    SemanticIdModel b = Parallel.withThreads(3, () -> SemanticIdTrainer.fit(items, SMALL, ProgressListener.NONE));
+    for (String id : items.ids()) {
+      assertArrayEquals(a.codes(id), b.codes(id), id);
+    }
+  }
+
+  @Test
+  void suffixPolicyNumbersCollidingItemsById() {
+    ItemEmbeddings items = withDuplicates();
+    // without balancing, identical embeddings share their whole tuple (balancing would pull them apart)
+    SemanticIdConfig unbalanced = SMALL.withBalanced(false);
+    SemanticIdModel m = SemanticIdTrainer.fit(items, unbalanced, ProgressListener.NONE);
+    int[] raw0 = m.rawCodes("item-00000");
+    for (int i = 0; i < 4; i++) {
+      int[] c = m.codes(String.format("item-%05d", i));
+      assertArrayEquals(raw0, java.util.Arrays.copyOf(c, 3));
+      assertEquals(i, c[3], "suffix follows id order");
+    }
+    var e = assertThrows(InvalidInputException.class,
+        () -> SemanticIdTrainer.fit(items, unbalanced.withSuffixSize(3), ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("4 items share the code tuple"), e.getMessage());
+  }
+
+  @Test
+  void reassignPolicyMovesCollidersToFreeLastLevelCodes() {
+    ItemEmbeddings items = withDuplicates();
+    SemanticIdModel m = SemanticIdTrainer.fit(items,
+        SMALL.withBalanced(false).withCollision(CollisionPolicy.Kind.REASSIGN), ProgressListener.NONE);
+    assertArrayEquals(m.rawCodes("item-00000"), m.rawCodes("item-00001"), "raw tuples collide");
+    assertEquals(3, m.idLength());
+    Set<CodeTuple> ids = new HashSet<>();
+    for (String id : m.items()) {
+      assertTrue(ids.add(new CodeTuple(m.codes(id))), id);
+    }
+    int[] first = m.codes("item-00000");
+    assertArrayEquals(m.rawCodes("item-00000"), first, "the first item by id keeps its tuple");
+    int[] second = m.codes("item-00001");
+    assertEquals(first[0], second[0]);
+    assertEquals(first[1], second[1]);
+  }
+
+  @Test
+  void newItemsNeverMoveExistingIdsAndTakeTheNextFreeSuffix() throws IOException {
+    ItemEmbeddings items = catalogue(1500, 8, 4);
+    SemanticIdModel m = SemanticIdTrainer.fit(items, SMALL, ProgressListener.NONE);
+    // a new item with the same embedding as an existing one collides and must take the next suffix
+    FloatMatrix nx = FloatMatrix.ofRows(items.vectors().rowCopy(10), items.vectors().rowCopy(20));
+    ItemEmbeddings fresh = new ItemEmbeddings(List.of("new-a", "item-00020"), nx);
+    SemanticIdModel.Assignment a = m.assign(fresh);
+    assertEquals(List.of("new-a"), a.added());
+    assertArrayEquals(m.codes("item-00020"), a.ids().get("item-00020"), "known items keep their ID");
+    int[] twin = m.codes("item-00010");
+    int[] got = a.ids().get("new-a");
+    assertArrayEquals(java.util.Arrays.copyOf(twin, 3), java.util.Arrays.copyOf(got, 3));
+    assertTrue(m.trie().itemsWithPrefix(got).isEmpty(), "the new ID was free in the old model");
+    for (String id : items.ids()) {
+      assertArrayEquals(m.codes(id), a.model().codes(id));
+    }
+    // save, reload: identical IDs, and the same answer for the same new item
+    SemanticIdStore.save(m, null, dir.resolve("model"));
+    SemanticIdModel back = SemanticIdStore.load(dir.resolve("model"));
+    for (String id : items.ids()) {
+      assertArrayEquals(m.codes(id), back.codes(id));
+      assertArrayEquals(m.rawCodes(id), back.rawCodes(id));
+    }
+    assertArrayEquals(got, back.assign(fresh).ids().get("new-a"));
+    var e = assertThrows(InvalidInputException.class,
+        () -> m.assign(new ItemEmbeddings(List.of("x"), new FloatMatrix(1, 9))));
+    assertTrue(e.getMessage().contains("dimension 9 != 8"), e.getMessage());
+  }
+
+  @Test
+  void prefixTrieAnswersConstrainedDecodingQueries() {
+    ItemEmbeddings items = catalogue(1000, 8, 6);
+    SemanticIdModel m = SemanticIdTrainer.fit(items, SMALL, ProgressListener.NONE);
+    PrefixTrie trie = m.trie();
+    int[] id = m.codes("item-00042");
+    int[] level1 = trie.allowedNext();
+    assertTrue(java.util.Arrays.stream(level1).anyMatch(c -> c == id[0]));
+    assertTrue(java.util.Arrays.stream(trie.allowedNext(id[0], id[1])).anyMatch(c -> c == id[2]));
+    assertEquals(0, trie.allowedNext(id).length, "a full ID has no continuation");
+    List<String> under = trie.itemsWithPrefix(id[0]);
+    assertTrue(under.contains("item-00042"));
+    for (String item : under) {
+      assertEquals(id[0], m.codes(item)[0]);
+    }
+    assertEquals(under.size(), trie.countWithPrefix(id[0]));
+    assertEquals(List.of("item-00042"), trie.itemsWithPrefix(id));
+    assertTrue(trie.allowedNextTokens(m.config().format(), id[0]).contains("<b_" + id[1] + ">"));
+  }
+
+  @Test
+  void reportAndExportFiles() throws IOException {
+    ItemEmbeddings items = catalogue(800, 8, 7);
+    SemanticIdModel m = SemanticIdTrainer.fit(items, SMALL, ProgressListener.NONE);
+    SemanticIdReport r = SemanticIdReport.of(m, items, 100, 1);
+    assertTrue(r.toTable().contains("collision rate"), r.toTable());
+    assertEquals(0.0, r.finalCollisionRate(), 1e-12);
+    SemanticIdStore.save(m, r, dir.resolve("m"));
+    assertEquals(r.rawCollisionRate(), SemanticIdStore.loadReport(dir.resolve("m")).rawCollisionRate(), 0);
+    SemanticIdStore.export(m, dir.resolve("export"));
+    List<String> vocab = Files.readAllLines(dir.resolve("export/vocabulary.txt"));
+    assertEquals(16 + 16 + 8 + 256, vocab.size());
+    assertEquals("<a_0>", vocab.get(0));
+    List<Object> added = JSON.std.listFrom(Files.readString(dir.resolve("export/added_tokens.json")));
+    assertEquals(vocab, added);
+    List<String> map = Files.readAllLines(dir.resolve("export/item2id.tsv"));
+    assertEquals(801, map.size());
+    assertTrue(map.get(1).startsWith("item-00000\t<a_"), map.get(1));
+  }
+
+  @Test
+  void badInputsAreClear() throws IOException {
+    var e = assertThrows(InvalidInputException.class,
+        () -> new ItemEmbeddings(List.of("a", "a"), new FloatMatrix(2, 3)));
+    assertTrue(e.getMessage().contains("duplicate item id 'a'"), e.getMessage());
+    Path npy = dir.resolve("x.npy");
+    Npy.write(npy, new FloatMatrix(3, 2));
+    Path ids = dir.resolve("ids.txt");
+    Files.writeString(ids, "a\nb\n");
+    e = assertThrows(InvalidInputException.class, () -> ItemEmbeddings.read(npy, ids));
+    assertTrue(e.getMessage().contains("2 ids but"), e.getMessage());
+    FloatMatrix bad = new FloatMatrix(2, 2);
+    bad.set(1, 1, Float.NaN);
+    e = assertThrows(InvalidInputException.class, () -> new ItemEmbeddings(List.of("a", "b"), bad));
+    assertTrue(e.getMessage().contains("NaN in row 1"), e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> SemanticIdStore.load(dir));
+    assertTrue(e.getMessage().contains("not a semantic-ID model"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("model")));
+  }
+}
