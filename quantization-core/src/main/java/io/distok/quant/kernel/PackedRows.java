@@ -18,6 +18,7 @@ public final class PackedRows {
   private final FloatMatrix rows;
   private final float[] packed;
   private final float[] paddedNorms;
+  private final float[] paddedHalfNorms;
   private final int panels;
 
   /** Packs the rows of {@code m} (which is kept by reference: do not modify it afterwards). */
@@ -38,6 +39,11 @@ public final class PackedRows {
         packed[base + t * WIDTH] = src[r * d + t];
       }
       paddedNorms[r] = squaredNorm(src, r * d, d);
+    }
+    // |c|^2 / 2 is exact, and fl(|c|^2/2 - x.c) * 2 == fl(|c|^2 - 2 x.c): kernels compare the cheaper form
+    this.paddedHalfNorms = new float[paddedNorms.length];
+    for (int r = 0; r < paddedNorms.length; r++) {
+      paddedHalfNorms[r] = paddedNorms[r] * 0.5f;
     }
   }
 
@@ -78,6 +84,11 @@ public final class PackedRows {
   /** Squared norms, padded to {@code panels * WIDTH} with +infinity. */
   float[] paddedNorms() {
     return paddedNorms;
+  }
+
+  /** Half squared norms, padded with +infinity. */
+  float[] paddedHalfNorms() {
+    return paddedHalfNorms;
   }
 
   /** Squared norm of row {@code r}. */

@@ -16,7 +16,7 @@ public final class ScalarDistanceKernel implements DistanceKernel {
     int d = c.dimension();
     int k = c.count();
     float[] cd = c.rows().data();
-    float[] norms = c.paddedNorms();
+    float[] half = c.paddedHalfNorms();
     for (int i = from; i < to; i++) {
       int xo = i * d;
       float best = Float.POSITIVE_INFINITY;
@@ -27,14 +27,14 @@ public final class ScalarDistanceKernel implements DistanceKernel {
         for (int t = 0; t < d; t++) {
           acc = Math.fma(x[xo + t], cd[co + t], acc);
         }
-        float dist = norms[j] - 2f * acc;
+        float dist = half[j] - acc;
         if (dist < best) {
           best = dist;
           bestIndex = j;
         }
       }
       outIndex[i] = bestIndex;
-      outDistance[i] = Math.max(0f, PackedRows.squaredNorm(x, xo, d) + best);
+      outDistance[i] = Math.max(0f, PackedRows.squaredNorm(x, xo, d) + 2f * best);
     }
   }
 

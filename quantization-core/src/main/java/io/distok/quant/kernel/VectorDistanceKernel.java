@@ -1,27 +1,27 @@
 package io.distok.quant.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Kernel on the JDK Vector API (256-bit species). {@link #nearest} is register-blocked: a tile of 4 query rows
  * times one panel of 16 centroids keeps 8 vector accumulators live, each updated by one broadcast-FMA per
- * dimension, so the loop is bound by FMA throughput rather than loads. The argmin is vectorised too.
+ * dimension, so the loop is bound by FMA throughput rather than loads. The per-panel epilogue is three vector
+ * operations per accumulator (subtract from the half norms, store, running minimum); the arg-min is found once
+ * per row afterwards by a vector equality scan.
  *
  * <p>Only load this class when {@link DistanceKernels#vectorApiAvailable()} is true: touching it without the
  * {@code jdk.incubator.vector} module throws {@link NoClassDefFoundError}.
  */
 public final class VectorDistanceKernel implements DistanceKernel {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
   private static final int L = 8;
+  private static final int W = PackedRows.WIDTH;
   private static final int ROWS = 4;
 
   static {
-    if (PackedRows.WIDTH != 2 * L) {
+    if (W != 2 * L) {
       throw new AssertionError("panel width must be two vectors");
     }
   }
@@ -35,18 +35,20 @@ public final class VectorDistanceKernel implements DistanceKernel {
   public void nearest(float[] x, int from, int to, PackedRows c, int[] outIndex, float[] outDistance) {
     int d = c.dimension();
     int panels = c.panels();
+    int kp = panels * W;
     float[] packed = c.packed();
-    float[] norms = c.paddedNorms();
-    float[] minVal = new float[ROWS * PackedRows.WIDTH];
-    int[] minPanel = new int[ROWS * PackedRows.WIDTH];
+    float[] half = c.paddedHalfNorms();
+    float[] scores = new float[ROWS * kp];
     int i = from;
     for (; i + ROWS <= to; i += ROWS) {
-      java.util.Arrays.fill(minVal, Float.POSITIVE_INFINITY);
-      java.util.Arrays.fill(minPanel, 0);
       int x0 = i * d;
       int x1 = x0 + d;
       int x2 = x1 + d;
       int x3 = x2 + d;
+      FloatVector m0 = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+      FloatVector m1 = m0;
+      FloatVector m2 = m0;
+      FloatVector m3 = m0;
       for (int p = 0; p < panels; p++) {
         FloatVector a00 = FloatVector.zero(F);
         FloatVector a01 = FloatVector.zero(F);
@@ -56,8 +58,8 @@ public final class VectorDistanceKernel implements DistanceKernel {
         FloatVector a21 = FloatVector.zero(F);
         FloatVector a30 = FloatVector.zero(F);
         FloatVector a31 = FloatVector.zero(F);
-        int o = p * d * PackedRows.WIDTH;
-        for (int t = 0; t < d; t++, o += PackedRows.WIDTH) {
+        int o = p * d * W;
+        for (int t = 0; t < d; t++, o += W) {
           FloatVector b0 = FloatVector.fromArray(F, packed, o);
           FloatVector b1 = FloatVector.fromArray(F, packed, o + L);
           FloatVector v = FloatVector.broadcast(F, x[x0 + t]);
@@ -73,77 +75,85 @@ public final class VectorDistanceKernel implements DistanceKernel {
           a30 = v.fma(b0, a30);
           a31 = v.fma(b1, a31);
         }
-        FloatVector n0 = FloatVector.fromArray(F, norms, p * PackedRows.WIDTH);
-        FloatVector n1 = FloatVector.fromArray(F, norms, p * PackedRows.WIDTH + L);
-        IntVector panel = IntVector.broadcast(I, p);
-        track(n0.sub(a00.mul(2f)), minVal, minPanel, 0, panel);
-        track(n1.sub(a01.mul(2f)), minVal, minPanel, L, panel);
-        track(n0.sub(a10.mul(2f)), minVal, minPanel, 2 * L, panel);
-        track(n1.sub(a11.mul(2f)), minVal, minPanel, 3 * L, panel);
-        track(n0.sub(a20.mul(2f)), minVal, minPanel, 4 * L, panel);
-        track(n1.sub(a21.mul(2f)), minVal, minPanel, 5 * L, panel);
-        track(n0.sub(a30.mul(2f)), minVal, minPanel, 6 * L, panel);
-        track(n1.sub(a31.mul(2f)), minVal, minPanel, 7 * L, panel);
+        int base = p * W;
+        FloatVector h0 = FloatVector.fromArray(F, half, base);
+        FloatVector h1 = FloatVector.fromArray(F, half, base + L);
+        FloatVector s;
+        s = h0.sub(a00);
+        s.intoArray(scores, base);
+        m0 = m0.min(s);
+        s = h1.sub(a01);
+        s.intoArray(scores, base + L);
+        m0 = m0.min(s);
+        s = h0.sub(a10);
+        s.intoArray(scores, kp + base);
+        m1 = m1.min(s);
+        s = h1.sub(a11);
+        s.intoArray(scores, kp + base + L);
+        m1 = m1.min(s);
+        s = h0.sub(a20);
+        s.intoArray(scores, 2 * kp + base);
+        m2 = m2.min(s);
+        s = h1.sub(a21);
+        s.intoArray(scores, 2 * kp + base + L);
+        m2 = m2.min(s);
+        s = h0.sub(a30);
+        s.intoArray(scores, 3 * kp + base);
+        m3 = m3.min(s);
+        s = h1.sub(a31);
+        s.intoArray(scores, 3 * kp + base + L);
+        m3 = m3.min(s);
       }
-      for (int r = 0; r < ROWS; r++) {
-        finish(x, i + r, d, minVal, minPanel, r * PackedRows.WIDTH, outIndex, outDistance);
-      }
+      finish(x, i, d, m0.reduceLanes(VectorOperators.MIN), scores, 0, kp, outIndex, outDistance);
+      finish(x, i + 1, d, m1.reduceLanes(VectorOperators.MIN), scores, kp, kp, outIndex, outDistance);
+      finish(x, i + 2, d, m2.reduceLanes(VectorOperators.MIN), scores, 2 * kp, kp, outIndex, outDistance);
+      finish(x, i + 3, d, m3.reduceLanes(VectorOperators.MIN), scores, 3 * kp, kp, outIndex, outDistance);
     }
     for (; i < to; i++) {
-      nearestOne(x, i, c, minVal, minPanel, outIndex, outDistance);
+      nearestOne(x, i, c, scores, outIndex, outDistance);
     }
   }
 
-  private static void track(FloatVector dist, float[] minVal, int[] minPanel, int off, IntVector panel) {
-    FloatVector cur = FloatVector.fromArray(F, minVal, off);
-    VectorMask<Float> better = dist.compare(VectorOperators.LT, cur);
-    cur.blend(dist, better).intoArray(minVal, off);
-    IntVector.fromArray(I, minPanel, off).blend(panel, better.cast(I)).intoArray(minPanel, off);
-  }
-
-  /** Reduces the 16 lane minima of one row to the overall minimum with the smallest index among ties. */
-  private static void finish(float[] x, int row, int d, float[] minVal, int[] minPanel, int off, int[] outIndex,
+  /** The first index whose score equals the row minimum: the smallest index among ties, as the scalar kernel. */
+  private static void finish(float[] x, int row, int d, float min, float[] scores, int off, int kp, int[] outIndex,
       float[] outDistance) {
-    float best = Float.POSITIVE_INFINITY;
-    int bestIndex = Integer.MAX_VALUE;
-    for (int j = 0; j < PackedRows.WIDTH; j++) {
-      float v = minVal[off + j];
-      int idx = minPanel[off + j] * PackedRows.WIDTH + j;
-      if (v < best || (v == best && idx < bestIndex)) {
-        best = v;
-        bestIndex = idx;
+    FloatVector target = FloatVector.broadcast(F, min);
+    int index = 0;
+    for (int j = 0; j < kp; j += L) {
+      int lane = FloatVector.fromArray(F, scores, off + j).compare(VectorOperators.EQ, target).firstTrue();
+      if (lane < L) {
+        index = j + lane;
+        break;
       }
     }
-    if (bestIndex == Integer.MAX_VALUE) {
-      bestIndex = 0;
-    }
-    outIndex[row] = bestIndex;
-    outDistance[row] = Math.max(0f, PackedRows.squaredNorm(x, row * d, d) + best);
+    outIndex[row] = index;
+    outDistance[row] = Math.max(0f, PackedRows.squaredNorm(x, row * d, d) + 2f * min);
   }
 
-  private static void nearestOne(float[] x, int row, PackedRows c, float[] minVal, int[] minPanel,
-      int[] outIndex, float[] outDistance) {
+  private static void nearestOne(float[] x, int row, PackedRows c, float[] scores, int[] outIndex,
+      float[] outDistance) {
     int d = c.dimension();
+    int kp = c.panels() * W;
     float[] packed = c.packed();
-    float[] norms = c.paddedNorms();
-    java.util.Arrays.fill(minVal, 0, PackedRows.WIDTH, Float.POSITIVE_INFINITY);
-    java.util.Arrays.fill(minPanel, 0, PackedRows.WIDTH, 0);
+    float[] half = c.paddedHalfNorms();
     int x0 = row * d;
+    FloatVector m = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
     for (int p = 0; p < c.panels(); p++) {
       FloatVector a0 = FloatVector.zero(F);
       FloatVector a1 = FloatVector.zero(F);
-      int o = p * d * PackedRows.WIDTH;
-      for (int t = 0; t < d; t++, o += PackedRows.WIDTH) {
+      int o = p * d * W;
+      for (int t = 0; t < d; t++, o += W) {
         FloatVector v = FloatVector.broadcast(F, x[x0 + t]);
         a0 = v.fma(FloatVector.fromArray(F, packed, o), a0);
         a1 = v.fma(FloatVector.fromArray(F, packed, o + L), a1);
       }
-      IntVector panel = IntVector.broadcast(I, p);
-      track(FloatVector.fromArray(F, norms, p * PackedRows.WIDTH).sub(a0.mul(2f)), minVal, minPanel, 0, panel);
-      track(FloatVector.fromArray(F, norms, p * PackedRows.WIDTH + L).sub(a1.mul(2f)), minVal, minPanel, L,
-          panel);
+      FloatVector s0 = FloatVector.fromArray(F, half, p * W).sub(a0);
+      FloatVector s1 = FloatVector.fromArray(F, half, p * W + L).sub(a1);
+      s0.intoArray(scores, p * W);
+      s1.intoArray(scores, p * W + L);
+      m = m.min(s0).min(s1);
     }
-    finish(x, row, d, minVal, minPanel, 0, outIndex, outDistance);
+    finish(x, row, d, m.reduceLanes(VectorOperators.MIN), scores, 0, kp, outIndex, outDistance);
   }
 
   @Override
@@ -151,18 +161,18 @@ public final class VectorDistanceKernel implements DistanceKernel {
     int d = c.dimension();
     int k = c.count();
     float[] packed = c.packed();
-    float[] tmp = new float[PackedRows.WIDTH];
+    float[] tmp = new float[W];
     for (int p = 0; p < c.panels(); p++) {
       FloatVector a0 = FloatVector.zero(F);
       FloatVector a1 = FloatVector.zero(F);
-      int o = p * d * PackedRows.WIDTH;
-      for (int t = 0; t < d; t++, o += PackedRows.WIDTH) {
+      int o = p * d * W;
+      for (int t = 0; t < d; t++, o += W) {
         FloatVector v = FloatVector.broadcast(F, x[offset + t]);
         a0 = v.fma(FloatVector.fromArray(F, packed, o), a0);
         a1 = v.fma(FloatVector.fromArray(F, packed, o + L), a1);
       }
-      int base = p * PackedRows.WIDTH;
-      if (base + PackedRows.WIDTH <= k) {
+      int base = p * W;
+      if (base + W <= k) {
         a0.intoArray(out, base);
         a1.intoArray(out, base + L);
       } else {
