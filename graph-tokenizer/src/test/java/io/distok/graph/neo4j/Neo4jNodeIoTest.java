@@ -1,0 +1,129 @@
+package io.distok.graph.neo4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.graph.source.NodeVectors;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.ProgressListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Session;
+import org.neo4j.harness.Neo4j;
+
+class Neo4jNodeIoTest {
+  static Neo4j neo4j;
+  static Neo4jConnection conn;
+  static Driver driver;
+
+  @BeforeAll
+  static void start() throws Exception {
+    neo4j = Neo4jHarness.start(false);
+    conn = new Neo4jConnection(neo4j.boltURI().toString(), null, null, null);
+    driver = conn.open();
+    try (Session s = driver.session()) {
+      s.run("UNWIND range(0, 249) AS i CREATE (:Item {id: i, name: 'item' + i, "
+          + "embedding: [toFloat(i), 1.0, -0.5, toFloat(i % 7)]})").consume();
+      s.run("CREATE (:NoVec {id: 1}), (:NoVec {id: 2, embedding: [1.0]})").consume();
+      s.run("CREATE (:Typed {id: 'a', embedding: [1.0, 2.0]}), (:Typed {id: 'b', embedding: 'oops'})").consume();
+      s.run("CREATE (:Mixed {id: 1, embedding: [1.0, 2.0]}), (:Mixed {id: 2, embedding: [1.0]})").consume();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (driver != null) {
+      driver.close();
+    }
+    if (neo4j != null) {
+      neo4j.close();
+    }
+  }
+
+  @Test
+  void readsVectorsInBatches() {
+    List<long[]> progress = new ArrayList<>();
+    NodeVectors v = new Neo4jNodeReader(conn, driver).readVectors("Item", "id", "embedding", 32,
+        (stage, done, total) -> progress.add(new long[] {done, total}));
+    assertEquals(250, v.ids().size());
+    assertEquals("0", v.ids().get(0));
+    assertEquals(249L, v.keys().get(249));
+    assertArrayEquals(new float[] {17f, 1f, -0.5f, 3f}, v.vectors().rowCopy(17));
+    assertEquals(8, progress.size(), "250 nodes in batches of 32");
+    assertEquals(250, progress.get(progress.size() - 1)[1]);
+    NodeVectors byElementId = new Neo4jNodeReader(conn, driver).readVectors("Item", null, "embedding", 100,
+        ProgressListener.NONE);
+    assertEquals(250, byElementId.ids().size());
+  }
+
+  @Test
+  void badNodesAreNamed() {
+    var reader = new Neo4jNodeReader(conn, driver);
+    var e = assertThrows(InvalidInputException.class,
+        () -> reader.readVectors("NoVec", "id", "embedding", 10, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains(":NoVec 1: has no 'embedding' property"), e.getMessage());
+    e = assertThrows(InvalidInputException.class,
+        () -> reader.readVectors("Typed", "id", "embedding", 10, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains(":Typed b: 'embedding' is STRING"), e.getMessage());
+    e = assertThrows(InvalidInputException.class,
+        () -> reader.readVectors("Mixed", "id", "embedding", 10, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("dimension 1 != 2"), e.getMessage());
+    e = assertThrows(InvalidInputException.class,
+        () -> reader.readVectors("Item", "id", "bad-name", 10, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("not a plain identifier"), e.getMessage());
+  }
+
+  @Test
+  void writesBackInBatches() {
+    List<Object> keys = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    for (long i = 0; i < 250; i++) {
+      keys.add(i);
+      values.add("sid-" + i);
+    }
+    long n = new Neo4jPropertyWriter(conn, driver).write("Item", "id", "sid", keys, values, 64,
+        ProgressListener.NONE);
+    assertEquals(250, n);
+    try (Session s = driver.session()) {
+      assertEquals("sid-123", s.run("MATCH (n:Item {id: 123}) RETURN n.sid AS v").single().get("v").asString());
+    }
+  }
+
+  @Test
+  void failedWriteBackLeavesNothingBehind() {
+    List<Object> keys = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    for (long i = 0; i < 200; i++) {
+      keys.add(i == 150 ? 99999L : i); // an unknown node in the third batch of 64
+      values.add("x" + i);
+    }
+    try (Session s = driver.session()) {
+      s.run("MATCH (n:Item {id: 3}) SET n.tag = 'before'").consume();
+    }
+    var e = assertThrows(InvalidInputException.class, () -> new Neo4jPropertyWriter(conn, driver).write("Item",
+        "id", "tag", keys, values, 64, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("batch 3"), e.getMessage());
+    assertTrue(e.getMessage().contains("99999"), e.getMessage());
+    assertTrue(e.getMessage().contains("2 batch(es) committed before it were restored"), e.getMessage());
+    try (Session s = driver.session()) {
+      Map<String, Object> r = s.run("MATCH (n:Item) WHERE n.tag IS NOT NULL RETURN count(n) AS c, "
+          + "collect(n.tag) AS tags").single().asMap();
+      assertEquals(1L, r.get("c"));
+      assertEquals(List.of("before"), r.get("tags"));
+    }
+  }
+
+  @Test
+  void unreachableServerIsAClearError() {
+    var e = assertThrows(InvalidInputException.class,
+        () -> new Neo4jConnection("bolt://127.0.0.1:1", "neo4j", "x", null).open());
+    assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
+  }
+}
