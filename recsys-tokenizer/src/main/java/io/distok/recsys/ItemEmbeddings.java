@@ -98,6 +98,11 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
     return ids;
   }
 
+  /** Items read from a graph source (Neo4j, JGraphT): node ids become item ids. */
+  public static ItemEmbeddings of(io.distok.graph.source.NodeVectors nodes) {
+    return new ItemEmbeddings(nodes.ids(), nodes.vectors());
+  }
+
   /** A copy whose rows are scaled to unit L2 norm (zero rows stay zero). */
   public ItemEmbeddings normalized() {
     FloatMatrix u = vectors.copy();
