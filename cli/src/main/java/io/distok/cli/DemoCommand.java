@@ -20,13 +20,17 @@ import picocli.CommandLine.Spec;
 /** {@code distok demo}: the main job on embedded, generated data; no server, no download. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run distok end to end on generated data: quantize a clustered vector set with VQ, RQ and PQ "
-        + "and print their usage metrics.")
+        + "and print their usage metrics, then build semantic IDs for a generated catalogue.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rows", defaultValue = "20000", description = "Generated vectors (default: ${DEFAULT-VALUE}).")
   int rows;
 
   @Option(names = "--dim", defaultValue = "32", description = "Dimension (default: ${DEFAULT-VALUE}).")
   int dim;
+
+  @Option(names = "--items", defaultValue = "10000", description = "Generated catalogue items for the semantic-ID "
+      + "part (default: ${DEFAULT-VALUE}).")
+  int items;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -51,7 +55,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
     MethodRun.printTable(w, runs);
     w.println();
-    w.println("Next: distok quantize fit --method rq --input YOUR.npy --out model/   (see distok --help)");
+    w.println("== semantic IDs: a generated catalogue of " + items + " items");
+    io.distok.examples.SemanticIdExample.run(w, items, seed);
+    w.println();
+    w.println("Next: distok semantic-ids fit --input ITEMS.npy --out sid-model/   or   distok quantize fit --method rq "
+        + "--input YOUR.npy --out model/   (see distok --help)");
     return 0;
   }
 }

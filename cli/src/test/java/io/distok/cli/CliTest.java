@@ -140,7 +140,7 @@ class CliTest {
   void helpOnEveryCommand() {
     for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"quantize", "--help"},
         {"quantize", "fit", "--help"}, {"quantize", "encode", "--help"}, {"quantize", "eval", "--help"},
-        {"bench", "--help"}, {"bench", "quantize", "--help"}}) {
+        {"bench", "--help"}, {"bench", "quantize", "--help"}, {"semantic-ids", "--help"}}) {
       Run r = run(cmd);
       assertEquals(0, r.code(), String.join(" ", cmd));
       assertTrue(r.out().contains("Usage:"), String.join(" ", cmd) + ": " + r.out());
@@ -149,9 +149,10 @@ class CliTest {
 
   @Test
   void demoRunsOnGeneratedData() {
-    Run r = run("demo", "--rows", "3000", "--dim", "16");
+    Run r = run("demo", "--rows", "3000", "--dim", "16", "--items", "1500");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("RQ 3x256 beam 1"), r.out());
+    assertTrue(r.out().contains("sku-000000 -> <a_"), r.out());
   }
 
   @Test

@@ -1,0 +1,322 @@
+package io.distok.cli;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.distok.graph.neo4j.Neo4jNodeReader;
+import io.distok.graph.source.NodeVectors;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.io.AtomicFiles;
+import io.distok.recsys.CollisionPolicy;
+import io.distok.recsys.ItemEmbeddings;
+import io.distok.recsys.SemanticIdConfig;
+import io.distok.recsys.SemanticIdModel;
+import io.distok.recsys.SemanticIdReport;
+import io.distok.recsys.SemanticIdStore;
+import io.distok.recsys.SemanticIdTrainer;
+import io.distok.recsys.SemanticIdWriteBack;
+import io.distok.recsys.TokenFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.neo4j.driver.Driver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code distok semantic-ids fit|assign|report|export}. */
+@Command(name = "semantic-ids", mixinStandardHelpOptions = true,
+    description = "Semantic IDs for recommendation items: short token tuples like <a_12><b_200><c_37><d_0> from "
+        + "item embeddings (files or Neo4j item nodes).",
+    subcommands = {SemanticIdsCommand.Fit.class, SemanticIdsCommand.Assign.class, SemanticIdsCommand.Report.class,
+        SemanticIdsCommand.Export.class})
+public final class SemanticIdsCommand implements Runnable {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Where items come from: a file or Neo4j. */
+  static final class ItemSource {
+    @Option(names = "--input", description = "Embedding file: .npy, .fvecs, CSV/TSV (optional id column); gzip ok.")
+    Path input;
+
+    @Option(names = "--ids", description = "Item ids, one per line, in the order of the embedding rows.")
+    Path ids;
+
+    @Mixin
+    Neo4jOptions neo4j;
+
+    /** Items and, for Neo4j, the node keys for write-back. */
+    record Loaded(ItemEmbeddings items, NodeVectors nodes, Driver driver) implements AutoCloseable {
+      @Override
+      public void close() {
+        if (driver != null) {
+          driver.close();
+        }
+      }
+    }
+
+    Loaded load(TerminalProgress progress) throws IOException {
+      if ((input == null) == !neo4j.enabled()) {
+        throw new InvalidInputException("give exactly one item source: --input FILE or --neo4j-uri URI");
+      }
+      if (input != null) {
+        if (neo4j.writeBack != null) {
+          throw new InvalidInputException("--write-back needs items read from Neo4j (--neo4j-uri)");
+        }
+        return new Loaded(ItemEmbeddings.read(input, ids), null, null);
+      }
+      Driver driver = neo4j.connection().open();
+      try {
+        NodeVectors nodes = new Neo4jNodeReader(neo4j.connection(), driver).readVectors(neo4j.label,
+            neo4j.idPropertyOrNull(), neo4j.embeddingProperty, neo4j.batchSize, progress);
+        return new Loaded(ItemEmbeddings.of(nodes), nodes, driver);
+      } catch (RuntimeException e) {
+        driver.close();
+        throw e;
+      }
+    }
+
+    void writeBack(Loaded loaded, SemanticIdModel model, PrintWriter w, TerminalProgress progress) {
+      if (neo4j.writeBack == null) {
+        return;
+      }
+      long n = SemanticIdWriteBack.toNeo4j(model, loaded.nodes().ids(), loaded.nodes().keys(), neo4j.connection(),
+          loaded.driver(), neo4j.label, neo4j.idPropertyOrNull(), neo4j.writeBack, neo4j.batchSize, progress);
+      w.printf("wrote %d semantic IDs to :%s.%s%n", n, neo4j.label, neo4j.writeBack);
+    }
+  }
+
+  @Command(name = "fit", mixinStandardHelpOptions = true,
+      description = "Build semantic IDs for a catalogue and save the model (codebooks, item -> ID map, report).")
+  static final class Fit implements Callable<Integer> {
+    @Mixin
+    ItemSource source;
+
+    @Option(names = "--out", required = true, description = "Model directory to write.")
+    Path out;
+
+    @Option(names = "--levels", defaultValue = "3", description = "RQ levels (default: ${DEFAULT-VALUE}).")
+    int levels;
+
+    @Option(names = "--K", defaultValue = "256", description = "Codes per level (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--codebook-sizes", split = ",", description = "Codes per level, e.g. 256,256,128 "
+        + "(overrides --levels and --K).")
+    int[] codebookSizes;
+
+    @Option(names = "--niter", defaultValue = "20", description = "k-means iterations (default: ${DEFAULT-VALUE}).")
+    int niter;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--normalize", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "L2-normalise embeddings first (default: on; --no-normalize for raw vectors).")
+    boolean normalize;
+
+    @Option(names = "--balance", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Balanced assignment within prefix groups (default: on; --no-balance for plain RQ-KMeans).")
+    boolean balance;
+
+    @Option(names = "--balance-slack", defaultValue = "1.0", description = "Code capacity is ceil(g (1 + slack) / "
+        + "K) in a prefix group of g items (default: ${DEFAULT-VALUE}).")
+    double balanceSlack;
+
+    @Option(names = "--collision", defaultValue = "suffix", description = "suffix, reassign or none (default: "
+        + "${DEFAULT-VALUE}).")
+    String collision;
+
+    @Option(names = "--suffix-size", defaultValue = "256", description = "Range of the suffix token (default: "
+        + "${DEFAULT-VALUE}).")
+    int suffixSize;
+
+    @Option(names = "--token-format", defaultValue = "angle", description = "angle (<a_12><b_200>...) or plain "
+        + "(12-200-...) (default: ${DEFAULT-VALUE}).")
+    String tokenFormat;
+
+    @Option(names = "--begin-token", description = "Token opening every ID, e.g. <sid>.")
+    String beginToken;
+
+    @Option(names = "--end-token", description = "Token closing every ID, e.g. </sid>.")
+    String endToken;
+
+    @Option(names = "--sample", defaultValue = "1000", description = "Items sampled for neighbourhood "
+        + "preservation (default: ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Mixin
+    QuantizeCommand.ThreadsMixin threads;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    SemanticIdConfig config() {
+      int[] sizes = codebookSizes;
+      if (sizes == null) {
+        if (levels < 1) {
+          throw new InvalidInputException("--levels must be >= 1");
+        }
+        sizes = new int[levels];
+        java.util.Arrays.fill(sizes, k);
+      }
+      TokenFormat format = new TokenFormat(TokenFormat.parseStyle(tokenFormat), beginToken, endToken);
+      return new SemanticIdConfig(sizes, niter, seed, normalize, balance, 2, balanceSlack,
+          CollisionPolicy.Kind.parse(collision), suffixSize, format);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter w = spec.commandLine().getOut();
+      SemanticIdConfig config = config();
+      try (TerminalProgress progress = TerminalProgress.create();
+          ItemSource.Loaded loaded = source.load(progress)) {
+        ItemEmbeddings items = loaded.items();
+        long t0 = System.nanoTime();
+        SemanticIdModel model = threads.run(() -> SemanticIdTrainer.fit(items, config, progress));
+        double fitS = (System.nanoTime() - t0) / 1e9;
+        SemanticIdReport report = threads.run(() -> SemanticIdReport.of(model, items, sample, config.seed()))
+            .with("fitSeconds", fitS);
+        SemanticIdStore.save(model, report, out);
+        w.printf(Locale.ROOT, "semantic IDs for %d items (%d-d) in %.2f s; model saved to %s%n", items.size(),
+            items.dimension(), fitS, out);
+        for (String id : model.items().subList(0, Math.min(3, model.size()))) {
+          w.printf("  %s -> %s%n", id, model.tokens(id));
+        }
+        w.print(report.toTable());
+        source.writeBack(loaded, model, w, progress);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "assign", mixinStandardHelpOptions = true,
+      description = "Give IDs to new items with the frozen codebooks; existing IDs never change.")
+  static final class Assign implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model directory.")
+    Path model;
+
+    @Mixin
+    ItemSource source;
+
+    @Option(names = "--out", description = "Write the updated model here (default: update --model in place).")
+    Path out;
+
+    @Option(names = "--ids-out", description = "Write item<TAB>tokens of the requested items to this file.")
+    Path idsOut;
+
+    @Mixin
+    QuantizeCommand.ThreadsMixin threads;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter w = spec.commandLine().getOut();
+      SemanticIdModel m = SemanticIdStore.load(model);
+      try (TerminalProgress progress = TerminalProgress.create();
+          ItemSource.Loaded loaded = source.load(progress)) {
+        long t0 = System.nanoTime();
+        SemanticIdModel.Assignment a = threads.run(() -> m.assign(loaded.items()));
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (idsOut != null) {
+          StringBuilder sb = new StringBuilder();
+          for (Map.Entry<String, int[]> e : a.ids().entrySet()) {
+            sb.append(e.getKey()).append('\t').append(m.config().format().format(e.getValue())).append('\n');
+          }
+          AtomicFiles.write(idsOut, os -> os.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        SemanticIdStore.save(a.model(), SemanticIdStore.loadReport(model), out != null ? out : model);
+        w.printf(Locale.ROOT, "%d items requested, %d new, in %.3f s%n", a.ids().size(), a.added().size(), s);
+        for (String id : a.added().subList(0, Math.min(3, a.added().size()))) {
+          w.printf("  %s -> %s%n", id, a.model().tokens(id));
+        }
+        source.writeBack(loaded, a.model(), w, progress);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Print the quality report of a model (recomputed on --input when given) and write it as JSON.")
+  static final class Report implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model directory.")
+    Path model;
+
+    @Option(names = "--json", description = "Write the report as JSON here (top-level number rawCollisionRate).")
+    Path json;
+
+    @Option(names = "--input", description = "Embeddings of the model's items, to recompute the report.")
+    Path input;
+
+    @Option(names = "--ids", description = "Item ids for --input.")
+    Path ids;
+
+    @Option(names = "--sample", defaultValue = "1000", description = "Items sampled for neighbourhood "
+        + "preservation (default: ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      SemanticIdModel m = SemanticIdStore.load(model);
+      SemanticIdReport r;
+      if (input != null) {
+        ItemEmbeddings items = ItemEmbeddings.read(input, ids);
+        for (String id : items.ids()) {
+          if (!m.contains(id)) {
+            throw new InvalidInputException(input + ": item '" + id + "' is not in the model; run semantic-ids "
+                + "assign first");
+          }
+        }
+        r = SemanticIdReport.of(m, items, sample, m.config().seed());
+      } else {
+        r = SemanticIdStore.loadReport(model);
+        if (r == null) {
+          throw new InvalidInputException(model + " has no saved report; pass --input with the item embeddings");
+        }
+      }
+      spec.commandLine().getOut().print(r.toTable());
+      if (json != null) {
+        String text = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(r.toMap()) + "\n";
+        AtomicFiles.write(json, os -> os.write(text.getBytes(StandardCharsets.UTF_8)));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Export the token vocabulary (vocabulary.txt, added_tokens.json for an LLM tokenizer) and the "
+          + "item <-> ID maps (item2id.tsv, id2item.tsv).")
+  static final class Export implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model directory.")
+    Path model;
+
+    @Option(names = "--out", required = true, description = "Directory to write the files into.")
+    Path out;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      SemanticIdModel m = SemanticIdStore.load(model);
+      SemanticIdStore.export(m, out);
+      List<String> vocab = m.vocabulary();
+      spec.commandLine().getOut().printf("exported %d tokens and %d items to %s%n", vocab.size(), m.size(), out);
+      return 0;
+    }
+  }
+}

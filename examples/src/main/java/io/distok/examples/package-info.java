@@ -1,0 +1,2 @@
+/** Runnable end-to-end programs; each has a {@code main} and a {@code run} method the demo and tests call. */
+package io.distok.examples;
