@@ -140,7 +140,7 @@ class CliTest {
   void helpOnEveryCommand() {
     for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"quantize", "--help"},
         {"quantize", "fit", "--help"}, {"quantize", "encode", "--help"}, {"quantize", "eval", "--help"},
-        {"bench", "--help"}, {"bench", "quantize", "--help"}, {"semantic-ids", "--help"}}) {
+        {"bench", "--help"}, {"bench", "quantize", "--help"}, {"semantic-ids", "--help"}, {"bench", "semantic-ids", "--help"}}) {
       Run r = run(cmd);
       assertEquals(0, r.code(), String.join(" ", cmd));
       assertTrue(r.out().contains("Usage:"), String.join(" ", cmd) + ": " + r.out());
@@ -153,6 +153,21 @@ class CliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("RQ 3x256 beam 1"), r.out());
     assertTrue(r.out().contains("sku-000000 -> <a_"), r.out());
+  }
+
+  @Test
+  void benchRunsOnSmallGeneratedFiles() throws IOException {
+    Path in = dir.resolve("x.npy");
+    Npy.write(in, SyntheticData.gaussianClusters(1200, 16, 20, 0.3, 8));
+    Run q = run("bench", "quantize", "--data", in.toString(), "--repeat", "1", "--K", "32");
+    assertEquals(0, q.code(), q.err());
+    assertTrue(q.out().contains("RQ 3x32 beam 5"), q.out());
+    assertTrue(q.out().contains("GFLOP/s"), q.out());
+    Path json = dir.resolve("sid.json");
+    Run s = run("bench", "semantic-ids", "--data", in.toString(), "--repeat", "1", "--json", json.toString());
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("balanced, L2-normalised"), s.out());
+    assertTrue(Files.readString(json).contains("rawCollisionRate"));
   }
 
   @Test

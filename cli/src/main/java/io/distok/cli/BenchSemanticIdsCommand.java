@@ -1,0 +1,143 @@
+package io.distok.cli;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.ProgressListener;
+import io.distok.recsys.ItemEmbeddings;
+import io.distok.recsys.SemanticIdConfig;
+import io.distok.recsys.SemanticIdModel;
+import io.distok.recsys.SemanticIdReport;
+import io.distok.recsys.SemanticIdTrainer;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code distok bench semantic-ids}: the default recipe with and without balancing (and with and without
+ * normalisation) on an item embedding file, side by side with faiss RQ (3 x 8 bits, beam 1) in the same run.
+ */
+@Command(name = "semantic-ids", mixinStandardHelpOptions = true,
+    description = "Benchmark semantic-ID generation (collisions, utilisation, MSE, neighbourhood preservation, "
+        + "time) on an item embedding file, optionally against faiss RQ.")
+public final class BenchSemanticIdsCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, description = "Item embeddings (.npy, .fvecs, CSV).")
+  Path data;
+
+  @Option(names = "--faiss", description = "Also run faiss RQ through this comparison script.")
+  Path faissScript;
+
+  @Option(names = "--repeat", defaultValue = "3", description = "Timed runs; the median is reported (default: "
+      + "${DEFAULT-VALUE}).")
+  int repeat;
+
+  @Option(names = "--json", description = "Write all figures as JSON to this file.")
+  Path json;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter w = spec.commandLine().getOut();
+    if (!Files.exists(data)) {
+      throw new InvalidInputException(data + ": data file not found. The benchmark data sets live in ../shared/data"
+          + " beside a development checkout (see its README); pass --data with a path to one of them.");
+    }
+    ItemEmbeddings items = ItemEmbeddings.read(data, null);
+    w.printf(Locale.ROOT, "data %s: %d items x %d; %d cores; median of %d runs after JIT warm-up%n", data,
+        items.size(), items.dimension(), Runtime.getRuntime().availableProcessors(), repeat);
+    SemanticIdTrainer.fit(items, SemanticIdConfig.DEFAULT.withNiter(3), ProgressListener.NONE); // warm-up
+    List<Map<String, Object>> rows = new ArrayList<>();
+    w.printf(Locale.ROOT, "%-26s %8s %8s %9s %9s %8s %8s %8s %8s %8s%n", "recipe (RQ 3x256)", "fit s",
+        "assign s", "raw coll", "MSE", "min util", "min ppl", "NP@L1", "NP@L12", "cosine");
+    for (boolean normalize : new boolean[] {false, true}) {
+      for (boolean balanced : new boolean[] {false, true}) {
+        SemanticIdConfig c = SemanticIdConfig.DEFAULT.withNormalize(normalize).withBalanced(balanced)
+            .withCollision(io.distok.recsys.CollisionPolicy.Kind.NONE);
+        double[] fit = new double[repeat];
+        double[] assign = new double[repeat];
+        SemanticIdModel m = null;
+        for (int r = 0; r < repeat; r++) {
+          long t0 = System.nanoTime();
+          m = SemanticIdTrainer.fit(items, c, ProgressListener.NONE);
+          long t1 = System.nanoTime();
+          // the frozen-codebook path new items take: normalise + encode level by level
+          m.quantizer().withBeam(1).encode(normalize ? items.normalized().vectors() : items.vectors());
+          long t2 = System.nanoTime();
+          fit[r] = (t1 - t0) / 1e9;
+          assign[r] = (t2 - t1) / 1e9;
+        }
+        SemanticIdReport rep = SemanticIdReport.of(m, items, 1000, 1);
+        Map<String, Object> d = rep.toMap();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> levels = (List<Map<String, Object>>) d.get("perLevel");
+        double minUtil = levels.stream().mapToDouble(l -> ((Number) l.get("utilization")).doubleValue()).min()
+            .orElse(0);
+        double minPpl = levels.stream().mapToDouble(l -> ((Number) l.get("perplexity")).doubleValue()).min()
+            .orElse(0);
+        String label = (balanced ? "balanced" : "plain") + (normalize ? ", L2-normalised" : ", raw vectors");
+        w.printf(Locale.ROOT, "%-26s %8.2f %8.3f %8.3f%% %9.4f %7.1f%% %8.1f %7.1f%% %7.1f%% %8.4f%n", label,
+            MethodRun.median(fit), MethodRun.median(assign), 100 * rep.rawCollisionRate(), num(d, "mse"),
+            100 * minUtil, minPpl, 100 * num(d, "neighbourPreservationLevel1"),
+            100 * num(d, "neighbourPreservationLevel12"), num(d, "meanCosine"));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("recipe", label);
+        row.put("fit_s", MethodRun.median(fit));
+        row.put("assign_s", MethodRun.median(assign));
+        row.put("report", d);
+        rows.add(row);
+      }
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("data", data.toString());
+    doc.put("recipes", rows);
+    if (faissScript != null) {
+      if (!Files.exists(faissScript)) {
+        w.println("faiss comparison skipped: " + faissScript + " not found");
+      } else {
+        for (boolean normalize : new boolean[] {false, true}) {
+          List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", faissScript.toString(), data.toString(),
+              "rq", "--M", "3", "--nbits", "8", "--beam", "1", "--repeat", "" + repeat));
+          if (normalize) {
+            cmd.add("--normalize");
+          }
+          ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+          pb.environment().put("OMP_NUM_THREADS", "" + Runtime.getRuntime().availableProcessors());
+          Process p = pb.start();
+          String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+          if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
+            w.println("faiss run failed (is python3-faiss installed?)");
+            continue;
+          }
+          Map<String, Object> f = JSON.std.mapFrom(out.lines().reduce((a, b) -> b).orElse(""));
+          w.printf(Locale.ROOT, "%-26s %8.2f %8.3f %8.3f%% %9.4f%n", "faiss RQ 3x8 beam 1" + (normalize ? ", L2-n"
+              : ", raw"), num(f, "train_s"), num(f, "encode_s"), 100 * num(f, "shared_tuple_rate"), num(f, "mse"));
+          doc.put(normalize ? "faissNormalized" : "faissRaw", f);
+        }
+      }
+    }
+    w.println("(raw coll = share of items sharing their 3-code tuple before any collision policy; NP@L1 / NP@L12 ="
+        + " share of exact 10-NN sharing the level-1 / level-1+2 prefix; assign = frozen-codebook encoding of all"
+        + " items)");
+    if (json != null) {
+      String text = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(doc) + "\n";
+      io.distok.quant.io.AtomicFiles.write(json, os -> os.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+    return 0;
+  }
+
+  private static double num(Map<String, Object> m, String key) {
+    return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+}
