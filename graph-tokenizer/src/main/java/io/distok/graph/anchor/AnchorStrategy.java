@@ -1,0 +1,48 @@
+package io.distok.graph.anchor;
+
+import io.distok.graph.csr.CsrGraph;
+import io.distok.quant.InvalidInputException;
+import java.util.Locale;
+
+/** How anchors are chosen. Each strategy returns nodes in rank order (rank 0 = most preferred). */
+public enum AnchorStrategy {
+  /** Highest total degree first (ties by node id). O(V log V). */
+  DEGREE,
+  /** Highest PageRank first (undirected, damping 0.85, 30 iterations; ties by node id). O(30 (V + E)). */
+  PAGERANK,
+  /** Uniformly random, seeded. O(V). */
+  RANDOM,
+  /** 40% degree, 40% PageRank, 20% random, in that order, without duplicates (NodePiece's default mix). */
+  MIXED;
+
+  public static AnchorStrategy parse(String s) {
+    try {
+      return valueOf(s.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("anchor strategy must be degree, pagerank, random or mixed, not '" + s + "'");
+    }
+  }
+
+  /** The default anchor count: sqrt(V) bounded to [32, 20000], and never more than V. */
+  public static int defaultCount(int nodes) {
+    return Math.min(nodes, Math.max(32, Math.min(20_000, (int) Math.round(Math.sqrt(nodes)))));
+  }
+
+  /**
+   * Chooses {@code count} anchors.
+   *
+   * @throws InvalidInputException if {@code count} is not in {@code [1, V]}
+   */
+  public int[] select(CsrGraph g, int count, long seed) {
+    if (count < 1 || count > g.nodeCount()) {
+      throw new InvalidInputException("anchor count " + count + " must be between 1 and the node count "
+          + g.nodeCount());
+    }
+    return switch (this) {
+      case DEGREE -> AnchorSelection.byDegree(g, count);
+      case PAGERANK -> AnchorSelection.byPageRank(g, count);
+      case RANDOM -> AnchorSelection.random(g, count, seed);
+      case MIXED -> AnchorSelection.mixed(g, count, seed);
+    };
+  }
+}

@@ -1,0 +1,69 @@
+package io.distok.graph.nodepiece;
+
+import io.distok.graph.anchor.AnchorStrategy;
+import io.distok.quant.InvalidInputException;
+
+/**
+ * Parameters of anchor-relation tokenization, named as in NodePiece.
+ *
+ * @param anchors anchor count; 0 = {@link AnchorStrategy#defaultCount}
+ * @param strategy anchor selection
+ * @param k nearest anchors per node
+ * @param m relation tokens per node; -1 = automatic ({@code autoPercentile} of distinct relations per node)
+ * @param autoPercentile percentile used when m is automatic
+ * @param selection how relations are chosen
+ * @param maxHops BFS hop limit
+ * @param directed follow edge directions in the BFS
+ * @param seed random seed (random anchors, sampled relations)
+ */
+public record NodePieceConfig(int anchors, AnchorStrategy strategy, int k, int m, double autoPercentile,
+    RelationContext.Selection selection, int maxHops, boolean directed, long seed) {
+
+  /** 20 anchors per node, automatic m, mixed anchors, undirected, up to 50 hops. */
+  public static final NodePieceConfig DEFAULT = new NodePieceConfig(0, AnchorStrategy.MIXED, 20, -1, 50,
+      RelationContext.Selection.FREQUENT, 50, false, 42);
+
+  public NodePieceConfig {
+    if (k < 1) {
+      throw new InvalidInputException("k must be >= 1 (anchors per node), got " + k);
+    }
+    if (m < -1) {
+      throw new InvalidInputException("m must be >= 0, or -1 for automatic, got " + m);
+    }
+    if (anchors < 0) {
+      throw new InvalidInputException("anchor count must be >= 0 (0 = default rule), got " + anchors);
+    }
+  }
+
+  public NodePieceConfig withAnchors(int a) {
+    return new NodePieceConfig(a, strategy, k, m, autoPercentile, selection, maxHops, directed, seed);
+  }
+
+  public NodePieceConfig withK(int kk) {
+    return new NodePieceConfig(anchors, strategy, kk, m, autoPercentile, selection, maxHops, directed, seed);
+  }
+
+  public NodePieceConfig withM(int mm) {
+    return new NodePieceConfig(anchors, strategy, k, mm, autoPercentile, selection, maxHops, directed, seed);
+  }
+
+  public NodePieceConfig withStrategy(AnchorStrategy s) {
+    return new NodePieceConfig(anchors, s, k, m, autoPercentile, selection, maxHops, directed, seed);
+  }
+
+  public NodePieceConfig withDirected(boolean d) {
+    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, d, seed);
+  }
+
+  public NodePieceConfig withSelection(RelationContext.Selection s) {
+    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, s, maxHops, directed, seed);
+  }
+
+  public NodePieceConfig withMaxHops(int h) {
+    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, h, directed, seed);
+  }
+
+  public NodePieceConfig withSeed(long s) {
+    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, directed, s);
+  }
+}

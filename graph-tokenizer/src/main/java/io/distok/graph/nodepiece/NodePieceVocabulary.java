@@ -1,0 +1,63 @@
+package io.distok.graph.nodepiece;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fixed token vocabulary of an anchor-relation tokenization: ids {@code 0..4} are the special tokens, then
+ * one token per anchor (by rank), then one per relation and one per inverse relation. Token strings: {@code
+ * [PAD] [UNREACHABLE] [CLS] [SEP] [MASK]}, {@code <anchor_RANK>}, {@code <rel:NAME>}, {@code <rel:NAME^-1>}.
+ *
+ * @param anchorNames anchor node names in rank order
+ * @param relationNames relation names by relation id
+ */
+public record NodePieceVocabulary(List<String> anchorNames, List<String> relationNames) {
+  public static final int PAD = 0;
+  public static final int UNREACHABLE = 1;
+  public static final int CLS = 2;
+  public static final int SEP = 3;
+  public static final int MASK = 4;
+  public static final List<String> SPECIALS = List.of("[PAD]", "[UNREACHABLE]", "[CLS]", "[SEP]", "[MASK]");
+
+  public NodePieceVocabulary {
+    anchorNames = List.copyOf(anchorNames);
+    relationNames = List.copyOf(relationNames);
+  }
+
+  public int size() {
+    return SPECIALS.size() + anchorNames.size() + 2 * relationNames.size();
+  }
+
+  /** Token id of anchor rank {@code a}. */
+  public int anchorToken(int a) {
+    return SPECIALS.size() + a;
+  }
+
+  /** Token id of relation token {@code t} ({@code t < R}: relation t; {@code t >= R}: inverse of t - R). */
+  public int relationToken(int t) {
+    return SPECIALS.size() + anchorNames.size() + t;
+  }
+
+  /** The string of token id {@code id}. */
+  public String token(int id) {
+    if (id < SPECIALS.size()) {
+      return SPECIALS.get(id);
+    }
+    int a = id - SPECIALS.size();
+    if (a < anchorNames.size()) {
+      return "<anchor_" + a + ">";
+    }
+    int t = a - anchorNames.size();
+    int r = relationNames.size();
+    return t < r ? "<rel:" + relationNames.get(t) + ">" : "<rel:" + relationNames.get(t - r) + "^-1>";
+  }
+
+  /** Every token string, by id. */
+  public List<String> tokens() {
+    List<String> out = new ArrayList<>(size());
+    for (int i = 0; i < size(); i++) {
+      out.add(token(i));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,253 @@
+package io.distok.graph.nodepiece;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.distok.graph.csr.CsrGraph;
+import io.distok.quant.io.AtomicFiles;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The tokens of every node of a graph: k anchor tokens (nearest first; {@code [UNREACHABLE]} for slots no
+ * anchor reached) then m relation tokens ({@code [PAD]} when the node has fewer relations), with the (anchor,
+ * distance) pairs behind them, diagnostics, and JSONL/TSV output.
+ */
+public final class NodeTokenization {
+  private final CsrGraph graph;
+  private final NodePieceConfig config;
+  private final NodePieceVocabulary vocabulary;
+  private final int[] anchors;
+  private final AnchorLabels labels;
+  private final int m;
+  private final int[] relations;
+
+  NodeTokenization(CsrGraph graph, NodePieceConfig config, NodePieceVocabulary vocabulary, int[] anchors,
+      AnchorLabels labels, int m, int[] relations) {
+    this.graph = graph;
+    this.config = config;
+    this.vocabulary = vocabulary;
+    this.anchors = anchors;
+    this.labels = labels;
+    this.m = m;
+    this.relations = relations;
+  }
+
+  public CsrGraph graph() {
+    return graph;
+  }
+
+  public NodePieceConfig config() {
+    return config;
+  }
+
+  public NodePieceVocabulary vocabulary() {
+    return vocabulary;
+  }
+
+  public AnchorLabels labels() {
+    return labels;
+  }
+
+  /** Relation tokens per node (resolved when m was automatic). */
+  public int m() {
+    return m;
+  }
+
+  public int k() {
+    return labels.k();
+  }
+
+  /** Anchor nodes in rank order. */
+  public int[] anchorNodes() {
+    return anchors.clone();
+  }
+
+  /** Token ids of node {@code v}: k anchor slots then m relation slots. */
+  public int[] tokenIds(int v) {
+    int k = labels.k();
+    int[] out = new int[k + m];
+    for (int j = 0; j < k; j++) {
+      out[j] = j < labels.count(v) ? vocabulary.anchorToken(labels.anchor(v, j)) : NodePieceVocabulary.UNREACHABLE;
+    }
+    for (int j = 0; j < m; j++) {
+      int t = relations[v * m + j];
+      out[k + j] = t < 0 ? NodePieceVocabulary.PAD : vocabulary.relationToken(t);
+    }
+    return out;
+  }
+
+  /** Token strings of node {@code v}. */
+  public List<String> tokens(int v) {
+    List<String> out = new ArrayList<>();
+    for (int id : tokenIds(v)) {
+      out.add(vocabulary.token(id));
+    }
+    return out;
+  }
+
+  /** Token strings of a node by name. */
+  public List<String> tokens(String node) {
+    return tokens(graph.node(node));
+  }
+
+  /** Relation token ids (vocabulary-relative, -1 = none) of node {@code v}. */
+  int relationToken(int v, int j) {
+    return relations[v * m + j];
+  }
+
+  /**
+   * Diagnostics: share of nodes whose token multiset (anchors with distances, plus relations) is unique, the
+   * same for anchors alone, mean anchor distance, share of nodes short of k anchors, share of nodes reached by
+   * at least one anchor, and share of anchors used by some other node. O(V (k + m)).
+   */
+  public Map<String, Object> diagnostics() {
+    int n = graph.nodeCount();
+    int k = labels.k();
+    Map<List<Integer>, Integer> full = new java.util.HashMap<>();
+    Map<List<Integer>, Integer> anchorOnly = new java.util.HashMap<>();
+    long distSum = 0;
+    long labelsTotal = 0;
+    int shortOfK = 0;
+    int reached = 0;
+    boolean[] used = new boolean[anchors.length];
+    for (int v = 0; v < n; v++) {
+      int c = labels.count(v);
+      List<Integer> a = new ArrayList<>(2 * c);
+      for (int j = 0; j < c; j++) {
+        a.add(labels.anchor(v, j));
+        a.add(labels.distance(v, j));
+        distSum += labels.distance(v, j);
+        if (labels.distance(v, j) > 0) {
+          used[labels.anchor(v, j)] = true;
+        }
+      }
+      labelsTotal += c;
+      if (c < k) {
+        shortOfK++;
+      }
+      if (c > 0) {
+        reached++;
+      }
+      List<Integer> f = new ArrayList<>(a);
+      int[] rel = Arrays.copyOfRange(relations, v * m, v * m + m);
+      Arrays.sort(rel);
+      for (int r : rel) {
+        f.add(-2 - r);
+      }
+      anchorOnly.merge(a, 1, Integer::sum);
+      full.merge(f, 1, Integer::sum);
+    }
+    long uniqueFull = 0;
+    for (int count : full.values()) {
+      uniqueFull += count == 1 ? 1 : 0;
+    }
+    long uniqueAnchors = 0;
+    for (int count : anchorOnly.values()) {
+      uniqueAnchors += count == 1 ? 1 : 0;
+    }
+    int usedCount = 0;
+    for (boolean u : used) {
+      usedCount += u ? 1 : 0;
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("nodes", n);
+    d.put("edges", graph.edgeCount());
+    d.put("relations", graph.relationCount());
+    d.put("anchors", anchors.length);
+    d.put("k", k);
+    d.put("m", m);
+    d.put("vocabularySize", vocabulary.size());
+    d.put("uniqueTokenSetShare", uniqueFull / (double) n);
+    d.put("uniqueAnchorSetShare", uniqueAnchors / (double) n);
+    d.put("meanAnchorDistance", labelsTotal == 0 ? 0 : distSum / (double) labelsTotal);
+    d.put("shortOfKShare", shortOfK / (double) n);
+    d.put("reachedShare", reached / (double) n);
+    d.put("anchorCoverage", usedCount / (double) anchors.length);
+    return d;
+  }
+
+  /** Diagnostics as text lines. */
+  public String diagnosticsTable() {
+    Map<String, Object> d = diagnostics();
+    return String.format(Locale.ROOT, "nodes %s, edges %s, relations %s; anchors %s, k %s, m %s, vocabulary %s%n"
+        + "unique token sets %.2f%% (anchors alone %.2f%%), mean anchor distance %.2f, short of k anchors %.2f%%, "
+        + "reached by an anchor %.2f%%, anchors used by other nodes %.2f%%%n", d.get("nodes"), d.get("edges"),
+        d.get("relations"), d.get("anchors"), d.get("k"), d.get("m"), d.get("vocabularySize"),
+        100 * (double) d.get("uniqueTokenSetShare"), 100 * (double) d.get("uniqueAnchorSetShare"),
+        (double) d.get("meanAnchorDistance"), 100 * (double) d.get("shortOfKShare"),
+        100 * (double) d.get("reachedShare"), 100 * (double) d.get("anchorCoverage"));
+  }
+
+  /**
+   * Writes one JSON object per node: {@code {"node", "tokens", "token_ids", "anchors": [[name, distance]...],
+   * "relations": [...]}} (JSONL), atomically.
+   */
+  public void writeJsonl(Path file) throws IOException {
+    AtomicFiles.write(file, os -> {
+      Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
+      JSON json = JSON.std;
+      for (int v = 0; v < graph.nodeCount(); v++) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("node", graph.nodeName(v));
+        o.put("tokens", tokens(v));
+        o.put("token_ids", Arrays.stream(tokenIds(v)).boxed().toList());
+        List<List<Object>> pairs = new ArrayList<>();
+        for (int j = 0; j < labels.count(v); j++) {
+          pairs.add(List.of(vocabulary.anchorNames().get(labels.anchor(v, j)), labels.distance(v, j)));
+        }
+        o.put("anchors", pairs);
+        List<String> rels = new ArrayList<>();
+        for (int j = 0; j < m; j++) {
+          int t = relations[v * m + j];
+          if (t >= 0) {
+            rels.add(relationName(t));
+          }
+        }
+        o.put("relations", rels);
+        w.write(json.asString(o));
+        w.write('\n');
+      }
+      w.flush();
+    });
+  }
+
+  /** Writes {@code node<TAB>token token ...} lines, atomically. */
+  public void writeTsv(Path file) throws IOException {
+    AtomicFiles.write(file, os -> {
+      Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
+      for (int v = 0; v < graph.nodeCount(); v++) {
+        w.write(graph.nodeName(v));
+        w.write('\t');
+        w.write(String.join(" ", tokens(v)));
+        w.write('\n');
+      }
+      w.flush();
+    });
+  }
+
+  /** {@code name} or {@code name^-1} of a relation token. */
+  String relationName(int t) {
+    int r = graph.relationCount();
+    return t < r ? graph.relationName(t) : graph.relationName(t - r) + "^-1";
+  }
+
+  /** Distinct token sets for tests and tools. */
+  Set<List<Integer>> distinctTokenSets() {
+    Set<List<Integer>> s = new HashSet<>();
+    for (int v = 0; v < graph.nodeCount(); v++) {
+      s.add(Arrays.stream(tokenIds(v)).boxed().toList());
+    }
+    return s;
+  }
+}

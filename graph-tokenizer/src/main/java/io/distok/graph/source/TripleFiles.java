@@ -1,0 +1,74 @@
+package io.distok.graph.source;
+
+import io.distok.graph.csr.CsrGraph;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.io.Inputs;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Reads graphs from text: triple files {@code head<TAB>relation<TAB>tail} and plain edge lists {@code
+ * u<TAB>v} (or whitespace-separated; relation "edge"). Gzip is detected by content, CRLF line endings and
+ * blank or {@code #} lines are tolerated. O(lines).
+ */
+public final class TripleFiles {
+  private TripleFiles() {}
+
+  /** Reads a triple file. */
+  public static CsrGraph readTriples(Path file) throws IOException {
+    return read(file, true);
+  }
+
+  /** Reads an edge list (two columns). */
+  public static CsrGraph readEdgeList(Path file) throws IOException {
+    return read(file, false);
+  }
+
+  /** Reads triples or an edge list into a builder, for combining several files. */
+  public static void readInto(Path file, boolean triples, CsrGraph.Builder b) throws IOException {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(Inputs.open(file), StandardCharsets.UTF_8),
+        1 << 16)) {
+      String line;
+      int lineNo = 0;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        if (line.endsWith("\r")) {
+          line = line.substring(0, line.length() - 1);
+        }
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] f = line.indexOf('\t') >= 0 ? line.split("\t", -1) : line.trim().split("\\s+");
+        int want = triples ? 3 : 2;
+        if (f.length != want && !(!triples && f.length == 3)) {
+          throw new InvalidInputException(file + ", line " + lineNo + ": expected " + want + " fields ("
+              + (triples ? "head<TAB>relation<TAB>tail" : "u<TAB>v") + "), found " + f.length);
+        }
+        for (int i = 0; i < f.length; i++) {
+          if (f[i].isBlank()) {
+            throw new InvalidInputException(file + ", line " + lineNo + ": field " + (i + 1) + " is empty");
+          }
+        }
+        if (triples) {
+          b.addEdge(f[0].strip(), f[1].strip(), f[2].strip());
+        } else if (f.length == 3) {
+          b.addEdge(f[0].strip(), f[1].strip(), f[2].strip());
+        } else {
+          b.addEdge(f[0].strip(), "edge", f[1].strip());
+        }
+      }
+    }
+  }
+
+  private static CsrGraph read(Path file, boolean triples) throws IOException {
+    CsrGraph.Builder b = new CsrGraph.Builder();
+    readInto(file, triples, b);
+    if (b.nodeCount() == 0) {
+      throw new InvalidInputException(file + ": empty graph (no edges)");
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,81 @@
+package io.distok.graph.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.graph.csr.CsrGraph;
+import io.distok.quant.InvalidInputException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.jgrapht.graph.DirectedPseudograph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GraphSourcesTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void gzipCrlfTriples() throws IOException {
+    Path f = dir.resolve("train.txt.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
+      out.write("a\tlikes\tb\r\nb\tlikes\tc\r\n\r\n# comment\r\nc\towns\ta\r\na\tlikes\tb\r\n"
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    CsrGraph g = TripleFiles.readTriples(f);
+    assertEquals(3, g.nodeCount());
+    assertEquals(4, g.edgeCount(), "parallel edges are kept");
+    assertEquals(2, g.relationCount());
+    int a = g.node("a");
+    assertEquals(2, g.outDegree(a));
+    assertEquals(1, g.inDegree(a));
+    assertEquals("owns", g.relationName(g.inRelation(g.inStart(a))));
+  }
+
+  @Test
+  void malformedLinesNameFileAndLine() throws IOException {
+    Path f = dir.resolve("bad.txt");
+    Files.writeString(f, "a\tr\tb\na\tb\n");
+    var e = assertThrows(InvalidInputException.class, () -> TripleFiles.readTriples(f));
+    assertTrue(e.getMessage().contains("bad.txt, line 2: expected 3 fields"), e.getMessage());
+    Files.writeString(f, "a\t\tb\n");
+    e = assertThrows(InvalidInputException.class, () -> TripleFiles.readTriples(f));
+    assertTrue(e.getMessage().contains("line 1: field 2 is empty"), e.getMessage());
+    Files.writeString(f, "\n# nothing\n");
+    e = assertThrows(InvalidInputException.class, () -> TripleFiles.readTriples(f));
+    assertTrue(e.getMessage().contains("empty graph"), e.getMessage());
+  }
+
+  @Test
+  void edgeLists() throws IOException {
+    Path f = dir.resolve("edges.tsv");
+    Files.writeString(f, "1\t2\n2\t3\n3 4\n");
+    CsrGraph g = TripleFiles.readEdgeList(f);
+    assertEquals(4, g.nodeCount());
+    assertEquals("edge", g.relationName(0));
+  }
+
+  @Test
+  void jgraphtMultigraphWithSelfLoops() {
+    DirectedPseudograph<String, String> g = new DirectedPseudograph<>(String.class);
+    g.addVertex("x");
+    g.addVertex("y");
+    g.addVertex("lonely");
+    g.addEdge("x", "y", "x-knows-y-1");
+    g.addEdge("x", "y", "x-knows-y-2");
+    g.addEdge("y", "y", "y-self-y");
+    CsrGraph c = JGraphTSource.toCsr(g, v -> v, e -> e.split("-")[1]);
+    assertEquals(3, c.nodeCount());
+    assertEquals(3, c.edgeCount());
+    assertEquals(2, c.outDegree(c.node("x")));
+    assertEquals(4, c.degree(c.node("y")), "two in-edges from x plus a self-loop counted both ways");
+    assertEquals(0, c.degree(c.node("lonely")));
+    var e = assertThrows(InvalidInputException.class, () -> c.node("nobody"));
+    assertTrue(e.getMessage().contains("unknown node id 'nobody'"), e.getMessage());
+  }
+}
