@@ -34,6 +34,11 @@ class Neo4jNodeIoTest {
       s.run("CREATE (:NoVec {id: 1}), (:NoVec {id: 2, embedding: [1.0]})").consume();
       s.run("CREATE (:Typed {id: 'a', embedding: [1.0, 2.0]}), (:Typed {id: 'b', embedding: 'oops'})").consume();
       s.run("CREATE (:Mixed {id: 1, embedding: [1.0, 2.0]}), (:Mixed {id: 2, embedding: [1.0]})").consume();
+      s.run("UNWIND range(0, 59) AS i CREATE (:Person {name: 'p' + i})").consume();
+      s.run("MATCH (a:Person), (b:Person) WHERE a.name = 'p' + toString(toInteger(substring(b.name, 1)) / 2) "
+          + "AND a <> b CREATE (a)-[:PARENT_OF]->(b)").consume();
+      s.run("MATCH (a:Person {name: 'p1'}), (b:Person {name: 'p7'}) CREATE (a)-[:KNOWS]->(b), (a)-[:KNOWS]->(b)")
+          .consume();
     }
   }
 
@@ -117,6 +122,29 @@ class Neo4jNodeIoTest {
           + "collect(n.tag) AS tags").single().asMap();
       assertEquals(1L, r.get("c"));
       assertEquals(List.of("before"), r.get("tags"));
+    }
+  }
+
+  @Test
+  void readsAGraphAndWritesTokensBack() {
+    io.distok.graph.csr.CsrGraph g = new Neo4jGraphReader(conn, driver).read("Person", "name", 16,
+        ProgressListener.NONE);
+    assertEquals(60, g.nodeCount());
+    assertEquals(59 + 2, g.edgeCount(), "a tree plus two parallel KNOWS edges");
+    var t = io.distok.graph.nodepiece.NodePieceTokenizer.tokenize(g,
+        io.distok.graph.nodepiece.NodePieceConfig.DEFAULT.withAnchors(6).withK(3).withM(2), ProgressListener.NONE);
+    List<Object> keys = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    for (int v = 0; v < g.nodeCount(); v++) {
+      keys.add(g.nodeName(v));
+      values.add(t.tokens(v));
+    }
+    assertEquals(60, new Neo4jPropertyWriter(conn, driver).write("Person", "name", "tokens", keys, values, 25,
+        ProgressListener.NONE));
+    try (Session s = driver.session()) {
+      List<Object> stored = s.run("MATCH (p:Person {name: 'p7'}) RETURN p.tokens AS t").single().get("t")
+          .asList();
+      assertEquals(t.tokens("p7"), stored);
     }
   }
 
