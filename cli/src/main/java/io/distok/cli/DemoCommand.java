@@ -20,13 +20,18 @@ import picocli.CommandLine.Spec;
 /** {@code distok demo}: the main job on embedded, generated data; no server, no download. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run distok end to end on generated data: quantize a clustered vector set with VQ, RQ and PQ "
-        + "and print their usage metrics, then build semantic IDs for a generated catalogue.")
+        + "and print their usage metrics, tokenize a generated knowledge graph and prompt an LLM with a node, then "
+        + "build semantic IDs for a generated catalogue.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rows", defaultValue = "20000", description = "Generated vectors (default: ${DEFAULT-VALUE}).")
   int rows;
 
   @Option(names = "--dim", defaultValue = "32", description = "Dimension (default: ${DEFAULT-VALUE}).")
   int dim;
+
+  @Option(names = "--nodes", defaultValue = "20000", description = "Nodes of the generated knowledge graph "
+      + "(default: ${DEFAULT-VALUE}).")
+  int nodes;
 
   @Option(names = "--items", defaultValue = "10000", description = "Generated catalogue items for the semantic-ID "
       + "part (default: ${DEFAULT-VALUE}).")
@@ -55,11 +60,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
     MethodRun.printTable(w, runs);
     w.println();
+    w.println("== graph tokenization: a knowledge graph of " + nodes + " nodes generated in memory (JGraphT)");
+    io.distok.examples.GraphPromptExample.run(w, nodes, seed);
+    w.println();
     w.println("== semantic IDs: a generated catalogue of " + items + " items");
     io.distok.examples.SemanticIdExample.run(w, items, seed);
     w.println();
-    w.println("Next: distok semantic-ids fit --input ITEMS.npy --out sid-model/   or   distok quantize fit --method rq "
-        + "--input YOUR.npy --out model/   (see distok --help)");
+    w.println("Next: distok graph tokenize --triples KG.tsv --out tokens.jsonl   |   distok semantic-ids fit --input "
+        + "ITEMS.npy --out sid-model/   |   distok quantize fit --method rq --input X.npy --out model/");
     return 0;
   }
 }

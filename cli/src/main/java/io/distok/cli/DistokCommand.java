@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code distok} command. */
 @Command(name = "distok", mixinStandardHelpOptions = true, versionProvider = DistokCommand.VersionProvider.class,
     description = "Discrete tokenization of vectors, graphs and recommendation items.",
-    subcommands = {DemoCommand.class, QuantizeCommand.class, SemanticIdsCommand.class, BenchCommand.class,
+    subcommands = {DemoCommand.class, QuantizeCommand.class, SemanticIdsCommand.class, GraphCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class DistokCommand implements Runnable {
   /** Exit code for bad input (a clear message, no stack trace). */

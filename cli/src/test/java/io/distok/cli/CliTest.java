@@ -149,10 +149,11 @@ class CliTest {
 
   @Test
   void demoRunsOnGeneratedData() {
-    Run r = run("demo", "--rows", "3000", "--dim", "16", "--items", "1500");
+    Run r = run("demo", "--rows", "3000", "--dim", "16", "--items", "1500", "--nodes", "2000");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("RQ 3x256 beam 1"), r.out());
     assertTrue(r.out().contains("sku-000000 -> <a_"), r.out());
+    assertTrue(r.out().contains("--- prompt, triples encoding"), r.out());
   }
 
   @Test

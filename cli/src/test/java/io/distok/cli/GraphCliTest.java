@@ -1,0 +1,92 @@
+package io.distok.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.distok.graph.source.SyntheticGraphs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GraphCliTest {
+  @TempDir
+  Path dir;
+
+  private Path kg() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    SyntheticGraphs.generate(800, 3000, 7, 5, (h, r, t) -> sb.append('e').append(h).append("\tr").append(r)
+        .append("\te").append(t).append("\r\n"));
+    Path f = dir.resolve("kg.txt");
+    Files.writeString(f, sb);
+    return f;
+  }
+
+  @Test
+  void tokenizeWritesOneJsonObjectPerNode() throws IOException {
+    Path kg = kg();
+    Path out = dir.resolve("tokens.jsonl");
+    CliTest.Run r = CliTest.run("graph", "tokenize", "--triples", kg.toString(), "--anchors", "40", "--k", "6",
+        "--m", "3", "--out", out.toString(), "--vocab-out", dir.resolve("vocab").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("unique token sets"), r.out());
+    List<String> lines = Files.readAllLines(out);
+    Map<String, Object> first = JSON.std.mapFrom(lines.get(0));
+    assertEquals(9, ((List<?>) first.get("tokens")).size());
+    assertTrue(Files.exists(dir.resolve("vocab/vocabulary.json")));
+    Path tsv = dir.resolve("tokens.tsv");
+    assertEquals(0, CliTest.run("graph", "tokenize", "--triples", kg.toString(), "--k", "4", "--m", "2", "--out",
+        tsv.toString()).code());
+    assertEquals(lines.size(), Files.readAllLines(tsv).size());
+  }
+
+  @Test
+  void promptAndStats() throws IOException {
+    Path kg = kg();
+    CliTest.Run p = CliTest.run("graph", "prompt", "--triples", kg.toString(), "--node", "e5", "--encoding", "all",
+        "--budget-tokens", "200", "--k", "4", "--m", "2", "--anchors", "20");
+    assertEquals(0, p.code(), p.err());
+    assertTrue(p.out().contains("--- triples"), p.out());
+    assertTrue(p.out().contains("e5: <anchor_") || p.out().contains("e5: [UNREACHABLE]"), p.out());
+    CliTest.Run s = CliTest.run("graph", "stats", "--triples", kg.toString());
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("3000 edges, 7 relations"), s.out());
+    CliTest.Run unknown = CliTest.run("graph", "prompt", "--triples", kg.toString(), "--node", "nobody");
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, unknown.code());
+    assertTrue(unknown.err().contains("unknown node id 'nobody'"), unknown.err());
+  }
+
+  @Test
+  void badInputFailsWithoutOutput() throws IOException {
+    Path bad = dir.resolve("bad.txt");
+    Files.writeString(bad, "a\tr\tb\nc\td\n");
+    Path out = dir.resolve("out.jsonl");
+    CliTest.Run r = CliTest.run("graph", "tokenize", "--triples", bad.toString(), "--out", out.toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
+    assertTrue(r.err().contains("bad.txt, line 2"), r.err());
+    assertFalse(Files.exists(out));
+    Path kg = kg();
+    r = CliTest.run("graph", "tokenize", "--triples", kg.toString(), "--k", "0", "--out", out.toString());
+    assertTrue(r.err().contains("k must be >= 1"), r.err());
+    r = CliTest.run("graph", "tokenize", "--triples", kg.toString(), "--anchors", "5000", "--out", out.toString());
+    assertTrue(r.err().contains("is larger than the node count"), r.err());
+    assertFalse(Files.exists(out));
+    r = CliTest.run("graph", "tokenize", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-password", "x");
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
+    assertTrue(r.err().contains("unreachable"), r.err());
+  }
+
+  @Test
+  void helpOnEveryGraphCommand() {
+    for (String sub : new String[] {"tokenize", "prompt", "stats"}) {
+      CliTest.Run r = CliTest.run("graph", sub, "--help");
+      assertEquals(0, r.code(), sub);
+      assertTrue(r.out().contains("Usage:"), sub);
+    }
+  }
+}

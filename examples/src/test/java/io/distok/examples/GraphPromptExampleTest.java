@@ -1,0 +1,24 @@
+package io.distok.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.graph.nodepiece.NodeTokenization;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class GraphPromptExampleTest {
+  @Test
+  void printsTokensAndPromptsInEveryEncoding() {
+    StringWriter s = new StringWriter();
+    NodeTokenization t = GraphPromptExample.run(new PrintWriter(s, true), 1500, 3);
+    String out = s.toString();
+    assertEquals(1500, t.graph().nodeCount());
+    assertTrue(out.contains("e42 -> <anchor_") || out.contains("e42 -> [UNREACHABLE]"), out);
+    assertTrue(out.contains("--- prompt, triples encoding"), out);
+    assertTrue(out.contains("--- prompt, incident encoding"), out);
+    assertTrue(out.contains("--- prompt, tokens encoding"), out);
+    assertTrue(out.contains("(e42, r"), out);
+  }
+}
