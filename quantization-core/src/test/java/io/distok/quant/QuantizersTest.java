@@ -63,6 +63,16 @@ class QuantizersTest {
   }
 
   @Test
+  void rqRefinementLowersTheError() {
+    ResidualQuantizerParams p = ResidualQuantizerParams.of(3, 16);
+    ResidualQuantizer plain = ResidualQuantizer.trainer(p.withRefineRounds(0)).train(DATA, 3, ProgressListener.NONE);
+    ResidualQuantizer refined = ResidualQuantizer.trainer(p.withRefineRounds(3)).train(DATA, 3,
+        ProgressListener.NONE);
+    assertTrue(mse(refined, DATA) < mse(plain, DATA), mse(refined, DATA) + " vs " + mse(plain, DATA));
+    assertEquals(3, refined.parameters().get("refineRounds"));
+  }
+
+  @Test
   void rqDecodeIsTheSumOfCodewords() {
     ResidualQuantizer rq = ResidualQuantizer.trainer(new ResidualQuantizerParams(new int[] {8, 4, 2},
         KMeansParams.of(8), 2, false)).train(DATA, 3, ProgressListener.NONE);

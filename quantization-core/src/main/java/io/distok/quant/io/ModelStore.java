@@ -100,7 +100,8 @@ public final class ModelStore {
         List<Number> ks = (List<Number>) p.get("K");
         int[] sizes = ks.stream().mapToInt(Number::intValue).toArray();
         boolean normalize = Boolean.TRUE.equals(p.get("normalizeResiduals"));
-        var params = new ResidualQuantizerParams(sizes, km, num(p, "beam").intValue(), normalize);
+        int refine = p.get("refineRounds") instanceof Number r ? r.intValue() : 0;
+        var params = new ResidualQuantizerParams(sizes, km, num(p, "beam").intValue(), normalize, refine);
         yield new ResidualQuantizer(books, normalize ? readBooks(dir, meta, "directionCodebooks") : null, params);
       }
       default -> throw new InvalidInputException(dir + ": unknown method '" + method + "' in " + METADATA_FILE);

@@ -11,9 +11,19 @@ import java.util.Arrays;
  * @param beam beam width of the encoder (1 = greedy)
  * @param normalizeResiduals assign each level by the direction of the L2-normalised residual (spherical
  *     k-means), keeping the mean raw residual of each cluster as its reconstruction; requires beam 1
+ * @param refineRounds rounds of joint codebook refinement after level-wise training: re-encode, then re-fit
+ *     every level's codewords to what the other levels leave over (block coordinate descent on the MSE)
  */
 public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam,
-    boolean normalizeResiduals) {
+    boolean normalizeResiduals, int refineRounds) {
+
+  /** Default refinement rounds. */
+  public static final int DEFAULT_REFINE_ROUNDS = 2;
+
+  /** Parameters with {@link #DEFAULT_REFINE_ROUNDS} refinement rounds (none for normalised residuals). */
+  public ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam, boolean normalizeResiduals) {
+    this(codebookSizes, kmeans, beam, normalizeResiduals, normalizeResiduals ? 0 : DEFAULT_REFINE_ROUNDS);
+  }
 
   public ResidualQuantizerParams {
     if (codebookSizes.length == 0) {
@@ -26,6 +36,9 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
     }
     if (beam < 1) {
       throw new IllegalArgumentException("beam must be >= 1, got " + beam);
+    }
+    if (refineRounds < 0 || (normalizeResiduals && refineRounds > 0)) {
+      throw new IllegalArgumentException("refine rounds must be >= 0, and 0 with normalized residuals");
     }
     if (normalizeResiduals && beam != 1) {
       throw new IllegalArgumentException("normalized residuals are encoded greedily: use beam 1");
@@ -41,7 +54,11 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
   }
 
   public ResidualQuantizerParams withBeam(int b) {
-    return new ResidualQuantizerParams(codebookSizes, kmeans, b, normalizeResiduals);
+    return new ResidualQuantizerParams(codebookSizes, kmeans, b, normalizeResiduals, refineRounds);
+  }
+
+  public ResidualQuantizerParams withRefineRounds(int r) {
+    return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, r);
   }
 
   @Override
@@ -52,7 +69,8 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
   @Override
   public boolean equals(Object o) {
     return o instanceof ResidualQuantizerParams p && Arrays.equals(codebookSizes, p.codebookSizes)
-        && kmeans.equals(p.kmeans) && beam == p.beam && normalizeResiduals == p.normalizeResiduals;
+        && kmeans.equals(p.kmeans) && beam == p.beam && normalizeResiduals == p.normalizeResiduals
+        && refineRounds == p.refineRounds;
   }
 
   @Override
@@ -62,6 +80,7 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
 
   @Override
   public String toString() {
-    return "RQ" + Arrays.toString(codebookSizes) + " beam=" + beam + " normalize=" + normalizeResiduals;
+    return "RQ" + Arrays.toString(codebookSizes) + " beam=" + beam + " normalize=" + normalizeResiduals + " refine="
+        + refineRounds;
   }
 }
