@@ -140,7 +140,7 @@ class CliTest {
   void helpOnEveryCommand() {
     for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"quantize", "--help"},
         {"quantize", "fit", "--help"}, {"quantize", "encode", "--help"}, {"quantize", "eval", "--help"},
-        {"bench", "--help"}, {"bench", "quantize", "--help"}, {"semantic-ids", "--help"}, {"bench", "semantic-ids", "--help"}}) {
+        {"bench", "--help"}, {"bench", "quantize", "--help"}, {"semantic-ids", "--help"}, {"bench", "semantic-ids", "--help"}, {"bench", "graph", "--help"}}) {
       Run r = run(cmd);
       assertEquals(0, r.code(), String.join(" ", cmd));
       assertTrue(r.out().contains("Usage:"), String.join(" ", cmd) + ": " + r.out());
@@ -169,6 +169,16 @@ class CliTest {
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().contains("balanced, L2-normalised"), s.out());
     assertTrue(Files.readString(json).contains("rawCollisionRate"));
+  }
+
+  @Test
+  void benchGraphOnAGeneratedGraph() {
+    Run r = run("bench", "graph", "--generated", "3000", "--json", dir.resolve("g.json").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("generated"), r.out());
+    Run missing = run("bench", "graph", "--kg-dir", dir.toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, missing.code());
+    assertTrue(missing.err().contains("../shared/data/kg"), missing.err());
   }
 
   @Test
