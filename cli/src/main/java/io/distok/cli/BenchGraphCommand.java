@@ -100,8 +100,7 @@ public final class BenchGraphCommand implements Callable<Integer> {
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("graphs", rows);
-      String text = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(doc) + "\n";
-      io.distok.quant.io.AtomicFiles.write(json, os -> os.write(text.getBytes(StandardCharsets.UTF_8)));
+      io.distok.quant.io.JsonFiles.write(json, doc);
     }
     return 0;
   }

@@ -69,11 +69,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
-    if (!Files.exists(data)) {
-      throw new InvalidInputException(data + ": data file not found. The benchmark data sets live in ../shared/data"
-          + " beside a development checkout (see its README); pass --data with a path to one of them or to your "
-          + "own vectors.");
-    }
+    BenchData.require(data);
     FloatMatrix x = MatrixReader.read(data).matrix();
     int d = x.cols();
     int subspaces = m != null ? m : largestDivisorUpTo(d, 8);
@@ -142,8 +138,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     doc.put("methods", rows);
     doc.put("kernel", kernelReport(w, x, cores));
     if (json != null) {
-      String text = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(doc) + "\n";
-      io.distok.quant.io.AtomicFiles.write(json, os -> os.write(text.getBytes(StandardCharsets.UTF_8)));
+      io.distok.quant.io.JsonFiles.write(json, doc);
     }
     return 0;
   }
@@ -217,7 +212,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
         + " GFLOP/s (%.1fx)%n", x.rows(), d, kc, cores, DistanceKernels.get().name(), vector, scalar,
         vector / scalar);
     if (DistanceKernels.vectorApiAvailable()) {
-      double peak = FmaPeak.measureGflops(cores, 700);
+      double peak = FmaPeak.measureGflops(cores, 2000);
       double mhz = cpuMhz();
       double theoretical = mhz > 0 ? cores * mhz / 1000 * 2 * 8 * 2 : Double.NaN;
       k.put("measuredPeakGflops", peak);

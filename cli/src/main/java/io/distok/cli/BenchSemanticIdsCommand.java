@@ -50,10 +50,7 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
-    if (!Files.exists(data)) {
-      throw new InvalidInputException(data + ": data file not found. The benchmark data sets live in ../shared/data"
-          + " beside a development checkout (see its README); pass --data with a path to one of them.");
-    }
+    BenchData.require(data);
     ItemEmbeddings items = ItemEmbeddings.read(data, null);
     w.printf(Locale.ROOT, "data %s: %d items x %d; %d cores; median of %d runs after JIT warm-up%n", data,
         items.size(), items.dimension(), Runtime.getRuntime().availableProcessors(), repeat);
@@ -131,8 +128,7 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
         + " share of exact 10-NN sharing the level-1 / level-1+2 prefix; assign = frozen-codebook encoding of all"
         + " items)");
     if (json != null) {
-      String text = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(doc) + "\n";
-      io.distok.quant.io.AtomicFiles.write(json, os -> os.write(text.getBytes(StandardCharsets.UTF_8)));
+      io.distok.quant.io.JsonFiles.write(json, doc);
     }
     return 0;
   }

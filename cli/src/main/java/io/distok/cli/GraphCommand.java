@@ -51,18 +51,8 @@ public final class GraphCommand implements Runnable {
     @Option(names = "--edges", description = "Edge list u<TAB>v.")
     Path edges;
 
-    @Option(names = "--neo4j-uri", description = "Read the graph from this Neo4j server.")
-    String uri;
-
-    @Option(names = "--neo4j-user", defaultValue = "neo4j", description = "User (default: ${DEFAULT-VALUE}).")
-    String user;
-
-    @Option(names = "--neo4j-password", defaultValue = "${env:NEO4J_PASSWORD}",
-        description = "Password (default: the NEO4J_PASSWORD environment variable).")
-    String password;
-
-    @Option(names = "--neo4j-database", description = "Database (default: the server's default).")
-    String database;
+    @Mixin
+    Neo4jConnectionOptions server;
 
     @Option(names = "--label", description = "Only nodes with this label (Neo4j).")
     String label;
@@ -78,7 +68,7 @@ public final class GraphCommand implements Runnable {
     Driver driver;
 
     Neo4jConnection connection() {
-      return new Neo4jConnection(uri, user, password, database);
+      return server.connection();
     }
 
     String idPropertyOrNull() {
@@ -86,7 +76,7 @@ public final class GraphCommand implements Runnable {
     }
 
     CsrGraph load(TerminalProgress progress) throws Exception {
-      int given = (triples != null ? 1 : 0) + (edges != null ? 1 : 0) + (uri != null ? 1 : 0);
+      int given = (triples != null ? 1 : 0) + (edges != null ? 1 : 0) + (server.enabled() ? 1 : 0);
       if (given != 1) {
         throw new InvalidInputException("give exactly one graph source: --triples FILE, --edges FILE or --neo4j-uri");
       }
@@ -189,7 +179,7 @@ public final class GraphCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
       NodePieceConfig config = options.config();
-      if (writeBack != null && source.uri == null) {
+      if (writeBack != null && !source.server.enabled()) {
         throw new InvalidInputException("--write-back needs a Neo4j source (--neo4j-uri)");
       }
       try (TerminalProgress progress = TerminalProgress.create()) {

@@ -5,18 +5,8 @@ import picocli.CommandLine.Option;
 
 /** Options naming a Neo4j database and the item nodes in it. */
 final class Neo4jOptions {
-  @Option(names = "--neo4j-uri", description = "Read items from this Neo4j server, e.g. bolt://localhost:7687.")
-  String uri;
-
-  @Option(names = "--neo4j-user", defaultValue = "neo4j", description = "User (default: ${DEFAULT-VALUE}).")
-  String user;
-
-  @Option(names = "--neo4j-password", defaultValue = "${env:NEO4J_PASSWORD}",
-      description = "Password (default: the NEO4J_PASSWORD environment variable).")
-  String password;
-
-  @Option(names = "--neo4j-database", description = "Database (default: the server's default).")
-  String database;
+  @picocli.CommandLine.Mixin
+  Neo4jConnectionOptions server;
 
   @Option(names = "--label", defaultValue = "Item", description = "Label of the item nodes (default: "
       + "${DEFAULT-VALUE}).")
@@ -38,11 +28,11 @@ final class Neo4jOptions {
   String writeBack;
 
   boolean enabled() {
-    return uri != null;
+    return server.enabled();
   }
 
   Neo4jConnection connection() {
-    return new Neo4jConnection(uri, user, password, database);
+    return server.connection();
   }
 
   String idPropertyOrNull() {

@@ -267,8 +267,7 @@ public final class QuantizeCommand implements Runnable {
         doc.put("parameters", q.parameters());
         doc.put("input", input.toString());
         doc.putAll(m.toMap());
-        String text = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(doc) + "\n";
-        AtomicFiles.write(json, os -> os.write(text.getBytes(StandardCharsets.UTF_8)));
+        io.distok.quant.io.JsonFiles.write(json, doc);
       }
       return 0;
     }

@@ -290,8 +290,7 @@ public final class SemanticIdsCommand implements Runnable {
       }
       spec.commandLine().getOut().print(r.toTable());
       if (json != null) {
-        String text = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(r.toMap()) + "\n";
-        AtomicFiles.write(json, os -> os.write(text.getBytes(StandardCharsets.UTF_8)));
+        io.distok.quant.io.JsonFiles.write(json, r.toMap());
       }
       return 0;
     }

@@ -68,30 +68,14 @@ public final class NearestAnchors {
           int nc = 0;
           for (int e = g.outStart(u); e < g.outEnd(u); e++) {
             int v = g.outTarget(e);
-            for (int j = prevFrom[v]; j < prevTo[v]; j++) {
-              int a = label[v * k + j];
-              if (stamp[a] != mark) {
-                stamp[a] = mark;
-                if (nc == cand.length) {
-                  cand = Arrays.copyOf(cand, nc * 2);
-                }
-                cand[nc++] = a;
-              }
-            }
+            cand = ensure(cand, nc + prevTo[v] - prevFrom[v]);
+            nc = gather(label, k, v, prevFrom[v], prevTo[v], stamp, mark, cand, nc);
           }
           if (!directed) {
             for (int e = g.inStart(u); e < g.inEnd(u); e++) {
               int v = g.inSource(e);
-              for (int j = prevFrom[v]; j < prevTo[v]; j++) {
-                int a = label[v * k + j];
-                if (stamp[a] != mark) {
-                  stamp[a] = mark;
-                  if (nc == cand.length) {
-                    cand = Arrays.copyOf(cand, nc * 2);
-                  }
-                  cand[nc++] = a;
-                }
-              }
+              cand = ensure(cand, nc + prevTo[v] - prevFrom[v]);
+              nc = gather(label, k, v, prevFrom[v], prevTo[v], stamp, mark, cand, nc);
             }
           }
           if (nc == 0) {
@@ -125,5 +109,21 @@ public final class NearestAnchors {
       }
     }
     return new AnchorLabels(k, count, label, dist);
+  }
+
+  private static int[] ensure(int[] a, int size) {
+    return size <= a.length ? a : Arrays.copyOf(a, Math.max(size, a.length * 2));
+  }
+
+  /** Appends the anchors node {@code v} gained last level that {@code u} (marked {@code mark}) lacks. */
+  private static int gather(int[] label, int k, int v, int from, int to, int[] stamp, int mark, int[] cand, int nc) {
+    for (int j = from; j < to; j++) {
+      int a = label[v * k + j];
+      if (stamp[a] != mark) {
+        stamp[a] = mark;
+        cand[nc++] = a;
+      }
+    }
+    return nc;
   }
 }
