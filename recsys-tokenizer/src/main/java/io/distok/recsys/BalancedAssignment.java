@@ -8,12 +8,11 @@ import io.distok.quant.kernel.PackedRows;
 import java.util.Arrays;
 
 /**
- * Size-constrained assignment of vectors to codes, applied within prefix groups: items that share their codes
- * of the previous levels form a group of size g, and each code of the current level may take at most
- * {@code ceil(g / K)} items of that group. At the first level this is globally balanced k-means assignment
- * (every code takes about n/K items, so no code dies and none swallows a dense region); at deeper levels, where
- * groups are smaller than K, it gives the items of a group distinct codes, which is what keeps full code tuples
- * from colliding.
+ * Size-constrained assignment of vectors to codes within groups: each code may take at most
+ * {@code ceil(g (1 + slack) / K)} of a group's g items. With one group holding every item this is globally
+ * balanced k-means assignment (no code dies and none swallows a dense region); with prefix groups (items
+ * sharing their codes of the previous levels) smaller than K it gives the items of a group distinct codes,
+ * which is what keeps full code tuples from colliding.
  *
  * <p>The assignment is greedy by distance: all (item, candidate code) pairs among each item's {@code T} nearest
  * codes are taken in ascending distance (ties by item then code), an item takes its pair's code when the code

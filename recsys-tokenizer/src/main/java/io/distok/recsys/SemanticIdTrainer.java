@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * Fits semantic IDs: RQ-KMeans level by level on the (optionally L2-normalised) embeddings; with balancing on,
- * each level's k-means is followed by rounds of {@link BalancedAssignment} within prefix groups and centroid
- * updates, and the balanced codes become the items' raw IDs; the collision policy then gives final IDs.
+ * each level's k-means is followed by rounds of {@link BalancedAssignment} and centroid updates (over the whole
+ * catalogue at the upper levels, within prefix groups at the last level), and the balanced codes become the
+ * items' raw IDs; the collision policy then gives final IDs.
  *
  * <p>Cost O(L (niter + balanceRounds) n K d) time, O(n d + K d) memory. Deterministic for a given seed whatever
  * the thread count.
@@ -48,10 +49,16 @@ public final class SemanticIdTrainer {
       FloatMatrix book = new KMeans(base.withK(ks[l])).train(residual, seed, progress, stage).centroids();
       int[] codes;
       if (config.balanced()) {
-        codes = BalancedAssignment.assign(residual, book, group, groups, config.balanceSlack());
+        // upper levels balance code usage over the whole catalogue, so that items of one prefix may still share
+        // the next code (prefix sharing is what makes IDs hierarchical); the last level balances within each
+        // prefix group, which gives the items of a group distinct last codes
+        boolean last = l == levels - 1;
+        int[] g = last ? group : new int[n];
+        int gs = last ? groups : 1;
+        codes = BalancedAssignment.assign(residual, book, g, gs, config.balanceSlack());
         for (int round = 0; round < config.balanceRounds(); round++) {
           book = means(residual, codes, book);
-          codes = BalancedAssignment.assign(residual, book, group, groups, config.balanceSlack());
+          codes = BalancedAssignment.assign(residual, book, g, gs, config.balanceSlack());
         }
       } else {
         codes = NearestCodes.assign(residual, new PackedRows(book), DistanceKernels.get(), null);
