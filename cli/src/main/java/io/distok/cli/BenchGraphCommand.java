@@ -67,8 +67,8 @@ public final class BenchGraphCommand implements Callable<Integer> {
       throw new InvalidInputException("give --kg-dir (e.g. ../shared/data/kg) and/or --generated NODES");
     }
     List<Map<String, Object>> rows = new ArrayList<>();
-    w.printf(Locale.ROOT, "%-14s %9s %9s %7s %5s %4s %9s %10s %9s %9s %9s%n", "graph", "nodes", "edges", "anchors",
-        "k", "m", "load s", "tokenize s", "peak MB", "unique", "short k");
+    w.printf(Locale.ROOT, "%-14s %9s %9s %7s %5s %4s %9s %10s %9s %9s %9s %9s%n", "graph", "nodes", "edges",
+        "anchors", "k", "m", "load s", "tokenize s", "peak MB", "unique", "uniq seq", "short k");
     if (kgDir != null) {
       Path fb = kgDir.resolve("FB15k-237/train.txt.gz");
       Path wn = kgDir.resolve("WN18RR/train.txt");
@@ -95,7 +95,8 @@ public final class BenchGraphCommand implements Callable<Integer> {
           .withK(20).withM(10), 1, null));
     }
     w.printf(Locale.ROOT, "(tokenize s = anchor selection + k-label BFS + relational context, JVM start and graph "
-        + "loading excluded; peak MB = peak heap in use during tokenization, graph included; max heap %d MB; "
+        + "loading excluded; peak MB = peak heap in use during tokenization, graph included; unique = token set "
+        + "with anchor distances, uniq seq = bare token sequence; max heap %d MB; "
         + "%d cores)%n", Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -132,9 +133,10 @@ public final class BenchGraphCommand implements Callable<Integer> {
     }
     double tok = MethodRun.median(times);
     Map<String, Object> d = t.diagnostics();
-    w.printf(Locale.ROOT, "%-14s %9d %9d %7s %5d %4d %9.2f %10.3f %9.0f %8.2f%% %8.3f%%%n", name, g.nodeCount(),
-        g.edgeCount(), d.get("anchors"), t.k(), t.m(), loadS, tok, peak / 1048576.0,
-        100 * (double) d.get("uniqueTokenSetShare"), 100 * (double) d.get("shortOfKShare"));
+    w.printf(Locale.ROOT, "%-14s %9d %9d %7s %5d %4d %9.2f %10.3f %9.0f %8.2f%% %8.2f%% %8.3f%%%n", name,
+        g.nodeCount(), g.edgeCount(), d.get("anchors"), t.k(), t.m(), loadS, tok, peak / 1048576.0,
+        100 * (double) d.get("uniqueTokenSetShare"), 100 * (double) d.get("uniqueTokenSequenceShare"),
+        100 * (double) d.get("shortOfKShare"));
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("graph", name);
     row.put("load_s", loadS);

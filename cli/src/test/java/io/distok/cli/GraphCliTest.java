@@ -42,7 +42,9 @@ class GraphCliTest {
     Path tsv = dir.resolve("tokens.tsv");
     assertEquals(0, CliTest.run("graph", "tokenize", "--triples", kg.toString(), "--k", "4", "--m", "2", "--out",
         tsv.toString()).code());
-    assertEquals(lines.size(), Files.readAllLines(tsv).size());
+    List<String> tsvLines = Files.readAllLines(tsv);
+    assertEquals(lines.size(), tsvLines.size());
+    assertEquals(3, tsvLines.get(0).split("\t").length, "node, tokens, anchor:distance pairs");
   }
 
   @Test

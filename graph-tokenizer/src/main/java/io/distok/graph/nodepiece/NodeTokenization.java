@@ -11,12 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The tokens of every node of a graph: k anchor tokens (nearest first; {@code [UNREACHABLE]} for slots no
@@ -107,8 +105,8 @@ public final class NodeTokenization {
   }
 
   /**
-   * Diagnostics: share of nodes whose token multiset (anchors with distances, plus relations) is unique, the
-   * same for anchors alone, mean anchor distance, share of nodes short of k anchors, share of nodes reached by
+   * Diagnostics: share of nodes whose token set (anchors with their distances, plus relations) is unique, the
+   * same for anchors alone and for the bare token sequence (no distances), mean anchor distance, share of nodes short of k anchors, share of nodes reached by
    * at least one anchor, and share of anchors used by some other node. O(V (k + m)).
    */
   public Map<String, Object> diagnostics() {
@@ -116,6 +114,7 @@ public final class NodeTokenization {
     int k = labels.k();
     Map<List<Integer>, Integer> full = new java.util.HashMap<>();
     Map<List<Integer>, Integer> anchorOnly = new java.util.HashMap<>();
+    Map<List<Integer>, Integer> sequences = new java.util.HashMap<>();
     long distSum = 0;
     long labelsTotal = 0;
     int shortOfK = 0;
@@ -147,6 +146,11 @@ public final class NodeTokenization {
       }
       anchorOnly.merge(a, 1, Integer::sum);
       full.merge(f, 1, Integer::sum);
+      sequences.merge(Arrays.stream(tokenIds(v)).boxed().toList(), 1, Integer::sum);
+    }
+    long uniqueSequences = 0;
+    for (int count : sequences.values()) {
+      uniqueSequences += count == 1 ? 1 : 0;
     }
     long uniqueFull = 0;
     for (int count : full.values()) {
@@ -170,6 +174,7 @@ public final class NodeTokenization {
     d.put("vocabularySize", vocabulary.size());
     d.put("uniqueTokenSetShare", uniqueFull / (double) n);
     d.put("uniqueAnchorSetShare", uniqueAnchors / (double) n);
+    d.put("uniqueTokenSequenceShare", uniqueSequences / (double) n);
     d.put("meanAnchorDistance", labelsTotal == 0 ? 0 : distSum / (double) labelsTotal);
     d.put("shortOfKShare", shortOfK / (double) n);
     d.put("reachedShare", reached / (double) n);
@@ -181,10 +186,11 @@ public final class NodeTokenization {
   public String diagnosticsTable() {
     Map<String, Object> d = diagnostics();
     return String.format(Locale.ROOT, "nodes %s, edges %s, relations %s; anchors %s, k %s, m %s, vocabulary %s%n"
-        + "unique token sets %.2f%% (anchors alone %.2f%%), mean anchor distance %.2f, short of k anchors %.2f%%, "
-        + "reached by an anchor %.2f%%, anchors used by other nodes %.2f%%%n", d.get("nodes"), d.get("edges"),
-        d.get("relations"), d.get("anchors"), d.get("k"), d.get("m"), d.get("vocabularySize"),
-        100 * (double) d.get("uniqueTokenSetShare"), 100 * (double) d.get("uniqueAnchorSetShare"),
+        + "unique token sets %.2f%% (anchors alone %.2f%%, token sequences without distances %.2f%%), mean anchor "
+        + "distance %.2f, short of k anchors %.2f%%, reached by an anchor %.2f%%, anchors used by other nodes "
+        + "%.2f%%%n", d.get("nodes"), d.get("edges"), d.get("relations"), d.get("anchors"), d.get("k"), d.get("m"),
+        d.get("vocabularySize"), 100 * (double) d.get("uniqueTokenSetShare"),
+        100 * (double) d.get("uniqueAnchorSetShare"), 100 * (double) d.get("uniqueTokenSequenceShare"),
         (double) d.get("meanAnchorDistance"), 100 * (double) d.get("shortOfKShare"),
         100 * (double) d.get("reachedShare"), 100 * (double) d.get("anchorCoverage"));
   }
@@ -222,7 +228,7 @@ public final class NodeTokenization {
     });
   }
 
-  /** Writes {@code node<TAB>token token ...} lines, atomically. */
+  /** Writes {@code node<TAB>token token ...<TAB>anchor:distance ...} lines (anchors by name), atomically. */
   public void writeTsv(Path file) throws IOException {
     AtomicFiles.write(file, os -> {
       Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
@@ -230,6 +236,11 @@ public final class NodeTokenization {
         w.write(graph.nodeName(v));
         w.write('\t');
         w.write(String.join(" ", tokens(v)));
+        w.write('\t');
+        for (int j = 0; j < labels.count(v); j++) {
+          w.write(j == 0 ? "" : " ");
+          w.write(vocabulary.anchorNames().get(labels.anchor(v, j)) + ":" + labels.distance(v, j));
+        }
         w.write('\n');
       }
       w.flush();
@@ -240,14 +251,5 @@ public final class NodeTokenization {
   String relationName(int t) {
     int r = graph.relationCount();
     return t < r ? graph.relationName(t) : graph.relationName(t - r) + "^-1";
-  }
-
-  /** Distinct token sets for tests and tools. */
-  Set<List<Integer>> distinctTokenSets() {
-    Set<List<Integer>> s = new HashSet<>();
-    for (int v = 0; v < graph.nodeCount(); v++) {
-      s.add(Arrays.stream(tokenIds(v)).boxed().toList());
-    }
-    return s;
   }
 }
