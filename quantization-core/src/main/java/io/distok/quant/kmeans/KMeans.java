@@ -148,55 +148,87 @@ public final class KMeans {
   }
 
   /**
-   * k-means++: each next centroid is a training row drawn with probability proportional to its squared
-   * distance to the nearest centroid chosen so far. When every remaining distance is 0 (fewer distinct rows
-   * than K) the remaining centroids repeat existing rows and end up as dead codes.
+   * Greedy k-means++: each next centroid is the best of {@code 2 + ln K} training rows drawn with probability
+   * proportional to their squared distance to the nearest centroid chosen so far, "best" meaning the one that
+   * lowers the total of those distances most (the local trials of Arthur and Vassilvitskii's paper, as
+   * scikit-learn does). When every remaining distance is 0 (fewer distinct rows than K) the remaining
+   * centroids repeat existing rows and end up as dead codes. O(K (2 + ln K) n d).
    */
   private FloatMatrix seedPlusPlus(FloatMatrix x, int k, SplittableRandom rng) {
     int n = x.rows();
     int d = x.cols();
+    int trials = 2 + (int) Math.log(k);
     FloatMatrix c = new FloatMatrix(k, d);
-    // the data is packed once so that distances to each new centroid run through the blocked kernel
+    // the data is packed once so that distances to each candidate run through the blocked kernel
     PackedRows packedX = new PackedRows(x);
     float[] minDist = new float[n];
-    Arrays.fill(minDist, Float.POSITIVE_INFINITY);
+    float[] candDist = new float[n];
+    float[] bestDist = new float[n];
     float[] dots = new float[n];
     int first = rng.nextInt(n);
     c.setRow(0, x.rowCopy(first));
-    for (int j = 0; ; j++) {
-      float[] cd = c.data();
-      int co = c.offset(j);
-      kernel.dots(cd, co, packedX, dots);
-      float cn = PackedRows.squaredNorm(cd, co, d);
+    distancesTo(x, first, packedX, dots, minDist, null);
+    for (int j = 1; j < k; j++) {
       double total = 0;
       for (int i = 0; i < n; i++) {
-        float dd = Math.max(0f, packedX.norm(i) + cn - 2f * dots[i]);
-        if (dd < minDist[i]) {
-          minDist[i] = dd;
-        }
         total += minDist[i];
       }
-      if (j + 1 == k) {
-        break;
-      }
-      int next;
       if (total <= 0) {
-        next = rng.nextInt(n);
-      } else {
-        double r = rng.nextDouble() * total;
-        next = n - 1;
-        double acc = 0;
-        for (int i = 0; i < n; i++) {
-          acc += minDist[i];
-          if (acc > r && minDist[i] > 0) {
-            next = i;
-            break;
-          }
+        int r = rng.nextInt(n);
+        c.setRow(j, x.rowCopy(r));
+        continue;
+      }
+      double bestPotential = Double.POSITIVE_INFINITY;
+      int best = -1;
+      for (int trial = 0; trial < trials; trial++) {
+        int cand = sample(minDist, total, rng);
+        double potential = distancesTo(x, cand, packedX, dots, candDist, minDist);
+        if (potential < bestPotential) {
+          bestPotential = potential;
+          best = cand;
+          float[] t = bestDist;
+          bestDist = candDist;
+          candDist = t;
         }
       }
-      c.setRow(j + 1, x.rowCopy(next));
+      c.setRow(j, x.rowCopy(best));
+      System.arraycopy(bestDist, 0, minDist, 0, n);
     }
     return c;
+  }
+
+  /** A row drawn with probability proportional to {@code weight}; never a row of weight 0. */
+  private static int sample(float[] weight, double total, SplittableRandom rng) {
+    double r = rng.nextDouble() * total;
+    double acc = 0;
+    int last = -1;
+    for (int i = 0; i < weight.length; i++) {
+      if (weight[i] > 0) {
+        acc += weight[i];
+        last = i;
+        if (acc > r) {
+          return i;
+        }
+      }
+    }
+    return last;
+  }
+
+  /**
+   * Squared distances of every row to row {@code center} into {@code out}, each capped by {@code cap} when given
+   * (so {@code out} holds the new nearest-centroid distances); returns their sum.
+   */
+  private double distancesTo(FloatMatrix x, int center, PackedRows packedX, float[] dots, float[] out, float[] cap) {
+    int d = x.cols();
+    kernel.dots(x.data(), x.offset(center), packedX, dots);
+    float cn = PackedRows.squaredNorm(x.data(), x.offset(center), d);
+    double sum = 0;
+    for (int i = 0; i < out.length; i++) {
+      float dd = Math.max(0f, packedX.norm(i) + cn - 2f * dots[i]);
+      out[i] = cap != null && cap[i] < dd ? cap[i] : dd;
+      sum += out[i];
+    }
+    return sum;
   }
 
   /** Assigns every row to its nearest centroid; returns the summed squared distance (fixed-order sum). */
