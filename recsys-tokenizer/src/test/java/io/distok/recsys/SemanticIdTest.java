@@ -120,7 +120,8 @@ class SemanticIdTest {
   void reassignPolicyMovesCollidersToFreeLastLevelCodes() {
     ItemEmbeddings items = withDuplicates();
     SemanticIdModel m = SemanticIdTrainer.fit(items,
-        SMALL.withBalanced(false).withCollision(CollisionPolicy.Kind.REASSIGN), ProgressListener.NONE);
+        SMALL.withCodebookSizes(16, 16, 64).withBalanced(false).withCollision(CollisionPolicy.Kind.REASSIGN),
+        ProgressListener.NONE);
     assertArrayEquals(m.rawCodes("item-00000"), m.rawCodes("item-00001"), "raw tuples collide");
     assertEquals(3, m.idLength());
     Set<CodeTuple> ids = new HashSet<>();
@@ -132,6 +133,16 @@ class SemanticIdTest {
     int[] second = m.codes("item-00001");
     assertEquals(first[0], second[0]);
     assertEquals(first[1], second[1]);
+  }
+
+  @Test
+  void reassignFailsClearlyWhenAPrefixIsFull() {
+    FloatMatrix x = new FloatMatrix(5, 2);
+    List<String> ids = List.of("a", "b", "c", "d", "e");
+    var e = assertThrows(InvalidInputException.class, () -> SemanticIdTrainer.fit(new ItemEmbeddings(ids, x),
+        SMALL.withCodebookSizes(2, 2).withBalanced(false).withCollision(CollisionPolicy.Kind.REASSIGN),
+        ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("every last-level code under prefix"), e.getMessage());
   }
 
   @Test

@@ -18,7 +18,7 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
     boolean normalizeResiduals, int refineRounds) {
 
   /** Default refinement rounds. */
-  public static final int DEFAULT_REFINE_ROUNDS = 2;
+  public static final int DEFAULT_REFINE_ROUNDS = 6;
 
   /** Parameters with {@link #DEFAULT_REFINE_ROUNDS} refinement rounds (none for normalised residuals). */
   public ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam, boolean normalizeResiduals) {
