@@ -149,6 +149,15 @@ class Neo4jNodeIoTest {
   }
 
   @Test
+  void failingQueryIsAClearError() {
+    Neo4jConnection missingDb = new Neo4jConnection(neo4j.boltURI().toString(), null, null, "nosuchdb");
+    var e = assertThrows(InvalidInputException.class, () -> new Neo4jGraphReader(missingDb, driver).read(null, "name",
+        100, ProgressListener.NONE));
+    assertTrue(e.getMessage().startsWith("Neo4j at " + neo4j.boltURI()), e.getMessage());
+    assertTrue(e.getMessage().contains("nosuchdb"), e.getMessage());
+  }
+
+  @Test
   void unreachableServerIsAClearError() {
     var e = assertThrows(InvalidInputException.class,
         () -> new Neo4jConnection("bolt://127.0.0.1:1", "neo4j", "x", null).open());
