@@ -29,7 +29,13 @@ public final class DistokCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = execute(out, err, args);
+    // autoflush covers println/printf only; text written with print() must not be lost at exit
+    out.flush();
+    err.flush();
+    System.exit(code);
   }
 
   /** Runs the command line with the given output streams; returns the exit code. */
