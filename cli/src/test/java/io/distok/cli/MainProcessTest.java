@@ -1,0 +1,46 @@
+package io.distok.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@link DistokCommand#main} in a separate JVM, as the launcher does: output and exit codes. */
+class MainProcessTest {
+  @TempDir
+  Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private Result run(String... args) throws IOException, InterruptedException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+        DistokCommand.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void everythingPrintedReachesStdoutAndErrorsExitWithTwo() throws Exception {
+    Path kg = dir.resolve("kg.tsv");
+    Files.writeString(kg, "a\tr\tb\nb\tr\tc\n");
+    Result ok = run("graph", "prompt", "--triples", kg.toString(), "--node", "b");
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(ok.out().contains("(a, r, b)") && ok.out().contains("(b, r, c)"), ok.out());
+    Result bad = run("graph", "prompt", "--triples", kg.toString(), "--node", "zz");
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, bad.code());
+    assertTrue(bad.err().contains("distok: error: unknown node id 'zz'"), bad.err());
+  }
+}
