@@ -3,10 +3,8 @@ package io.distok.graph.neo4j;
 import io.distok.quant.InvalidInputException;
 import java.util.regex.Pattern;
 import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.exceptions.AuthenticationException;
 import org.neo4j.driver.exceptions.Neo4jException;
@@ -32,10 +30,10 @@ public record Neo4jConnection(String uri, String user, String password, String d
   public Driver open() {
     Driver driver;
     try {
-      // the driver logs through SLF4J, so the application's logging configuration decides what is shown
-      Config config = Config.builder().withLogging(Logging.slf4j()).build();
-      driver = user == null ? GraphDatabase.driver(uri, AuthTokens.none(), config)
-          : GraphDatabase.driver(uri, AuthTokens.basic(user, password == null ? "" : password), config);
+      // the driver logs through java.lang.System.Logger; applications route that where they want (the CLI to
+      // SLF4J through slf4j-jdk-platform-logging)
+      driver = user == null ? GraphDatabase.driver(uri, AuthTokens.none())
+          : GraphDatabase.driver(uri, AuthTokens.basic(user, password == null ? "" : password));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("Neo4j URI '" + uri + "' is not valid: " + e.getMessage());
     }
