@@ -1,8 +1,6 @@
 package io.distok.quant;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,30 +57,13 @@ public record UsageMetrics(int rows, double mse, double relativeMse, double vari
     for (int j = 0; j < quantizer.codebookCount(); j++) {
       usage.add(CodebookUsage.of(codes, j, quantizer.codebookSize(j)));
     }
-    Map<TupleKey, Integer> tuples = new HashMap<>();
+    List<int[]> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      tuples.merge(new TupleKey(codes.row(i)), 1, Integer::sum);
+      rows.add(codes.row(i));
     }
-    long shared = 0;
-    for (int c : tuples.values()) {
-      if (c > 1) {
-        shared += c;
-      }
-    }
+    Map<CodeTuple, Integer> tuples = CodeTuple.counts(rows);
     return new UsageMetrics(n, mse, variance == 0 ? 0 : mse / variance, variance, List.copyOf(usage),
-        tuples.size(), n == 0 ? 0 : shared / (double) n);
-  }
-
-  private record TupleKey(int[] codes) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof TupleKey t && Arrays.equals(codes, t.codes);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(codes);
-    }
+        tuples.size(), CodeTuple.sharedRate(tuples, n));
   }
 
   /** Metrics as nested maps and lists, ready for JSON. */

@@ -1,5 +1,6 @@
 package io.distok.recsys;
 
+import io.distok.quant.CodeTuple;
 import io.distok.quant.InvalidInputException;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package io.distok.recsys;
 
+import io.distok.quant.CodeTuple;
 import io.distok.quant.Codes;
 import io.distok.quant.FloatMatrix;
 import io.distok.quant.InvalidInputException;

@@ -1,5 +1,6 @@
 package io.distok.recsys;
 
+import io.distok.quant.CodeTuple;
 import io.distok.quant.CodebookUsage;
 import io.distok.quant.Codes;
 import io.distok.quant.FloatMatrix;
@@ -67,7 +68,8 @@ public final class SemanticIdReport {
     for (int i = 0; i < n; i++) {
       rawRows.add(raw.row(i));
     }
-    doc.put("rawCollisionRate", sharedRate(rawRows));
+    UsageMetrics um = UsageMetrics.of(model.quantizer(), in.vectors(), raw);
+    doc.put("rawCollisionRate", um.sharedTupleRate());
     doc.put("finalCollisionRate", sharedRate(fin));
     doc.put("groupSizeHistogram", groupSizes(rawRows));
     List<Double> unique = new ArrayList<>();
@@ -76,7 +78,6 @@ public final class SemanticIdReport {
       unique.add(1 - sharedRate(rawRows.stream().map(r -> Arrays.copyOf(r, dd)).toList()));
     }
     doc.put("uniqueShareByDepth", unique);
-    UsageMetrics um = UsageMetrics.of(model.quantizer(), in.vectors(), raw);
     List<Map<String, Object>> perLevel = new ArrayList<>();
     for (int l = 0; l < levels; l++) {
       CodebookUsage u = um.codebooks().get(l);
@@ -98,24 +99,11 @@ public final class SemanticIdReport {
   }
 
   static double sharedRate(List<int[]> rows) {
-    Map<CodeTuple, Integer> count = new HashMap<>();
-    for (int[] r : rows) {
-      count.merge(new CodeTuple(r), 1, Integer::sum);
-    }
-    long shared = 0;
-    for (int c : count.values()) {
-      if (c > 1) {
-        shared += c;
-      }
-    }
-    return rows.isEmpty() ? 0 : shared / (double) rows.size();
+    return CodeTuple.sharedRate(CodeTuple.counts(rows), rows.size());
   }
 
   private static Map<String, Object> groupSizes(List<int[]> rows) {
-    Map<CodeTuple, Integer> count = new HashMap<>();
-    for (int[] r : rows) {
-      count.merge(new CodeTuple(r), 1, Integer::sum);
-    }
+    Map<CodeTuple, Integer> count = CodeTuple.counts(rows);
     TreeMap<Integer, Integer> hist = new TreeMap<>();
     for (int c : count.values()) {
       hist.merge(c, 1, Integer::sum);

@@ -1,5 +1,6 @@
 package io.distok.recsys;
 
+import io.distok.quant.CodeTuple;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,8 +1,11 @@
-package io.distok.recsys;
+package io.distok.quant;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
-/** An immutable tuple of codes usable as a map key. */
+/** An immutable tuple of codes usable as a map key (a code tuple, an ID, or a prefix of one). */
 public record CodeTuple(int[] codes) implements Comparable<CodeTuple> {
   public CodeTuple {
     codes = codes.clone();
@@ -51,5 +54,25 @@ public record CodeTuple(int[] codes) implements Comparable<CodeTuple> {
   @Override
   public String toString() {
     return Arrays.toString(codes);
+  }
+
+  /** How many rows hold each distinct tuple. O(n m). */
+  public static Map<CodeTuple, Integer> counts(List<int[]> rows) {
+    Map<CodeTuple, Integer> counts = new HashMap<>();
+    for (int[] r : rows) {
+      counts.merge(new CodeTuple(r), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /** Share of the {@code rows} rows counted in {@code counts} whose tuple is also another row's. */
+  public static double sharedRate(Map<CodeTuple, Integer> counts, int rows) {
+    long shared = 0;
+    for (int c : counts.values()) {
+      if (c > 1) {
+        shared += c;
+      }
+    }
+    return rows == 0 ? 0 : shared / (double) rows;
   }
 }
