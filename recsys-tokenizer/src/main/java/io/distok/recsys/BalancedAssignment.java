@@ -79,7 +79,7 @@ public final class BalancedAssignment {
     long[] keys = new long[g * t];
     for (int m = 0; m < g; m++) {
       int i = members[from + m];
-      distances(x, i, c, kernel, dots, dist);
+      kernel.squaredDistances(x.data(), x.offset(i), c, dots, dist);
       int[] top = smallest(dist, t, order);
       for (int r = 0; r < t; r++) {
         int p = m * t + r;
@@ -113,7 +113,7 @@ public final class BalancedAssignment {
         continue;
       }
       int i = members[from + m];
-      distances(x, i, c, kernel, dots, dist);
+      kernel.squaredDistances(x.data(), x.offset(i), c, dots, dist);
       int best = -1;
       for (int j = 0; j < k; j++) {
         if (load[j] < cap && (best < 0 || dist[j] < dist[best])) {
@@ -124,15 +124,6 @@ public final class BalancedAssignment {
       codes[i] = best;
       done[m] = true;
       assigned++;
-    }
-  }
-
-  private static void distances(FloatMatrix x, int i, PackedRows c, DistanceKernel kernel, float[] dots,
-      float[] dist) {
-    kernel.dots(x.data(), x.offset(i), c, dots);
-    float xn = PackedRows.squaredNorm(x.data(), x.offset(i), x.cols());
-    for (int j = 0; j < c.count(); j++) {
-      dist[j] = Math.max(0f, xn + c.norm(j) - 2f * dots[j]);
     }
   }
 

@@ -57,7 +57,7 @@ public final class SemanticIdTrainer {
         int gs = last ? groups : 1;
         codes = BalancedAssignment.assign(residual, book, g, gs, config.balanceSlack());
         for (int round = 0; round < config.balanceRounds(); round++) {
-          book = means(residual, codes, book);
+          book = KMeans.clusterMeans(residual, codes, book);
           codes = BalancedAssignment.assign(residual, book, g, gs, config.balanceSlack());
         }
       } else {
@@ -107,27 +107,4 @@ public final class SemanticIdTrainer {
     return new SemanticIdModel(config, rq, rawMap, idMap);
   }
 
-  /** Centroids = means of their assigned rows (a code with no rows keeps its old centroid). */
-  private static FloatMatrix means(FloatMatrix x, int[] codes, FloatMatrix old) {
-    int k = old.rows();
-    int d = x.cols();
-    double[] sum = new double[k * d];
-    int[] count = new int[k];
-    for (int i = 0; i < x.rows(); i++) {
-      int c = codes[i];
-      count[c]++;
-      for (int t = 0; t < d; t++) {
-        sum[c * d + t] += x.get(i, t);
-      }
-    }
-    FloatMatrix m = old.copy();
-    for (int j = 0; j < k; j++) {
-      if (count[j] > 0) {
-        for (int t = 0; t < d; t++) {
-          m.data()[j * d + t] = (float) (sum[j * d + t] / count[j]);
-        }
-      }
-    }
-    return m;
-  }
 }

@@ -24,6 +24,19 @@ public interface DistanceKernel {
    */
   void dots(float[] x, int offset, PackedRows c, float[] out);
 
+  /**
+   * Squared L2 distances of one vector (at {@code x[offset .. offset + d)}) to every row of {@code c}: {@code
+   * out[k] = max(0, |x|^2 + |c_k|^2 - 2 x.c_k)}, through {@link #dots} ({@code dots} is scratch of at least
+   * {@code c.count()} values). Cost O(K d).
+   */
+  default void squaredDistances(float[] x, int offset, PackedRows c, float[] dots, float[] out) {
+    dots(x, offset, c, dots);
+    float xn = PackedRows.squaredNorm(x, offset, c.dimension());
+    for (int j = 0; j < c.count(); j++) {
+      out[j] = Math.max(0f, xn + c.norm(j) - 2f * dots[j]);
+    }
+  }
+
   /** Squared L2 distance between two slices of length {@code d}. */
   float squaredL2(float[] a, int aOffset, float[] b, int bOffset, int d);
 }

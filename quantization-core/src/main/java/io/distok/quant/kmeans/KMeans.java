@@ -219,17 +219,46 @@ public final class KMeans {
    * (so {@code out} holds the new nearest-centroid distances); returns their sum.
    */
   private double distancesTo(FloatMatrix x, int center, PackedRows packedX, float[] dots, float[] out, float[] cap) {
-    int d = x.cols();
-    kernel.dots(x.data(), x.offset(center), packedX, dots);
-    float cn = PackedRows.squaredNorm(x.data(), x.offset(center), d);
+    kernel.squaredDistances(x.data(), x.offset(center), packedX, dots, out);
     double sum = 0;
     for (int i = 0; i < out.length; i++) {
-      float dd = Math.max(0f, packedX.norm(i) + cn - 2f * dots[i]);
-      out[i] = cap != null && cap[i] < dd ? cap[i] : dd;
+      if (cap != null && cap[i] < out[i]) {
+        out[i] = cap[i];
+      }
       sum += out[i];
     }
     return sum;
   }
+
+  /**
+   * Means of the rows assigned to each code, summed in double in row order; a code no row uses keeps its row of
+   * {@code unused} (e.g. zeros, or the previous centroids). O(n d).
+   *
+   * @param unused K x d rows for codes without rows
+   */
+  public static FloatMatrix clusterMeans(FloatMatrix x, int[] codes, FloatMatrix unused) {
+    int k = unused.rows();
+    int d = x.cols();
+    double[] sum = new double[k * d];
+    int[] count = new int[k];
+    for (int i = 0; i < x.rows(); i++) {
+      int c = codes[i];
+      count[c]++;
+      for (int t = 0; t < d; t++) {
+        sum[c * d + t] += x.get(i, t);
+      }
+    }
+    FloatMatrix m = unused.copy();
+    for (int j = 0; j < k; j++) {
+      if (count[j] > 0) {
+        for (int t = 0; t < d; t++) {
+          m.data()[j * d + t] = (float) (sum[j * d + t] / count[j]);
+        }
+      }
+    }
+    return m;
+  }
+
 
   /** Assigns every row to its nearest centroid; returns the summed squared distance (fixed-order sum). */
   private double assign(FloatMatrix x, FloatMatrix centroids, int[] assign, float[] dist) {

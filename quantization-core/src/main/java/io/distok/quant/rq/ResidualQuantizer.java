@@ -79,7 +79,7 @@ public final class ResidualQuantizer implements Quantizer {
         FloatMatrix unit = normalizedRows(residual);
         FloatMatrix dir = new KMeans(kp, kernel).train(unit, levelSeed, progress, stage).centroids();
         codes = NearestCodes.assign(unit, new PackedRows(dir), kernel, null);
-        book = clusterMeans(residual, codes, ks[l]);
+        book = KMeans.clusterMeans(residual, codes, new FloatMatrix(ks[l], residual.cols()));
         dirs.add(dir);
       } else {
         book = new KMeans(kp, kernel).train(residual, levelSeed, progress, stage).centroids();
@@ -153,25 +153,6 @@ public final class ResidualQuantizer implements Quantizer {
       }
     }
     return u;
-  }
-
-  private static FloatMatrix clusterMeans(FloatMatrix x, int[] codes, int k) {
-    int d = x.cols();
-    double[] sum = new double[k * d];
-    int[] count = new int[k];
-    for (int i = 0; i < x.rows(); i++) {
-      count[codes[i]]++;
-      for (int t = 0; t < d; t++) {
-        sum[codes[i] * d + t] += x.get(i, t);
-      }
-    }
-    FloatMatrix m = new FloatMatrix(k, d);
-    for (int j = 0; j < k; j++) {
-      for (int t = 0; t < d && count[j] > 0; t++) {
-        m.data()[j * d + t] = (float) (sum[j * d + t] / count[j]);
-      }
-    }
-    return m;
   }
 
   private static void subtract(FloatMatrix residual, FloatMatrix book, int[] codes) {
