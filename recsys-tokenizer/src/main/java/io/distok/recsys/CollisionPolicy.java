@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * What to do when items share their full code tuple. Policies are deterministic: they order items by a
@@ -51,9 +52,9 @@ public interface CollisionPolicy {
    * The final ID of a new item given the IDs already taken (which never change).
    *
    * @param taken final IDs in use
-   * @param ranking the new item's last-level codes ordered from nearest to farthest
+   * @param ranking the new item's last-level codes ordered from nearest to farthest, computed only when asked
    */
-  int[] resolveNew(String id, int[] raw, Set<CodeTuple> taken, int[] ranking);
+  int[] resolveNew(String id, int[] raw, Set<CodeTuple> taken, Supplier<int[]> ranking);
 
   /** The policy of the given kind. */
   static CollisionPolicy of(Kind kind, int suffixSize) {
@@ -107,7 +108,7 @@ public interface CollisionPolicy {
     }
 
     @Override
-    public int[] resolveNew(String id, int[] raw, Set<CodeTuple> taken, int[] ranking) {
+    public int[] resolveNew(String id, int[] raw, Set<CodeTuple> taken, Supplier<int[]> ranking) {
       CodeTuple t = new CodeTuple(raw);
       for (int s = 0; s < size; s++) {
         CodeTuple c = t.append(s);
@@ -146,9 +147,9 @@ public interface CollisionPolicy {
     }
 
     @Override
-    public int[] resolveNew(String id, int[] raw, Set<CodeTuple> taken, int[] ranking) {
+    public int[] resolveNew(String id, int[] raw, Set<CodeTuple> taken, Supplier<int[]> ranking) {
       CodeTuple t = new CodeTuple(raw);
-      return taken.contains(t) ? nearestFree(id, raw, taken, ranking) : raw.clone();
+      return taken.contains(t) ? nearestFree(id, raw, taken, ranking.get()) : raw.clone();
     }
 
     private static int[] nearestFree(String id, int[] raw, Set<CodeTuple> taken, int[] ranking) {
@@ -182,7 +183,7 @@ public interface CollisionPolicy {
     }
 
     @Override
-    public int[] resolveNew(String id, int[] raw, Set<CodeTuple> taken, int[] ranking) {
+    public int[] resolveNew(String id, int[] raw, Set<CodeTuple> taken, Supplier<int[]> ranking) {
       return raw.clone();
     }
   }

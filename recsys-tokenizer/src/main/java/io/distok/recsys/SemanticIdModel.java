@@ -164,14 +164,15 @@ public final class SemanticIdModel {
       order.add(i);
     }
     order.sort((a, b) -> in.ids().get(a).compareTo(in.ids().get(b)));
+    List<FloatMatrix> books = quantizer.codebooks();
+    PackedRows lastBook = new PackedRows(books.get(books.size() - 1));
     for (int i : order) {
       String id = in.ids().get(i);
       if (ids.containsKey(id)) {
         continue;
       }
       int[] r = codes.row(i);
-      int[] ranking = lastLevelRanking(in.vectors(), i, r);
-      int[] fin = policy.resolveNew(id, r, taken, ranking);
+      int[] fin = policy.resolveNew(id, r, taken, () -> lastLevelRanking(in.vectors(), i, r, books, lastBook));
       taken.add(new CodeTuple(fin));
       newRaw.put(id, r);
       newIds.put(id, fin);
@@ -185,8 +186,8 @@ public final class SemanticIdModel {
   }
 
   /** Last-level codes ordered by distance to the item's residual after the other levels. */
-  int[] lastLevelRanking(FloatMatrix x, int row, int[] rawCodes) {
-    List<FloatMatrix> books = quantizer.codebooks();
+  private static int[] lastLevelRanking(FloatMatrix x, int row, int[] rawCodes, List<FloatMatrix> books,
+      PackedRows lastBook) {
     int d = x.cols();
     int last = books.size() - 1;
     float[] r = x.rowCopy(row);
@@ -196,7 +197,7 @@ public final class SemanticIdModel {
         r[t] -= b.get(rawCodes[l], t);
       }
     }
-    return rankCodes(r, new PackedRows(books.get(last)));
+    return rankCodes(r, lastBook);
   }
 
   static int[] rankCodes(float[] residual, PackedRows book) {
