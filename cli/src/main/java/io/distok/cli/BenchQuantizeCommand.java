@@ -1,6 +1,5 @@
 package io.distok.cli;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.quant.FloatMatrix;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.Parallel;
@@ -17,7 +16,6 @@ import io.distok.quant.rq.ResidualQuantizerParams;
 import io.distok.quant.vq.VectorQuantizer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -112,7 +109,9 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "%-22s %10s %10s %10s %10s %10s %9s%n", "vs faiss (same run)", "faiss tr s",
             "faiss enc s", "faiss MSE", "train x", "encode x", "MSE x");
         for (int i = 0; i < runs.size(); i++) {
-          Map<String, Object> f = runFaiss(faissScript, faissArgs.get(i), cores);
+          List<String> args = new ArrayList<>(List.of(faissArgs.get(i)));
+          args.addAll(List.of("--seed", "" + seed, "--repeat", "" + repeat));
+          Map<String, Object> f = BenchData.runFaiss(faissScript, data, args, cores);
           MethodRun r = runs.get(i);
           if (f == null) {
             w.printf("%-22s faiss run failed (is python3-faiss installed?)%n", r.label());
@@ -175,22 +174,6 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       }
     }
     return 1;
-  }
-
-  private Map<String, Object> runFaiss(Path script, String[] args, int threads) throws IOException,
-      InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), data.toString()));
-    cmd.addAll(List.of(args));
-    cmd.addAll(List.of("--seed", "" + seed, "--repeat", "" + repeat));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("OMP_NUM_THREADS", "" + threads);
-    Process proc = pb.start();
-    String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!proc.waitFor(30, TimeUnit.MINUTES) || proc.exitValue() != 0) {
-      return null;
-    }
-    String last = out.strip().lines().reduce((a, b) -> b).orElse("");
-    return JSON.std.mapFrom(last);
   }
 
   /** Kernel GFLOP/s on this data against 256 centroids, vs the scalar kernel and the measured FMA peak. */

@@ -1,6 +1,5 @@
 package io.distok.cli;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.ProgressListener;
 import io.distok.recsys.ItemEmbeddings;
@@ -9,7 +8,6 @@ import io.distok.recsys.SemanticIdModel;
 import io.distok.recsys.SemanticIdReport;
 import io.distok.recsys.SemanticIdTrainer;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -104,20 +101,17 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
         w.println("faiss comparison skipped: " + faissScript + " not found");
       } else {
         for (boolean normalize : new boolean[] {false, true}) {
-          List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", faissScript.toString(), data.toString(),
-              "rq", "--M", "3", "--nbits", "8", "--beam", "1", "--repeat", "" + repeat));
+          List<String> args = new ArrayList<>(List.of("rq", "--M", "3", "--nbits", "8", "--beam", "1", "--repeat",
+              "" + repeat));
           if (normalize) {
-            cmd.add("--normalize");
+            args.add("--normalize");
           }
-          ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-          pb.environment().put("OMP_NUM_THREADS", "" + Runtime.getRuntime().availableProcessors());
-          Process p = pb.start();
-          String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-          if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || out.isEmpty()) {
+          Map<String, Object> f = BenchData.runFaiss(faissScript, data, args, Runtime.getRuntime()
+              .availableProcessors());
+          if (f == null) {
             w.println("faiss run failed (is python3-faiss installed?)");
             continue;
           }
-          Map<String, Object> f = JSON.std.mapFrom(out.lines().reduce((a, b) -> b).orElse(""));
           w.printf(Locale.ROOT, "%-26s %8.2f %8.3f %8.3f%% %9.4f%n", "faiss RQ 3x8 beam 1" + (normalize ? ", L2-n"
               : ", raw"), num(f, "train_s"), num(f, "encode_s"), 100 * num(f, "shared_tuple_rate"), num(f, "mse"));
           doc.put(normalize ? "faissNormalized" : "faissRaw", f);

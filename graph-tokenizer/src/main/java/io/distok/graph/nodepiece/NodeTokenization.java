@@ -148,18 +148,6 @@ public final class NodeTokenization {
       full.merge(f, 1, Integer::sum);
       sequences.merge(Arrays.stream(tokenIds(v)).boxed().toList(), 1, Integer::sum);
     }
-    long uniqueSequences = 0;
-    for (int count : sequences.values()) {
-      uniqueSequences += count == 1 ? 1 : 0;
-    }
-    long uniqueFull = 0;
-    for (int count : full.values()) {
-      uniqueFull += count == 1 ? 1 : 0;
-    }
-    long uniqueAnchors = 0;
-    for (int count : anchorOnly.values()) {
-      uniqueAnchors += count == 1 ? 1 : 0;
-    }
     int usedCount = 0;
     for (boolean u : used) {
       usedCount += u ? 1 : 0;
@@ -172,14 +160,19 @@ public final class NodeTokenization {
     d.put("k", k);
     d.put("m", m);
     d.put("vocabularySize", vocabulary.size());
-    d.put("uniqueTokenSetShare", uniqueFull / (double) n);
-    d.put("uniqueAnchorSetShare", uniqueAnchors / (double) n);
-    d.put("uniqueTokenSequenceShare", uniqueSequences / (double) n);
+    d.put("uniqueTokenSetShare", singletons(full) / (double) n);
+    d.put("uniqueAnchorSetShare", singletons(anchorOnly) / (double) n);
+    d.put("uniqueTokenSequenceShare", singletons(sequences) / (double) n);
     d.put("meanAnchorDistance", labelsTotal == 0 ? 0 : distSum / (double) labelsTotal);
     d.put("shortOfKShare", shortOfK / (double) n);
     d.put("reachedShare", reached / (double) n);
     d.put("anchorCoverage", usedCount / (double) anchors.length);
     return d;
+  }
+
+  /** Number of keys seen exactly once. */
+  private static long singletons(Map<List<Integer>, Integer> counts) {
+    return counts.values().stream().filter(c -> c == 1).count();
   }
 
   /** Diagnostics as text lines. */
