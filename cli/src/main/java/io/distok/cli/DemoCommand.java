@@ -66,8 +66,8 @@ public final class DemoCommand implements Callable<Integer> {
     w.println("== semantic IDs: a generated catalogue of " + items + " items");
     io.distok.examples.SemanticIdExample.run(w, items, seed);
     w.println();
-    w.println("Next: distok graph tokenize --triples KG.tsv --out tokens.jsonl   |   distok semantic-ids fit --input "
-        + "ITEMS.npy --out sid-model/   |   distok quantize fit --method rq --input X.npy --out model/");
+    w.println("Next: ./distok graph tokenize --triples KG.tsv --out tokens.jsonl   |   ./distok semantic-ids fit --input "
+        + "ITEMS.npy --out sid-model/   |   ./distok quantize fit --method rq --input X.npy --out model/");
     return 0;
   }
 }

@@ -1,11 +1,13 @@
 package io.distok.cli;
 
 import io.distok.quant.InvalidInputException;
+import io.distok.quant.UnavailableServiceException;
 import io.distok.quant.io.Version;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,8 +19,16 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class DistokCommand implements Runnable {
-  /** Exit code for bad input (a clear message, no stack trace). */
-  public static final int EXIT_BAD_INPUT = 2;
+  /** Exit code for a command line that is wrong (unknown option, bad option value): sysexits EX_USAGE. */
+  public static final int EXIT_USAGE = 64;
+  /** Exit code for bad input data (a clear message, no stack trace): sysexits EX_DATAERR. */
+  public static final int EXIT_BAD_INPUT = 65;
+  /** Exit code for a service that cannot be reached or refuses the login: sysexits EX_UNAVAILABLE. */
+  public static final int EXIT_UNAVAILABLE = 69;
+  /** Exit code for a bug (the stack trace is printed): sysexits EX_SOFTWARE. */
+  public static final int EXIT_SOFTWARE = 70;
+  /** Exit code for an I/O failure (unreadable or unwritable path, full disk): sysexits EX_IOERR. */
+  public static final int EXIT_IO = 74;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -43,36 +53,53 @@ public final class DistokCommand implements Runnable {
     CommandLine cl = new CommandLine(new DistokCommand());
     cl.setOut(out);
     cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, parseArgs) -> {
+      CommandLine cmd = ex.getCommandLine();
+      cmd.getErr().println("distok: error: " + ex.getMessage());
+      cmd.getErr().println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+      return EXIT_USAGE;
+    });
     cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
       Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
-      String msg = userMessage(t);
-      if (msg != null) {
-        cmd.getErr().println("distok: error: " + msg);
-        return EXIT_BAD_INPUT;
+      int code = exitCode(t);
+      if (code == EXIT_SOFTWARE) {
+        throw ex;
       }
-      throw ex;
+      cmd.getErr().println("distok: error: " + userMessage(t));
+      return code;
     });
+    cl.setExitCodeExceptionMapper(t -> EXIT_SOFTWARE);
     return cl.execute(args);
   }
 
-  /** The message to show for an expected failure, or null for a bug (which keeps its stack trace). */
-  static String userMessage(Throwable t) {
+  /** The exit code for a failure: bad data, I/O, unreachable service, or {@link #EXIT_SOFTWARE} for a bug. */
+  static int exitCode(Throwable t) {
     if (t instanceof InvalidInputException) {
-      return t.getMessage();
+      return EXIT_BAD_INPUT;
     }
+    if (t instanceof UnavailableServiceException) {
+      return EXIT_UNAVAILABLE;
+    }
+    if (t instanceof IOException) {
+      return EXIT_IO;
+    }
+    return EXIT_SOFTWARE;
+  }
+
+  /** The one-line message for an expected failure, naming the path and the problem in words. */
+  static String userMessage(Throwable t) {
     if (t instanceof NoSuchFileException e) {
-      return e.getFile() + ": no such file";
+      return e.getFile() + ": no such file or folder";
     }
     if (t instanceof AccessDeniedException e) {
       return e.getFile() + ": permission denied";
     }
-    if (t instanceof IOException) {
-      return t.toString();
+    if (t instanceof FileSystemException e) {
+      return e.getFile() + ": " + (e.getReason() != null ? e.getReason() : "file system error");
     }
-    if (t instanceof IllegalArgumentException) {
-      return t.getMessage();
-    }
-    return null;
+    String m = t.getMessage();
+    return m != null ? m : t.getClass().getSimpleName();
   }
 
   /** Prints the library version. */

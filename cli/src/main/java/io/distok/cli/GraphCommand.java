@@ -67,6 +67,24 @@ public final class GraphCommand implements Runnable {
 
     Driver driver;
 
+    /** Database keys of the nodes when read from Neo4j (node v has key keys.get(v)), else null. */
+    List<Object> keys;
+
+    @Spec(Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The input files, for output-path checks. */
+    Path[] inputs() {
+      List<Path> in = new ArrayList<>();
+      if (triples != null) {
+        in.addAll(triples);
+      }
+      if (edges != null) {
+        in.add(edges);
+      }
+      return in.toArray(Path[]::new);
+    }
+
     Neo4jConnection connection() {
       return server.connection();
     }
@@ -78,7 +96,7 @@ public final class GraphCommand implements Runnable {
     CsrGraph load(TerminalProgress progress) throws Exception {
       int given = (triples != null ? 1 : 0) + (edges != null ? 1 : 0) + (server.enabled() ? 1 : 0);
       if (given != 1) {
-        throw new InvalidInputException("give exactly one graph source: --triples FILE, --edges FILE or --neo4j-uri");
+        throw CliSupport.usage(spec, "give exactly one graph source: --triples FILE, --edges FILE or --neo4j-uri");
       }
       if (triples != null) {
         CsrGraph.Builder b = new CsrGraph.Builder();
@@ -94,7 +112,10 @@ public final class GraphCommand implements Runnable {
         return TripleFiles.readEdgeList(edges);
       }
       driver = connection().open();
-      return new Neo4jGraphReader(connection(), driver).read(label, idPropertyOrNull(), batchSize, progress);
+      Neo4jGraphReader.Neo4jGraph read = new Neo4jGraphReader(connection(), driver).read(label, idPropertyOrNull(),
+          batchSize, progress);
+      keys = read.keys();
+      return read.graph();
     }
 
     void close() {
@@ -110,9 +131,9 @@ public final class GraphCommand implements Runnable {
         + "[32, 20000]).")
     int anchors;
 
-    @Option(names = "--strategy", defaultValue = "mixed", description = "Anchor selection: degree, pagerank, random "
-        + "or mixed = 40% degree, 40% PageRank, 20% random (default: ${DEFAULT-VALUE}).")
-    String strategy;
+    @Option(names = "--strategy", defaultValue = "mixed", description = "Anchor selection: ${COMPLETION-CANDIDATES};"
+        + " mixed = 40%% degree, 40%% PageRank, 20%% random (default: ${DEFAULT-VALUE}).")
+    AnchorStrategy strategy;
 
     @Option(names = "--k", defaultValue = "20", description = "Nearest anchors per node (default: ${DEFAULT-VALUE}).")
     int k;
@@ -125,9 +146,9 @@ public final class GraphCommand implements Runnable {
         + " relations per node (default: ${DEFAULT-VALUE}).")
     double mPercentile;
 
-    @Option(names = "--relations", defaultValue = "frequent", description = "frequent or sampled (default: "
-        + "${DEFAULT-VALUE}).")
-    String relations;
+    @Option(names = "--relations", defaultValue = "frequent", description = "Relation context: "
+        + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    RelationContext.Selection relations;
 
     @Option(names = "--max-hops", defaultValue = "50", description = "BFS hop limit (default: ${DEFAULT-VALUE}).")
     int maxHops;
@@ -138,14 +159,12 @@ public final class GraphCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Spec(Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
+
     NodePieceConfig config() {
-      RelationContext.Selection sel = switch (relations.toLowerCase(Locale.ROOT)) {
-        case "frequent" -> RelationContext.Selection.FREQUENT;
-        case "sampled" -> RelationContext.Selection.SAMPLED;
-        default -> throw new InvalidInputException("--relations must be frequent or sampled, not '" + relations + "'");
-      };
-      return new NodePieceConfig(anchors, AnchorStrategy.parse(strategy), k, m, mPercentile, sel, maxHops, directed,
-          seed);
+      return CliSupport.options(spec, () -> new NodePieceConfig(anchors, strategy, k, m, mPercentile, relations,
+          maxHops, directed, seed));
     }
   }
 
@@ -159,8 +178,12 @@ public final class GraphCommand implements Runnable {
     @Mixin
     TokenizerOptions options;
 
-    @Option(names = "--out", description = "Output file: .jsonl (default format) or .tsv.")
+    @Option(names = "--out", description = "Output file: .jsonl or .tsv (gzip not supported). Required unless "
+        + "--diagnostics-only or --write-back is given.")
     Path out;
+
+    @Option(names = "--diagnostics-only", description = "Write no token file; only print the diagnostics.")
+    boolean diagnosticsOnly;
 
     @Option(names = "--vocab-out", description = "Save the vocabulary and anchor labels here, for tokenizing unseen "
         + "nodes later.")
@@ -180,18 +203,40 @@ public final class GraphCommand implements Runnable {
       PrintWriter w = spec.commandLine().getOut();
       NodePieceConfig config = options.config();
       if (writeBack != null && !source.server.enabled()) {
-        throw new InvalidInputException("--write-back needs a Neo4j source (--neo4j-uri)");
+        throw CliSupport.usage(spec, "--write-back needs a Neo4j source (--neo4j-uri)");
       }
+      if (writeBack != null && source.label == null) {
+        throw CliSupport.usage(spec, "--write-back needs --label (the nodes to write to)");
+      }
+      if (out == null && vocabOut == null && writeBack == null && !diagnosticsOnly) {
+        throw CliSupport.usage(spec, "say where the tokens go: --out FILE.jsonl|FILE.tsv, --vocab-out DIR or "
+            + "--write-back PROPERTY (or --diagnostics-only to print diagnostics alone)");
+      }
+      if (diagnosticsOnly && (out != null || vocabOut != null || writeBack != null)) {
+        throw CliSupport.usage(spec, "--diagnostics-only writes nothing; drop --out, --vocab-out and --write-back");
+      }
+      boolean tsv = false;
+      if (out != null) {
+        String base = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (base.endsWith(".tsv")) {
+          tsv = true;
+        } else if (!base.endsWith(".jsonl")) {
+          throw CliSupport.usage(spec, "--out " + out + ": unknown output format; the name must end in .jsonl or .tsv");
+        }
+      }
+      CliSupport.requireDistinct(spec, "--out", out, source.inputs());
+      CliSupport.requireDistinct(spec, "--vocab-out", vocabOut, source.inputs());
       try (TerminalProgress progress = TerminalProgress.create()) {
         long t0 = System.nanoTime();
         CsrGraph g = source.load(progress);
         long t1 = System.nanoTime();
         NodeTokenization t = threads.run(() -> NodePieceTokenizer.tokenize(g, config, progress));
         long t2 = System.nanoTime();
-        w.printf(Locale.ROOT, "loaded %s in %.2f s; tokenized in %.2f s%n", g, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+        w.printf(Locale.ROOT, "loaded %s in %.2f s; tokenized in %.2f s%n", g.describe(), (t1 - t0) / 1e9,
+            (t2 - t1) / 1e9);
         w.print(t.diagnosticsTable());
         if (out != null) {
-          if (Inputs.baseName(out).endsWith(".tsv")) {
+          if (tsv) {
             t.writeTsv(out);
           } else {
             t.writeJsonl(out);
@@ -203,24 +248,33 @@ public final class GraphCommand implements Runnable {
           w.println("saved vocabulary to " + vocabOut);
         }
         if (writeBack != null) {
-          List<Object> keys = new ArrayList<>();
           List<Object> values = new ArrayList<>();
           for (int v = 0; v < g.nodeCount(); v++) {
-            keys.add(g.nodeName(v));
             values.add(t.tokens(v));
           }
           String label = source.label;
-          if (label == null) {
-            throw new InvalidInputException("--write-back needs --label (the nodes to write to)");
-          }
           long n = new Neo4jPropertyWriter(source.connection(), source.driver).write(label,
-              source.idPropertyOrNull(), writeBack, keys, values, source.batchSize, progress);
+              source.idPropertyOrNull(), writeBack, source.keys, values, source.batchSize, progress);
           w.printf("wrote tokens of %d nodes to :%s.%s%n", n, label, writeBack);
         }
       } finally {
         source.close();
       }
       return 0;
+    }
+  }
+
+  /** Prompt encodings on the command line: one of the library's, or all of them. */
+  enum EncodingChoice {
+    TRIPLES, INCIDENT, TOKENS, ALL;
+
+    List<PromptEncoding> encodings() {
+      return this == ALL ? Arrays.asList(PromptEncoding.values()) : List.of(PromptEncoding.valueOf(name()));
+    }
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -237,9 +291,9 @@ public final class GraphCommand implements Runnable {
     @Option(names = "--node", required = true, description = "The focal node.")
     String node;
 
-    @Option(names = "--encoding", defaultValue = "triples", description = "triples, incident, tokens or all "
-        + "(default: ${DEFAULT-VALUE}).")
-    String encoding;
+    @Option(names = "--encoding", defaultValue = "triples", description = "${COMPLETION-CANDIDATES} (default: "
+        + "${DEFAULT-VALUE}).")
+    EncodingChoice encoding;
 
     @Option(names = "--radius", defaultValue = "1", description = "Hops around the node (default: ${DEFAULT-VALUE}).")
     int radius;
@@ -248,11 +302,12 @@ public final class GraphCommand implements Runnable {
         + "${DEFAULT-VALUE}).")
     int maxNodes;
 
-    @Option(names = "--budget-chars", defaultValue = "0", description = "Maximum prompt length in characters.")
+    @Option(names = "--budget-chars", defaultValue = "0", description = "Maximum prompt length in characters, a hard "
+        + "limit (default: 0 = none).")
     int budgetChars;
 
     @Option(names = "--budget-tokens", defaultValue = "0", description = "Maximum prompt length in approximate "
-        + "tokens (4 characters each).")
+        + "tokens (4 characters each; default: 0 = none).")
     int budgetTokens;
 
     @Spec
@@ -261,9 +316,18 @@ public final class GraphCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
-      List<PromptEncoding> encodings = encoding.equalsIgnoreCase("all") ? Arrays.asList(PromptEncoding.values())
-          : List.of(PromptEncoding.parse(encoding));
-      int budget = budgetChars > 0 ? budgetChars : budgetTokens * GraphPrompter.CHARS_PER_TOKEN;
+      List<PromptEncoding> encodings = encoding.encodings();
+      if (budgetChars < 0 || budgetTokens < 0) {
+        throw CliSupport.usage(spec, "a budget must be >= 0 (0 = none), got " + (budgetChars < 0 ? "--budget-chars "
+            + budgetChars : "--budget-tokens " + budgetTokens));
+      }
+      if (budgetChars > 0 && budgetTokens > 0) {
+        throw CliSupport.usage(spec, "give --budget-chars or --budget-tokens, not both");
+      }
+      int budget = budgetChars > 0 ? budgetChars
+          : (int) Math.min(Integer.MAX_VALUE, (long) budgetTokens * GraphPrompter.CHARS_PER_TOKEN);
+      GraphPrompter.Options promptOptions = CliSupport.options(spec, () -> new GraphPrompter.Options(radius, maxNodes,
+          budget));
       try (TerminalProgress progress = TerminalProgress.create()) {
         CsrGraph g = source.load(progress);
         g.node(node);
@@ -274,7 +338,7 @@ public final class GraphCommand implements Runnable {
           if (encodings.size() > 1) {
             w.println("--- " + e.name().toLowerCase(Locale.ROOT));
           }
-          w.print(p.prompt(node, e, new GraphPrompter.Options(radius, maxNodes, budget)));
+          w.print(p.prompt(node, e, promptOptions));
         }
       } finally {
         source.close();
@@ -315,7 +379,7 @@ public final class GraphCommand implements Runnable {
             relCount[g.outRelation(e)]++;
           }
         }
-        w.printf(Locale.ROOT, "%s%n", g);
+        w.printf(Locale.ROOT, "%s%n", g.describe());
         w.printf(Locale.ROOT, "degree (in + out): min %d, median %d, 90th percentile %d, max %d, mean %.2f%n",
             deg[0], deg[n / 2], deg[Math.min(n - 1, (int) (n * 0.9))], deg[n - 1], 2.0 * g.edgeCount() / n);
         w.printf(Locale.ROOT, "isolated nodes %d, self-loops %d%n", isolated, selfLoops);

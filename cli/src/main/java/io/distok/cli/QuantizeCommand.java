@@ -1,14 +1,13 @@
 package io.distok.cli;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.quant.Codes;
 import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
 import io.distok.quant.Parallel;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.UsageMetrics;
 import io.distok.quant.io.AtomicFiles;
+import io.distok.quant.io.CsvWriter;
 import io.distok.quant.io.Inputs;
 import io.distok.quant.io.LabeledMatrix;
 import io.distok.quant.io.MatrixReader;
@@ -20,9 +19,10 @@ import io.distok.quant.rq.ResidualQuantizer;
 import io.distok.quant.rq.ResidualQuantizerParams;
 import io.distok.quant.vq.VectorQuantizer;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,10 +45,36 @@ public final class QuantizeCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** The quantizer families. */
+  enum Method {
+    VQ, RQ, PQ;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** k-means seeding. */
+  enum Init {
+    KMEANS_PLUS_PLUS("kmeans++"), RANDOM("random");
+
+    private final String spelling;
+
+    Init(String spelling) {
+      this.spelling = spelling;
+    }
+
+    @Override
+    public String toString() {
+      return spelling;
+    }
+  }
+
   /** Method parameters, named as the papers and faiss name them. */
   static final class MethodOptions {
-    @Option(names = "--method", required = true, description = "vq, rq or pq.")
-    String method;
+    @Option(names = "--method", required = true, description = "${COMPLETION-CANDIDATES}.")
+    Method method;
 
     @Option(names = "--K", defaultValue = "256", description = "Codes per codebook (default: ${DEFAULT-VALUE}).")
     int k;
@@ -78,25 +104,26 @@ public final class QuantizeCommand implements Runnable {
         description = "Stop k-means when the objective improves by less than this fraction (default: 0 = never).")
     double tolerance;
 
-    @Option(names = "--init", defaultValue = "kmeans++", description = "kmeans++ or random (default: "
-        + "${DEFAULT-VALUE}).")
-    String init;
+    @Option(names = "--init", defaultValue = "kmeans++", description = "Seeding: ${COMPLETION-CANDIDATES} "
+        + "(default: ${DEFAULT-VALUE}).")
+    Init init;
 
-    QuantizerTrainer<? extends Quantizer> trainer() {
-      if (!init.equals("kmeans++") && !init.equals("random")) {
-        throw new InvalidInputException("--init must be kmeans++ or random, not '" + init + "'");
+    QuantizerTrainer<? extends Quantizer> trainer(picocli.CommandLine.Model.CommandSpec spec) {
+      if (levels < 1) {
+        throw CliSupport.usage(spec, "--L must be >= 1, got " + levels);
       }
-      KMeansParams km = new KMeansParams(k, niter, maxPointsPerCentroid, tolerance, init.equals("kmeans++"));
-      return switch (method.toLowerCase(Locale.ROOT)) {
-        case "vq" -> VectorQuantizer.trainer(km);
-        case "rq" -> {
-          int[] ks = new int[levels];
-          java.util.Arrays.fill(ks, k);
-          yield ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, km, beam, normalizeResiduals));
-        }
-        case "pq" -> ProductQuantizer.trainer(m, km);
-        default -> throw new InvalidInputException("--method must be vq, rq or pq, not '" + method + "'");
-      };
+      return CliSupport.options(spec, () -> {
+        KMeansParams km = new KMeansParams(k, niter, maxPointsPerCentroid, tolerance, init == Init.KMEANS_PLUS_PLUS);
+        return switch (method) {
+          case VQ -> VectorQuantizer.trainer(km);
+          case RQ -> {
+            int[] ks = new int[levels];
+            java.util.Arrays.fill(ks, k);
+            yield ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, km, beam, normalizeResiduals));
+          }
+          case PQ -> ProductQuantizer.trainer(m, km);
+        };
+      });
     }
   }
 
@@ -121,11 +148,15 @@ public final class QuantizeCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    TextInputOptions text;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
-      QuantizerTrainer<? extends Quantizer> trainer = method.trainer();
-      FloatMatrix x = MatrixReader.read(input).matrix();
+      QuantizerTrainer<? extends Quantizer> trainer = method.trainer(spec);
+      CliSupport.requireDistinct(spec, "--out", out, input);
+      FloatMatrix x = text.read(input, spec.commandLine().getErr()).matrix();
       long t0 = System.nanoTime();
       Quantizer q;
       try (TerminalProgress progress = TerminalProgress.create()) {
@@ -134,7 +165,8 @@ public final class QuantizeCommand implements Runnable {
       double trainS = (System.nanoTime() - t0) / 1e9;
       Codes codes = threads.run(() -> q.encode(x));
       ModelStore.save(q, seed, out);
-      w.printf(Locale.ROOT, "trained %s %s on %d x %d in %.2f s; saved to %s%n", q.method(), q.parameters(),
+      w.printf(Locale.ROOT, "trained %s (%s) on %d x %d in %.2f s; saved to %s%n", q.method(),
+          CliSupport.describe(q.parameters()),
           x.rows(), x.cols(), trainS, out);
       w.print(UsageMetrics.of(q, x, codes).toTable());
       return 0;
@@ -146,9 +178,12 @@ public final class QuantizeCommand implements Runnable {
     @Option(names = "--threads", description = "Worker threads (default: all cores). Results do not depend on it.")
     Integer threads;
 
+    @Spec(Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
+
     <T> T run(Supplier<T> work) {
       if (threads != null && threads < 1) {
-        throw new InvalidInputException("--threads must be >= 1");
+        throw CliSupport.usage(spec, "--threads must be >= 1, got " + threads);
       }
       return threads == null ? work.get() : Parallel.withThreads(threads, work);
     }
@@ -175,20 +210,24 @@ public final class QuantizeCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    TextInputOptions text;
+
     @Override
     public Integer call() throws Exception {
+      String base = Inputs.baseName(out);
+      if (!base.endsWith(".npy") && !base.endsWith(".csv") && !base.endsWith(".tsv")) {
+        throw CliSupport.usage(spec, "--out " + out + ": the codes file must end in .npy, .csv or .tsv");
+      }
+      CliSupport.requireDistinct(spec, "--out", out, input, model);
       Quantizer q = ModelStore.load(model);
       if (beam != null) {
         if (!(q instanceof ResidualQuantizer rq)) {
-          throw new InvalidInputException("--beam applies to rq models only; this one is " + q.method());
+          throw CliSupport.usage(spec, "--beam applies to rq models only; " + model + " is " + q.method());
         }
-        q = rq.withBeam(beam);
+        q = CliSupport.options(spec, () -> rq.withBeam(beam));
       }
-      String base = Inputs.baseName(out);
-      if (!base.endsWith(".npy") && !base.endsWith(".csv") && !base.endsWith(".tsv")) {
-        throw new InvalidInputException(out + ": output must end in .npy, .csv or .tsv");
-      }
-      LabeledMatrix in = MatrixReader.read(input);
+      LabeledMatrix in = text.read(input, spec.commandLine().getErr());
       q.requireCompatible(in.matrix(), input.toString());
       Quantizer model = q;
       long t0 = System.nanoTime();
@@ -197,37 +236,36 @@ public final class QuantizeCommand implements Runnable {
       if (base.endsWith(".npy")) {
         Npy.write(out, codes);
       } else {
-        writeText(out, codes, in, base.endsWith(".tsv") ? "\t" : ",");
+        writeText(out, codes, in, base.endsWith(".tsv") ? '\t' : ',');
       }
       spec.commandLine().getOut().printf(Locale.ROOT, "encoded %d vectors in %.3f s (%.0f vectors/s) -> %s%n",
           codes.rows(), s, codes.rows() / Math.max(s, 1e-9), out);
       return 0;
     }
 
-    private static void writeText(Path out, Codes codes, LabeledMatrix in, String sep) throws java.io.IOException {
+    private static void writeText(Path out, Codes codes, LabeledMatrix in, char sep) throws java.io.IOException {
       AtomicFiles.write(out, os -> {
-        StringBuilder sb = new StringBuilder();
-        if (in.hasIds()) {
-          sb.append("id").append(sep);
-        }
-        for (int j = 0; j < codes.codesPerRow(); j++) {
-          sb.append(j == 0 ? "" : sep).append("c").append(j);
-        }
-        sb.append('\n');
-        for (int i = 0; i < codes.rows(); i++) {
+        try (CsvWriter w = CsvWriter.open(os, sep)) {
+          List<String> header = new ArrayList<>();
           if (in.hasIds()) {
-            sb.append(in.ids().get(i)).append(sep);
+            header.add("id");
           }
           for (int j = 0; j < codes.codesPerRow(); j++) {
-            sb.append(j == 0 ? "" : sep).append(codes.get(i, j));
+            header.add("c" + j);
           }
-          sb.append('\n');
-          if (sb.length() > 1 << 16) {
-            os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-            sb.setLength(0);
+          w.row(header);
+          List<Object> row = new ArrayList<>();
+          for (int i = 0; i < codes.rows(); i++) {
+            row.clear();
+            if (in.hasIds()) {
+              row.add(in.ids().get(i));
+            }
+            for (int j = 0; j < codes.codesPerRow(); j++) {
+              row.add(codes.get(i, j));
+            }
+            w.row(row);
           }
         }
-        os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
       });
     }
   }
@@ -251,14 +289,18 @@ public final class QuantizeCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    TextInputOptions text;
+
     @Override
     public Integer call() throws Exception {
+      CliSupport.requireDistinct(spec, "--json", json, input, model);
       Quantizer q = ModelStore.load(model);
-      FloatMatrix x = MatrixReader.read(input).matrix();
+      FloatMatrix x = text.read(input, spec.commandLine().getErr()).matrix();
       q.requireCompatible(x, input.toString());
       UsageMetrics m = threads.run(() -> UsageMetrics.of(q, x, q.encode(x)));
       PrintWriter w = spec.commandLine().getOut();
-      w.printf("%s %s%n", q.method(), q.parameters());
+      w.printf("%s (%s)%n", q.method(), CliSupport.describe(q.parameters()));
       w.print(m.toTable());
       if (json != null) {
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -1,10 +1,10 @@
 package io.distok.cli;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.graph.neo4j.Neo4jNodeReader;
 import io.distok.graph.source.NodeVectors;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.io.AtomicFiles;
+import io.distok.quant.io.CsvWriter;
 import io.distok.recsys.CollisionPolicy;
 import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.SemanticIdConfig;
@@ -16,7 +16,6 @@ import io.distok.recsys.SemanticIdWriteBack;
 import io.distok.recsys.TokenFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +53,12 @@ public final class SemanticIdsCommand implements Runnable {
     @Mixin
     Neo4jOptions neo4j;
 
+    @Mixin
+    TextInputOptions text;
+
+    @Spec(Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** Items and, for Neo4j, the node keys for write-back. */
     record Loaded(ItemEmbeddings items, NodeVectors nodes, Driver driver) implements AutoCloseable {
       @Override
@@ -66,13 +71,14 @@ public final class SemanticIdsCommand implements Runnable {
 
     Loaded load(TerminalProgress progress) throws IOException {
       if ((input == null) == !neo4j.enabled()) {
-        throw new InvalidInputException("give exactly one item source: --input FILE or --neo4j-uri URI");
+        throw CliSupport.usage(spec, "give exactly one item source: --input FILE or --neo4j-uri URI");
       }
       if (input != null) {
         if (neo4j.writeBack != null) {
-          throw new InvalidInputException("--write-back needs items read from Neo4j (--neo4j-uri)");
+          throw CliSupport.usage(spec, "--write-back needs items read from Neo4j (--neo4j-uri)");
         }
-        return new Loaded(ItemEmbeddings.read(input, ids), null, null);
+        return new Loaded(ItemEmbeddings.read(input, ids, text.layout(),
+            note -> spec.commandLine().getErr().println("distok: reading " + note)), null, null);
       }
       Driver driver = neo4j.connection().open();
       try {
@@ -132,22 +138,22 @@ public final class SemanticIdsCommand implements Runnable {
         + "K) in a prefix group of g items (default: ${DEFAULT-VALUE}).")
     double balanceSlack;
 
-    @Option(names = "--collision", defaultValue = "suffix", description = "suffix, reassign or none (default: "
-        + "${DEFAULT-VALUE}).")
-    String collision;
+    @Option(names = "--collision", defaultValue = "suffix", description = "Collision policy: "
+        + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    CollisionPolicy.Kind collision;
 
     @Option(names = "--suffix-size", defaultValue = "256", description = "Range of the suffix token (default: "
         + "${DEFAULT-VALUE}).")
     int suffixSize;
 
-    @Option(names = "--token-format", defaultValue = "angle", description = "angle (<a_12><b_200>...) or plain "
-        + "(12-200-...) (default: ${DEFAULT-VALUE}).")
-    String tokenFormat;
+    @Option(names = "--token-format", defaultValue = "angle", description = "${COMPLETION-CANDIDATES}: angle writes "
+        + "<a_12><b_200>..., plain writes 12-200-... (default: ${DEFAULT-VALUE}).")
+    TokenFormat.Style tokenFormat;
 
-    @Option(names = "--begin-token", description = "Token opening every ID, e.g. <sid>.")
+    @Option(names = "--begin-token", description = "Token opening every angle-style ID, e.g. <sid>.")
     String beginToken;
 
-    @Option(names = "--end-token", description = "Token closing every ID, e.g. </sid>.")
+    @Option(names = "--end-token", description = "Token closing every angle-style ID, e.g. </sid>.")
     String endToken;
 
     @Option(names = "--sample", defaultValue = "1000", description = "Items sampled for neighbourhood "
@@ -164,20 +170,21 @@ public final class SemanticIdsCommand implements Runnable {
       int[] sizes = codebookSizes;
       if (sizes == null) {
         if (levels < 1) {
-          throw new InvalidInputException("--levels must be >= 1");
+          throw CliSupport.usage(spec, "--levels must be >= 1, got " + levels);
         }
         sizes = new int[levels];
         java.util.Arrays.fill(sizes, k);
       }
-      TokenFormat format = new TokenFormat(TokenFormat.parseStyle(tokenFormat), beginToken, endToken);
-      return new SemanticIdConfig(sizes, niter, seed, normalize, balance, 2, balanceSlack,
-          CollisionPolicy.Kind.parse(collision), suffixSize, format);
+      int[] s = sizes;
+      return CliSupport.options(spec, () -> new SemanticIdConfig(s, niter, seed, normalize, balance, 2, balanceSlack,
+          collision, suffixSize, new TokenFormat(tokenFormat, beginToken, endToken)));
     }
 
     @Override
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
       SemanticIdConfig config = config();
+      CliSupport.requireDistinct(spec, "--out", out, source.input, source.ids);
       try (TerminalProgress progress = TerminalProgress.create();
           ItemSource.Loaded loaded = source.load(progress)) {
         ItemEmbeddings items = loaded.items();
@@ -208,10 +215,11 @@ public final class SemanticIdsCommand implements Runnable {
     @Mixin
     ItemSource source;
 
-    @Option(names = "--out", description = "Write the updated model here (default: update --model in place).")
+    @Option(names = "--out", description = "Write the updated model here. Default: update --model in place (the new "
+        + "model replaces the old one only once it is complete).")
     Path out;
 
-    @Option(names = "--ids-out", description = "Write item<TAB>tokens of the requested items to this file.")
+    @Option(names = "--ids-out", description = "Write item<TAB>tokens of the requested items to this TSV file.")
     Path idsOut;
 
     @Mixin
@@ -223,20 +231,35 @@ public final class SemanticIdsCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
+      CliSupport.requireDistinct(spec, "--ids-out", idsOut, source.input, source.ids, model);
+      CliSupport.requireDistinct(spec, "--out", out, source.input, source.ids, idsOut);
       SemanticIdModel m = SemanticIdStore.load(model);
       try (TerminalProgress progress = TerminalProgress.create();
           ItemSource.Loaded loaded = source.load(progress)) {
+        if (loaded.items().dimension() != m.quantizer().dimension()) {
+          throw new InvalidInputException((source.input != null ? source.input.toString() : "the Neo4j items")
+              + ": embeddings of dimension " + loaded.items().dimension() + ", but the model " + model
+              + " was fitted on dimension " + m.quantizer().dimension());
+        }
         long t0 = System.nanoTime();
         SemanticIdModel.Assignment a = threads.run(() -> m.assign(loaded.items()));
         double s = (System.nanoTime() - t0) / 1e9;
         if (idsOut != null) {
-          StringBuilder sb = new StringBuilder();
-          for (Map.Entry<String, int[]> e : a.ids().entrySet()) {
-            sb.append(e.getKey()).append('\t').append(m.config().format().format(e.getValue())).append('\n');
-          }
-          AtomicFiles.write(idsOut, os -> os.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
+          AtomicFiles.write(idsOut, os -> {
+            try (CsvWriter cw = CsvWriter.open(os, '\t')) {
+              cw.row("item", "tokens");
+              for (Map.Entry<String, int[]> e : a.ids().entrySet()) {
+                cw.row(e.getKey(), m.config().format().format(e.getValue()));
+              }
+            }
+          });
         }
-        SemanticIdStore.save(a.model(), SemanticIdStore.loadReport(model), out != null ? out : model);
+        Path target = out != null ? out : model;
+        SemanticIdStore.save(a.model(), SemanticIdReport.refreshed(SemanticIdStore.loadReport(model), a.model()),
+            target);
+        if (out == null) {
+          w.printf("updated the model in place: %s%n", model);
+        }
         w.printf(Locale.ROOT, "%d items requested, %d new, in %.3f s%n", a.ids().size(), a.added().size(), s);
         for (String id : a.added().subList(0, Math.min(3, a.added().size()))) {
           w.printf("  %s -> %s%n", id, a.model().tokens(id));
@@ -269,12 +292,17 @@ public final class SemanticIdsCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Mixin
+    TextInputOptions text;
+
     @Override
     public Integer call() throws Exception {
+      CliSupport.requireDistinct(spec, "--json", json, input, ids, model);
       SemanticIdModel m = SemanticIdStore.load(model);
       SemanticIdReport r;
       if (input != null) {
-        ItemEmbeddings items = ItemEmbeddings.read(input, ids);
+        ItemEmbeddings items = ItemEmbeddings.read(input, ids, text.layout(),
+            note -> spec.commandLine().getErr().println("distok: reading " + note));
         for (String id : items.ids()) {
           if (!m.contains(id)) {
             throw new InvalidInputException(input + ": item '" + id + "' is not in the model; run semantic-ids "
@@ -314,7 +342,8 @@ public final class SemanticIdsCommand implements Runnable {
       SemanticIdModel m = SemanticIdStore.load(model);
       SemanticIdStore.export(m, out);
       List<String> vocab = m.vocabulary();
-      spec.commandLine().getOut().printf("exported %d tokens and %d items to %s%n", vocab.size(), m.size(), out);
+      spec.commandLine().getOut().printf("exported %d tokens and %d items to %s%s%n", vocab.size(), m.size(), out,
+          vocab.isEmpty() ? " (plain IDs are text: no tokens to add)" : "");
       return 0;
     }
   }

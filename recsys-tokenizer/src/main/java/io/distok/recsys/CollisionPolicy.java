@@ -26,13 +26,10 @@ public interface CollisionPolicy {
     /** Keep collisions; report them only. */
     NONE;
 
-    /** Parses {@code suffix}, {@code reassign} or {@code none}. */
-    public static Kind parse(String s) {
-      try {
-        return valueOf(s.toUpperCase(java.util.Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new InvalidInputException("collision policy must be suffix, reassign or none, not '" + s + "'");
-      }
+    /** The lower-case spelling used on command lines and in reports. */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 

@@ -3,6 +3,7 @@ package io.distok.recsys;
 import io.distok.quant.FloatMatrix;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.io.Inputs;
+import io.distok.quant.io.Delimited;
 import io.distok.quant.io.LabeledMatrix;
 import io.distok.quant.io.MatrixReader;
 import java.io.BufferedReader;
@@ -58,7 +59,16 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
    * {@code 0..n-1}.
    */
   public static ItemEmbeddings read(Path matrixFile, Path idFile) throws IOException {
-    LabeledMatrix m = MatrixReader.read(matrixFile);
+    return read(matrixFile, idFile, Delimited.Layout.AUTO, null);
+  }
+
+  /**
+   * As {@link #read(Path, Path)}, with explicit header / id-column choices for a text file; {@code layoutNote}
+   * (may be null) receives the one-line description of how a text file was read.
+   */
+  public static ItemEmbeddings read(Path matrixFile, Path idFile, Delimited.Layout layout,
+      java.util.function.Consumer<String> layoutNote) throws IOException {
+    LabeledMatrix m = MatrixReader.read(matrixFile, layout, layoutNote);
     List<String> ids;
     if (idFile != null) {
       ids = readIds(idFile);
@@ -81,19 +91,26 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
     }
   }
 
-  /** One id per non-blank line (gzip allowed); the first tab- or comma-separated field is the id. */
+  /**
+   * One id per non-blank line (gzip allowed): the first field of a CSV ({@code .csv}, comma) or TSV (otherwise,
+   * tab) record, RFC 4180 quotes allowed.
+   */
   public static List<String> readIds(Path idFile) throws IOException {
     List<String> ids = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(Inputs.open(idFile), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        String s = line.strip();
-        if (s.isEmpty()) {
-          continue;
+    char sep = Inputs.baseName(idFile).endsWith(".csv") ? ',' : '\t';
+    org.apache.commons.csv.CSVFormat format = io.distok.quant.io.CsvWriter.format(sep).builder()
+        .setIgnoreEmptyLines(true).setTrim(true).get();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(Inputs.open(idFile), StandardCharsets.UTF_8));
+        org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVParser.builder().setReader(r)
+            .setFormat(format).get()) {
+      for (org.apache.commons.csv.CSVRecord rec : p) {
+        String id = rec.get(0);
+        if (!id.isEmpty()) {
+          ids.add(id);
         }
-        int cut = s.indexOf('\t');
-        ids.add(cut >= 0 ? s.substring(0, cut) : s);
       }
+    } catch (java.io.UncheckedIOException e) {
+      throw new InvalidInputException(idFile + ": malformed id file (" + e.getCause().getMessage() + ")");
     }
     return ids;
   }

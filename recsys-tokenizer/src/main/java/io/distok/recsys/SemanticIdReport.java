@@ -49,13 +49,54 @@ public final class SemanticIdReport {
     int n = in.size();
     int levels = model.config().levels();
     Codes raw = new Codes(n, levels);
-    List<int[]> fin = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int[] r = model.rawCodes(in.ids().get(i));
       for (int l = 0; l < levels; l++) {
         raw.set(i, l, r[l]);
       }
-      fin.add(model.codes(in.ids().get(i)));
+    }
+    Map<String, Object> doc = codeFigures(model, in.ids());
+    UsageMetrics um = UsageMetrics.of(model.quantizer(), in.vectors(), raw);
+    doc.put("mse", um.mse());
+    doc.put("relativeMse", um.relativeMse());
+    doc.put("meanCosine", meanCosine(in.vectors(), model.quantizer().decode(raw)));
+    doc.putAll(neighbourhood(in.vectors(), raw, Math.min(sample, n), seed));
+    doc.put("embeddingFiguresItems", n);
+    return new SemanticIdReport(doc);
+  }
+
+  /**
+   * The report of {@code model} as it is now, when only the report of an earlier state is at hand (after
+   * {@link SemanticIdModel#assign} added items): every figure that comes from the codes (item count,
+   * collisions, group sizes, uniqueness, per-level usage) is recomputed over all items of the model; the figures
+   * that need the embeddings (MSE, cosine, neighbourhood preservation) are kept from {@code previous} and
+   * {@code embeddingFiguresItems} says how many items they were measured on. Cost O(n m).
+   */
+  public static SemanticIdReport refreshed(SemanticIdReport previous, SemanticIdModel model) {
+    Map<String, Object> doc = codeFigures(model, model.items());
+    if (previous != null) {
+      for (Map.Entry<String, Object> e : previous.doc.entrySet()) {
+        doc.putIfAbsent(e.getKey(), e.getValue());
+      }
+      doc.putIfAbsent("embeddingFiguresItems", previous.doc.get("items"));
+    }
+    return new SemanticIdReport(doc);
+  }
+
+  /** The figures that need only the codes of {@code ids}. */
+  private static Map<String, Object> codeFigures(SemanticIdModel model, List<String> ids) {
+    int n = ids.size();
+    int levels = model.config().levels();
+    Codes raw = new Codes(n, levels);
+    List<int[]> rawRows = new ArrayList<>(n);
+    List<int[]> fin = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int[] r = model.rawCodes(ids.get(i));
+      for (int l = 0; l < levels; l++) {
+        raw.set(i, l, r[l]);
+      }
+      rawRows.add(r);
+      fin.add(model.codes(ids.get(i)));
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("items", n);
@@ -64,12 +105,7 @@ public final class SemanticIdReport {
     doc.put("collisionPolicy", model.config().collision().name().toLowerCase(Locale.ROOT));
     doc.put("balanced", model.config().balanced());
     doc.put("normalized", model.config().normalize());
-    List<int[]> rawRows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      rawRows.add(raw.row(i));
-    }
-    UsageMetrics um = UsageMetrics.of(model.quantizer(), in.vectors(), raw);
-    doc.put("rawCollisionRate", um.sharedTupleRate());
+    doc.put("rawCollisionRate", sharedRate(rawRows));
     doc.put("finalCollisionRate", sharedRate(fin));
     doc.put("groupSizeHistogram", groupSizes(rawRows));
     List<Double> unique = new ArrayList<>();
@@ -80,7 +116,7 @@ public final class SemanticIdReport {
     doc.put("uniqueShareByDepth", unique);
     List<Map<String, Object>> perLevel = new ArrayList<>();
     for (int l = 0; l < levels; l++) {
-      CodebookUsage u = um.codebooks().get(l);
+      CodebookUsage u = CodebookUsage.of(raw, l, model.config().codebookSizes()[l]);
       Map<String, Object> lv = new LinkedHashMap<>();
       lv.put("level", l + 1);
       lv.put("K", u.size());
@@ -91,11 +127,7 @@ public final class SemanticIdReport {
       perLevel.add(lv);
     }
     doc.put("perLevel", perLevel);
-    doc.put("mse", um.mse());
-    doc.put("relativeMse", um.relativeMse());
-    doc.put("meanCosine", meanCosine(in.vectors(), model.quantizer().decode(raw)));
-    doc.putAll(neighbourhood(in.vectors(), raw, Math.min(sample, n), seed));
-    return new SemanticIdReport(doc);
+    return doc;
   }
 
   static double sharedRate(List<int[]> rows) {
@@ -258,12 +290,16 @@ public final class SemanticIdReport {
   @SuppressWarnings("unchecked")
   public String toTable() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "items %s, levels %s %s, policy %s, balanced %s, normalized %s%n",
-        doc.get("items"), doc.get("levels"), doc.get("codebookSizes"), doc.get("collisionPolicy"), doc.get("balanced"),
-        doc.get("normalized")));
+    sb.append(String.format(Locale.ROOT, "items %s, levels %s (codebook sizes %s), policy %s, balanced %s, "
+        + "normalized %s%n", doc.get("items"), doc.get("levels"), joined((List<?>) doc.get("codebookSizes")),
+        doc.get("collisionPolicy"), doc.get("balanced") != null && (Boolean) doc.get("balanced") ? "yes" : "no",
+        doc.get("normalized") != null && (Boolean) doc.get("normalized") ? "yes" : "no"));
     sb.append(String.format(Locale.ROOT, "collision rate: raw %.3f%%, after policy %.3f%%%n",
         100 * num("rawCollisionRate"), 100 * num("finalCollisionRate")));
-    sb.append("items sharing a tuple, by group size: ").append(doc.get("groupSizeHistogram")).append('\n');
+    sb.append("code tuples by number of items sharing them:");
+    ((Map<String, Object>) doc.get("groupSizeHistogram")).forEach((size, groups) -> sb.append(' ').append(groups)
+        .append(" of ").append(size));
+    sb.append('\n');
     List<Number> unique = (List<Number>) doc.get("uniqueShareByDepth");
     sb.append("unique at prefix depth:");
     for (int i = 0; i < unique.size(); i++) {
@@ -277,6 +313,10 @@ public final class SemanticIdReport {
           100 * ((Number) lv.get("utilization")).doubleValue(), lv.get("deadCodes"),
           ((Number) lv.get("perplexity")).doubleValue(), ((Number) lv.get("gini")).doubleValue()));
     }
+    Object embItems = doc.get("embeddingFiguresItems");
+    if (embItems != null && !embItems.equals(doc.get("items"))) {
+      sb.append("measured at fit time on ").append(embItems).append(" items (rerun report with --input to update):\n");
+    }
     sb.append(String.format(Locale.ROOT, "reconstruction: MSE %.4f (relative %.4f), mean cosine %.4f%n", num("mse"),
         num("relativeMse"), num("meanCosine")));
     sb.append(String.format(Locale.ROOT, "neighbourhood preservation (%s items, %d-NN): level-1 prefix %.1f%% "
@@ -284,6 +324,10 @@ public final class SemanticIdReport {
         100 * num("neighbourPreservationLevel1"), 100 * num("chanceLevel1"), 100 * num("neighbourPreservationLevel12"),
         100 * num("chanceLevel12")));
     return sb.toString();
+  }
+
+  private static String joined(List<?> values) {
+    return values == null ? "" : String.join(",", values.stream().map(String::valueOf).toList());
   }
 
   private double num(String key) {

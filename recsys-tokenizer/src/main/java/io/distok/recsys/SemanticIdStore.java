@@ -3,7 +3,9 @@ package io.distok.recsys;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.io.AtomicFiles;
+import io.distok.quant.io.CsvWriter;
 import io.distok.quant.io.ModelStore;
+import io.distok.quant.io.StoreHeader;
 import io.distok.quant.io.Version;
 import io.distok.quant.rq.ResidualQuantizer;
 import java.io.BufferedReader;
@@ -31,6 +33,7 @@ import java.util.Map;
  */
 public final class SemanticIdStore {
   public static final int FORMAT_VERSION = 1;
+  private static final String FORMAT = "distok-semantic-ids";
   private static final String META = "semantic-ids.json";
   private static final String ITEMS = "items.tsv";
   private static final String REPORT = "report.json";
@@ -41,10 +44,7 @@ public final class SemanticIdStore {
   public static void save(SemanticIdModel model, SemanticIdReport report, Path dir) throws IOException {
     AtomicFiles.writeDirectory(dir, tmp -> {
       SemanticIdConfig c = model.config();
-      Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("format", "distok-semantic-ids");
-      meta.put("formatVersion", FORMAT_VERSION);
-      meta.put("libraryVersion", Version.get());
+      Map<String, Object> meta = StoreHeader.create(FORMAT, FORMAT_VERSION);
       meta.put("codebookSizes", java.util.Arrays.stream(c.codebookSizes()).boxed().toList());
       meta.put("niter", c.niter());
       meta.put("seed", c.seed());
@@ -58,7 +58,6 @@ public final class SemanticIdStore {
       meta.put("beginToken", c.format().begin());
       meta.put("endToken", c.format().end());
       meta.put("items", model.size());
-      Files.writeString(tmp.resolve(META), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(meta) + "\n");
       ModelStore.save(model.quantizer(), c.seed(), tmp.resolve("quantizer"));
       try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp.resolve(ITEMS)),
           StandardCharsets.UTF_8))) {
@@ -76,19 +75,22 @@ public final class SemanticIdStore {
         Files.writeString(tmp.resolve(REPORT), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT)
             .asString(report.toMap()) + "\n");
       }
+      StoreHeader.recordChecksums(meta, tmp, List.of(ITEMS));
+      StoreHeader.write(tmp.resolve(META), meta);
     });
   }
 
   /** Loads a model written by {@link #save}. */
   public static SemanticIdModel load(Path dir) throws IOException {
-    Map<String, Object> meta = readJson(dir.resolve(META), dir + ": not a semantic-ID model (no " + META + ")");
-    if (!"distok-semantic-ids".equals(meta.get("format"))) {
-      throw new InvalidInputException(dir.resolve(META) + ": not a distok semantic-ID model");
+    Map<String, Object> meta = StoreHeader.read(dir, META, FORMAT, FORMAT_VERSION, "a distok semantic-ID model");
+    try {
+      return load(dir, meta);
+    } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+      throw new InvalidInputException(dir.resolve(META) + ": missing or malformed entry (" + e.getMessage() + ")");
     }
-    if (!(meta.get("formatVersion") instanceof Number v) || v.intValue() != FORMAT_VERSION) {
-      throw new InvalidInputException(dir.resolve(META) + ": format version " + meta.get("formatVersion")
-          + " is not supported; this distok " + Version.get() + " reads version " + FORMAT_VERSION);
-    }
+  }
+
+  private static SemanticIdModel load(Path dir, Map<String, Object> meta) throws IOException {
     @SuppressWarnings("unchecked")
     List<Number> ks = (List<Number>) meta.get("codebookSizes");
     TokenFormat format = new TokenFormat(TokenFormat.Style.valueOf((String) meta.get("tokenStyle")),
@@ -114,8 +116,13 @@ public final class SemanticIdStore {
         if (f.length != 3) {
           throw new InvalidInputException(items + ", line " + lineNo + ": expected 3 tab-separated fields");
         }
-        raw.put(unescape(f[0]), parse(f[1]));
-        ids.put(unescape(f[0]), parse(f[2]));
+        try {
+          raw.put(unescape(f[0]), parse(f[1]));
+          ids.put(unescape(f[0]), parse(f[2]));
+        } catch (NumberFormatException e) {
+          throw new InvalidInputException(items + ", line " + lineNo + ": codes must be comma-separated integers, "
+              + "found '" + f[1] + "' and '" + f[2] + "'");
+        }
       }
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(dir + ": " + ITEMS + " is missing");
@@ -134,36 +141,36 @@ public final class SemanticIdStore {
   /**
    * Writes {@code vocabulary.txt} (one token per line), {@code added_tokens.json} (a JSON list of the tokens
    * to add to an LLM tokenizer), {@code item2id.tsv} (item, tokens, codes) and {@code id2item.tsv} (tokens,
-   * items) into {@code outDir}.
+   * item; one row per item, sorted by ID) into {@code outDir}; TSV with RFC 4180 quoting where a field needs it.
    */
   public static void export(SemanticIdModel model, Path outDir) throws IOException {
     Files.createDirectories(outDir);
     List<String> vocab = model.vocabulary();
-    AtomicFiles.write(outDir.resolve("vocabulary.txt"), out -> out.write((String.join("\n", vocab) + "\n")
+    AtomicFiles.write(outDir.resolve("vocabulary.txt"), out -> out.write((String.join("\n", vocab) + (vocab.isEmpty() ? "" : "\n"))
         .getBytes(StandardCharsets.UTF_8)));
     AtomicFiles.write(outDir.resolve("added_tokens.json"), out -> out.write((JSON.std.asString(vocab) + "\n")
         .getBytes(StandardCharsets.UTF_8)));
     AtomicFiles.write(outDir.resolve("item2id.tsv"), out -> {
-      Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-      w.write("item\ttokens\tcodes\n");
-      for (Map.Entry<String, int[]> e : model.idMap().entrySet()) {
-        w.write(escape(e.getKey()) + "\t" + model.config().format().format(e.getValue()) + "\t" + join(e.getValue())
-            + "\n");
+      try (CsvWriter w = CsvWriter.open(out, '\t')) {
+        w.row("item", "tokens", "codes");
+        for (Map.Entry<String, int[]> e : model.idMap().entrySet()) {
+          w.row(e.getKey(), model.config().format().format(e.getValue()), join(e.getValue()));
+        }
       }
-      w.flush();
     });
     AtomicFiles.write(outDir.resolve("id2item.tsv"), out -> {
-      Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-      w.write("tokens\titems\n");
-      Map<String, List<String>> byId = new LinkedHashMap<>();
+      Map<String, List<String>> byId = new java.util.TreeMap<>();
       for (Map.Entry<String, int[]> e : model.idMap().entrySet()) {
         byId.computeIfAbsent(model.config().format().format(e.getValue()), k -> new ArrayList<>()).add(e.getKey());
       }
-      for (Map.Entry<String, List<String>> e : byId.entrySet()) {
-        w.write(e.getKey() + "\t" + String.join(",", e.getValue().stream().map(SemanticIdStore::escape).toList())
-            + "\n");
+      try (CsvWriter w = CsvWriter.open(out, '\t')) {
+        w.row("tokens", "item");
+        for (Map.Entry<String, List<String>> e : byId.entrySet()) {
+          for (String item : e.getValue()) {
+            w.row(e.getKey(), item);
+          }
+        }
       }
-      w.flush();
     });
   }
 

@@ -89,7 +89,7 @@ public final class SemanticIdTrainer {
       groups = next.size();
     }
     ResidualQuantizer rq = new ResidualQuantizer(books, null, new ResidualQuantizerParams(ks,
-        base, 1, false));
+        base, 1, false, 0)); // the codebooks come from balanced level-wise training, never refined
     List<int[]> rawList = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       rawList.add(raw.row(i));

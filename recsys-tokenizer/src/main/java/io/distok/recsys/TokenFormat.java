@@ -1,13 +1,13 @@
 package io.distok.recsys;
 
-import io.distok.quant.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * How a code tuple is written as tokens. {@link Style#ANGLE} writes {@code <a_12><b_200><c_37><d_0>} (level
  * letters a, b, c, ... in order; the suffix level takes the next letter), {@link Style#PLAIN} writes {@code
- * 12-200-37-0}. Optional begin and end tokens wrap the angle form, e.g. {@code <sid>} ... {@code </sid>}.
+ * 12-200-37-0}. Optional begin and end tokens wrap the angle form, e.g. {@code <sid>} ... {@code </sid>}; the
+ * plain form is ordinary text for an LLM tokenizer, so it takes no wrappers and adds no tokens to a vocabulary.
  *
  * @param style token style
  * @param begin begin token, or null
@@ -18,23 +18,39 @@ public record TokenFormat(Style style, String begin, String end) {
   /** Token styles. */
   public enum Style {
     ANGLE,
-    PLAIN
+    PLAIN;
+
+    /** The lower-case spelling used on command lines. */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Checks the combination.
+   *
+   * @throws IllegalArgumentException when the plain style is given begin or end tokens, or a wrapper is blank
+   */
+  public TokenFormat {
+    java.util.Objects.requireNonNull(style, "style");
+    if (style == Style.PLAIN && (begin != null || end != null)) {
+      throw new IllegalArgumentException("begin and end tokens wrap angle-style IDs only; plain IDs (12-200-37-0) "
+          + "are text and take none");
+    }
+    if ((begin != null && begin.isBlank()) || (end != null && end.isBlank())) {
+      throw new IllegalArgumentException("begin and end tokens must not be blank");
+    }
   }
 
   /** {@code <a_12><b_200><c_37><d_0>} without wrappers. */
   public static final TokenFormat DEFAULT = new TokenFormat(Style.ANGLE, null, null);
 
-  /** Parses {@code angle} or {@code plain}. */
-  public static Style parseStyle(String s) {
-    return switch (s.toLowerCase(java.util.Locale.ROOT)) {
-      case "angle" -> Style.ANGLE;
-      case "plain" -> Style.PLAIN;
-      default -> throw new InvalidInputException("token format must be angle or plain, not '" + s + "'");
-    };
-  }
-
-  /** The token of {@code code} at position {@code level} (0-based). */
+  /** The token of {@code code} at position {@code level} (0-based); for the plain style, the number itself. */
   public String token(int level, int code) {
+    if (style == Style.PLAIN) {
+      return Integer.toString(code);
+    }
     return "<" + levelName(level) + "_" + code + ">";
   }
 
@@ -72,10 +88,14 @@ public record TokenFormat(Style style, String begin, String end) {
 
   /**
    * The token vocabulary for the given codebook sizes (per position, including a suffix level when present),
-   * wrappers first.
+   * wrappers first: exactly the tokens that IDs in this format are made of. Empty for the plain style, whose IDs
+   * are ordinary text.
    */
   public List<String> vocabulary(int[] sizes) {
     List<String> v = new ArrayList<>();
+    if (style == Style.PLAIN) {
+      return v;
+    }
     if (begin != null) {
       v.add(begin);
     }

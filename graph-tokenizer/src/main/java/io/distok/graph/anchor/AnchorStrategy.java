@@ -15,12 +15,10 @@ public enum AnchorStrategy {
   /** 40% degree, 40% PageRank, 20% random, in that order, without duplicates (NodePiece's default mix). */
   MIXED;
 
-  public static AnchorStrategy parse(String s) {
-    try {
-      return valueOf(s.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("anchor strategy must be degree, pagerank, random or mixed, not '" + s + "'");
-    }
+  /** The lower-case spelling used on command lines and in reports. */
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
   }
 
   /** The default anchor count: sqrt(V) bounded to [32, 20000], and never more than V. */

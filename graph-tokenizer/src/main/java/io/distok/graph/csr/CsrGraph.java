@@ -135,6 +135,12 @@ public final class CsrGraph {
     return inRelation[e];
   }
 
+  /** {@code "14,505 nodes, 272,115 edges, 237 relations"}: the size as a user reads it. */
+  public String describe() {
+    return String.format(java.util.Locale.ROOT, "%,d nodes, %,d edges, %,d relations", nodeCount(), edgeCount(),
+        relationCount());
+  }
+
   @Override
   public String toString() {
     return "CsrGraph[" + nodeCount() + " nodes, " + edgeCount() + " edges, " + relationCount() + " relations]";

@@ -1,6 +1,7 @@
 package io.distok.graph.neo4j;
 
 import io.distok.quant.InvalidInputException;
+import io.distok.quant.UnavailableServiceException;
 import java.util.regex.Pattern;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
@@ -25,7 +26,7 @@ public record Neo4jConnection(String uri, String user, String password, String d
   /**
    * Opens a driver and checks that the server answers and accepts the credentials.
    *
-   * @throws InvalidInputException with a one-line reason when it is unreachable or refuses the login
+   * @throws UnavailableServiceException with a one-line reason when it is unreachable or refuses the login
    */
   public Driver open() {
     Driver driver;
@@ -54,13 +55,14 @@ public record Neo4jConnection(String uri, String user, String password, String d
   /** Turns a driver exception into a user-facing message naming this server. */
   public RuntimeException translate(RuntimeException e) {
     if (e instanceof AuthenticationException) {
-      return new InvalidInputException("Neo4j at " + uri + ": authentication failed for user '" + user + "'");
+      return new UnavailableServiceException("Neo4j at " + uri + ": authentication failed for user '" + user + "'",
+          e);
     }
     if (e instanceof SecurityException) {
-      return new InvalidInputException("Neo4j at " + uri + ": access refused (" + e.getMessage() + ")");
+      return new UnavailableServiceException("Neo4j at " + uri + ": access refused (" + e.getMessage() + ")", e);
     }
     if (e instanceof ServiceUnavailableException) {
-      return new InvalidInputException("Neo4j at " + uri + " is unreachable (" + e.getMessage() + ")");
+      return new UnavailableServiceException("Neo4j at " + uri + " is unreachable (" + e.getMessage() + ")", e);
     }
     if (e instanceof Neo4jException n) {
       return new InvalidInputException("Neo4j at " + uri + ": " + n.code() + ": " + n.getMessage());

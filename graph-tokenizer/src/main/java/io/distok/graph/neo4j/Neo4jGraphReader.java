@@ -3,7 +3,9 @@ package io.distok.graph.neo4j;
 import io.distok.graph.csr.CsrGraph;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.ProgressListener;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
@@ -26,10 +28,13 @@ public final class Neo4jGraphReader {
   }
 
   /**
+   * Reads the graph and the key of every node as the database holds it (an integer id property stays a
+   * {@link Long}), so that tokens can be written back to the same nodes.
+   *
    * @param label only nodes with this label (and relationships between them), or null for all
    * @param idProperty property naming nodes, or null for element ids; nodes lacking it are an error
    */
-  public CsrGraph read(String label, String idProperty, int batchSize, ProgressListener progress) {
+  public Neo4jGraph read(String label, String idProperty, int batchSize, ProgressListener progress) {
     if (batchSize < 1) {
       throw new InvalidInputException("batch size must be >= 1");
     }
@@ -40,6 +45,7 @@ public final class Neo4jGraphReader {
       sc.withDatabase(connection.database());
     }
     CsrGraph.Builder b = new CsrGraph.Builder();
+    List<Object> keys = new ArrayList<>();
     try (Session session = driver.session(sc.build())) {
       long nodes = 0;
       Result r = session.run("MATCH (n" + l + ") RETURN " + id.formatted("n") + " AS id");
@@ -49,11 +55,13 @@ public final class Neo4jGraphReader {
           throw new InvalidInputException("Neo4j: a node" + (label == null ? "" : " :" + label) + " has no '"
               + idProperty + "' property");
         }
-        String name = rec.get("id").asObject().toString();
+        Object key = rec.get("id").asObject();
+        String name = key.toString();
         int before = b.nodeCount();
         if (b.addNode(name) != before) {
           throw new InvalidInputException("Neo4j: two nodes share the id '" + name + "'");
         }
+        keys.add(key);
         if (++nodes % batchSize == 0) {
           progress.progress("reading nodes", nodes, -1);
         }
@@ -76,6 +84,14 @@ public final class Neo4jGraphReader {
     if (b.nodeCount() == 0) {
       throw new InvalidInputException("Neo4j: no nodes" + (label == null ? "" : " with label :" + label));
     }
-    return b.build();
+    return new Neo4jGraph(b.build(), List.copyOf(keys));
   }
+
+  /**
+   * A graph read from Neo4j with the database key of each node.
+   *
+   * @param graph the graph; node {@code v} is named {@code keys.get(v).toString()}
+   * @param keys the id property value (or element id) of node {@code v}, of the database's type
+   */
+  public record Neo4jGraph(CsrGraph graph, List<Object> keys) {}
 }

@@ -3,6 +3,12 @@ package io.distok.graph.nodepiece;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.io.AtomicFiles;
+import io.distok.quant.io.CsvWriter;
+import io.distok.quant.io.StoreHeader;
+import java.io.OutputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -134,63 +140,69 @@ public final class InductiveTokenizer {
     return out;
   }
 
-  /** Saves the vocabulary and the known nodes' anchor labels to {@code dir}. */
+  /** Version of the saved layout: 2 quotes node names in {@code labels.tsv} (RFC 4180) and adds checksums. */
+  public static final int FORMAT_VERSION = 2;
+  private static final String FORMAT = "distok-nodepiece-vocabulary";
+  private static final String META = "vocabulary.json";
+  private static final String LABELS = "labels.tsv";
+
+  /**
+   * Saves the vocabulary and the known nodes' anchor labels to {@code dir}: {@code vocabulary.json} (versioned
+   * header, k, m, specials, anchors, relations, checksums) and {@code labels.tsv} (node, then
+   * {@code rank:distance} pairs separated by spaces; a node name holding a tab, quote or line break is quoted).
+   */
   public void save(Path dir) throws IOException {
     AtomicFiles.writeDirectory(dir, tmp -> {
-      Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("format", "distok-nodepiece-vocabulary");
-      meta.put("formatVersion", 1);
+      Map<String, Object> meta = StoreHeader.create(FORMAT, FORMAT_VERSION);
       meta.put("k", k);
       meta.put("m", m);
       meta.put("specials", NodePieceVocabulary.SPECIALS);
       meta.put("anchors", vocabulary.anchorNames());
       meta.put("relations", vocabulary.relationNames());
-      Files.writeString(tmp.resolve("vocabulary.json"), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT)
-          .asString(meta) + "\n");
-      try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp.resolve("labels.tsv")),
-          StandardCharsets.UTF_8))) {
+      try (OutputStream os = Files.newOutputStream(tmp.resolve(LABELS));
+          CsvWriter w = CsvWriter.open(os, '\t')) {
+        StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, int[]> e : new TreeMap<>(anchorLabels).entrySet()) {
-          w.write(e.getKey());
+          sb.setLength(0);
           int[] p = e.getValue();
           for (int j = 0; j < p.length; j += 2) {
-            w.write(j == 0 ? '\t' : ' ');
-            w.write(p[j] + ":" + p[j + 1]);
+            sb.append(j == 0 ? "" : " ").append(p[j]).append(':').append(p[j + 1]);
           }
-          if (p.length == 0) {
-            w.write('\t');
-          }
-          w.write('\n');
+          w.row(e.getKey(), sb.toString());
         }
       }
+      StoreHeader.recordChecksums(meta, tmp, List.of(LABELS));
+      StoreHeader.write(tmp.resolve(META), meta);
     });
   }
 
-  /** Loads a tokenizer saved by {@link #save}. */
+  /**
+   * Loads a tokenizer saved by {@link #save}.
+   *
+   * @throws InvalidInputException when the folder is not a saved vocabulary, its version is not {@link
+   *     #FORMAT_VERSION}, a file fails its checksum, or a line is malformed (naming file and line)
+   */
   @SuppressWarnings("unchecked")
   public static InductiveTokenizer load(Path dir) throws IOException {
-    Map<String, Object> meta;
-    try {
-      meta = JSON.std.mapFrom(Files.readString(dir.resolve("vocabulary.json")));
-    } catch (NoSuchFileException e) {
-      throw new InvalidInputException(dir + ": not a saved vocabulary (no vocabulary.json)");
+    Map<String, Object> meta = StoreHeader.read(dir, META, FORMAT, FORMAT_VERSION, "a saved node vocabulary");
+    Path metaFile = dir.resolve(META);
+    if (!(meta.get("anchors") instanceof List<?> anchors) || !(meta.get("relations") instanceof List<?> relations)) {
+      throw new InvalidInputException(metaFile + ": missing 'anchors' or 'relations'");
     }
-    if (!"distok-nodepiece-vocabulary".equals(meta.get("format"))) {
-      throw new InvalidInputException(dir.resolve("vocabulary.json") + ": not a distok node vocabulary");
-    }
-    NodePieceVocabulary vocab = new NodePieceVocabulary((List<String>) meta.get("anchors"),
-        (List<String>) meta.get("relations"));
+    NodePieceVocabulary vocab = new NodePieceVocabulary((List<String>) anchors, (List<String>) relations);
+    int kk = StoreHeader.number(metaFile, meta, "k").intValue();
+    int mm = StoreHeader.number(metaFile, meta, "m").intValue();
     Map<String, int[]> labels = new HashMap<>();
-    Path file = dir.resolve("labels.tsv");
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      int lineNo = 0;
-      while ((line = r.readLine()) != null) {
-        lineNo++;
-        int tab = line.indexOf('\t');
-        if (tab < 0) {
+    Path file = dir.resolve(LABELS);
+    CSVFormat format = CsvWriter.format('\t');
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        CSVParser parser = CSVParser.builder().setReader(r).setFormat(format).get()) {
+      for (CSVRecord rec : parser) {
+        long lineNo = parser.getCurrentLineNumber();
+        if (rec.size() != 2) {
           throw new InvalidInputException(file + ", line " + lineNo + ": expected node<TAB>anchor:distance ...");
         }
-        String rest = line.substring(tab + 1).trim();
+        String rest = rec.get(1).trim();
         String[] parts = rest.isEmpty() ? new String[0] : rest.split(" ");
         int[] p = new int[2 * parts.length];
         for (int j = 0; j < parts.length; j++) {
@@ -201,12 +213,17 @@ public final class InductiveTokenizer {
           } catch (RuntimeException e) {
             throw new InvalidInputException(file + ", line " + lineNo + ": bad anchor:distance '" + parts[j] + "'");
           }
+          if (p[2 * j] < 0 || p[2 * j] >= vocab.anchorNames().size()) {
+            throw new InvalidInputException(file + ", line " + lineNo + ": anchor rank " + p[2 * j] + " is not in "
+                + "the vocabulary's " + vocab.anchorNames().size() + " anchors");
+          }
         }
-        labels.put(line.substring(0, tab), p);
+        labels.put(rec.get(0), p);
       }
+    } catch (java.io.UncheckedIOException e) {
+      throw new InvalidInputException(file + ": malformed (" + e.getCause().getMessage() + ")");
     }
-    return new InductiveTokenizer(vocab, ((Number) meta.get("k")).intValue(), ((Number) meta.get("m")).intValue(),
-        labels);
+    return new InductiveTokenizer(vocab, kk, mm, labels);
   }
 
   /** Anchor labels of a known node as (rank, distance) pairs. */

@@ -46,6 +46,7 @@ public final class NearestAnchors {
     int[] nextFrom = new int[n];
     int[] nextTo = new int[n];
     int numAnchors = anchors.length;
+    long filled = numAnchors;
     for (int h = 1; h <= maxHops; h++) {
       short hop = (short) h;
       int chunks = Parallel.chunkCount(n, 2048);
@@ -103,11 +104,15 @@ public final class NearestAnchors {
         prevFrom[u] = nextFrom[u];
         prevTo[u] = nextTo[u];
       }
-      progress.progress("anchor BFS", h, maxHops);
+      filled += total;
       if (total == 0) {
         break;
       }
+      // labels found out of n k: a BFS on a well-connected graph ends at the total, one that leaves nodes short
+      // of k ends below it and is closed explicitly after the loop
+      progress.progress("anchor BFS", filled, (long) n * k);
     }
+    progress.progress("anchor BFS", filled, filled);
     return new AnchorLabels(k, count, label, dist);
   }
 

@@ -1,7 +1,6 @@
 package io.distok.graph.nodepiece;
 
 import io.distok.graph.anchor.AnchorStrategy;
-import io.distok.quant.InvalidInputException;
 
 /**
  * Parameters of anchor-relation tokenization, named as in NodePiece.
@@ -25,13 +24,13 @@ public record NodePieceConfig(int anchors, AnchorStrategy strategy, int k, int m
 
   public NodePieceConfig {
     if (k < 1) {
-      throw new InvalidInputException("k must be >= 1 (anchors per node), got " + k);
+      throw new IllegalArgumentException("k must be >= 1 (anchors per node), got " + k);
     }
     if (m < -1) {
-      throw new InvalidInputException("m must be >= 0, or -1 for automatic, got " + m);
+      throw new IllegalArgumentException("m must be >= 0, or -1 for automatic, got " + m);
     }
     if (anchors < 0) {
-      throw new InvalidInputException("anchor count must be >= 0 (0 = default rule), got " + anchors);
+      throw new IllegalArgumentException("anchor count must be >= 0 (0 = default rule), got " + anchors);
     }
   }
 

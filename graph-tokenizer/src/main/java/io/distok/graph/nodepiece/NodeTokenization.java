@@ -3,6 +3,7 @@ package io.distok.graph.nodepiece;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.graph.csr.CsrGraph;
 import io.distok.quant.io.AtomicFiles;
+import io.distok.quant.io.CsvWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -221,22 +222,24 @@ public final class NodeTokenization {
     });
   }
 
-  /** Writes {@code node<TAB>token token ...<TAB>anchor:distance ...} lines (anchors by name), atomically. */
+  /**
+   * Writes {@code node<TAB>token token ...<TAB>anchor:distance ...} lines, atomically: the node, its tokens
+   * separated by spaces, and its nearest anchors by name with their hop distance; no header line. A field
+   * holding a tab, quote or line break is quoted (RFC 4180).
+   */
   public void writeTsv(Path file) throws IOException {
     AtomicFiles.write(file, os -> {
-      Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
-      for (int v = 0; v < graph.nodeCount(); v++) {
-        w.write(graph.nodeName(v));
-        w.write('\t');
-        w.write(String.join(" ", tokens(v)));
-        w.write('\t');
-        for (int j = 0; j < labels.count(v); j++) {
-          w.write(j == 0 ? "" : " ");
-          w.write(vocabulary.anchorNames().get(labels.anchor(v, j)) + ":" + labels.distance(v, j));
+      try (CsvWriter w = CsvWriter.open(os, '\t')) {
+        StringBuilder anchors = new StringBuilder();
+        for (int v = 0; v < graph.nodeCount(); v++) {
+          anchors.setLength(0);
+          for (int j = 0; j < labels.count(v); j++) {
+            anchors.append(j == 0 ? "" : " ").append(vocabulary.anchorNames().get(labels.anchor(v, j))).append(':')
+                .append(labels.distance(v, j));
+          }
+          w.row(graph.nodeName(v), String.join(" ", tokens(v)), anchors.toString());
         }
-        w.write('\n');
       }
-      w.flush();
     });
   }
 

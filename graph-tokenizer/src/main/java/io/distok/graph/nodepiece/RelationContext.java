@@ -17,7 +17,13 @@ public final class RelationContext {
   /** How relations are chosen. */
   public enum Selection {
     FREQUENT,
-    SAMPLED
+    SAMPLED;
+
+    /** The lower-case spelling used on command lines. */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** Relation tokens of every node: {@code out[v * m + j]}, -1 where the node has fewer than m. */

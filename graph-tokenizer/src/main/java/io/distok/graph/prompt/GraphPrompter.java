@@ -20,7 +20,6 @@ import java.util.Map;
 public final class GraphPrompter {
   /** Rough characters per token of English-like text, for budgets given in tokens. */
   public static final int CHARS_PER_TOKEN = 4;
-  private static final int TRAILER = 56;
 
   private final CsrGraph graph;
   private final NodeTokenization tokens;
@@ -35,7 +34,8 @@ public final class GraphPrompter {
   public record Options(int radius, int maxNodes, int budgetChars) {
     public Options {
       if (radius < 0 || maxNodes < 1 || budgetChars < 0) {
-        throw new InvalidInputException("radius must be >= 0, max nodes >= 1 and the budget >= 0");
+        throw new IllegalArgumentException("radius must be >= 0, max nodes >= 1 and the budget >= 0, got radius "
+            + radius + ", max nodes " + maxNodes + ", budget " + budgetChars);
       }
     }
 
@@ -47,30 +47,58 @@ public final class GraphPrompter {
 
   private record Edge(int head, int relation, int tail, int rank) {}
 
-  /** The prompt for {@code focal} in the given encoding. */
+  /**
+   * The prompt for {@code focal} in the given encoding. A budget is a hard limit on the returned text: the most
+   * relevant edges (or nodes, for tokens) that fit are kept, with a closing line saying how many were left out.
+   *
+   * @throws InvalidInputException when even the header and the focal node do not fit in the budget
+   */
   public String prompt(String focal, PromptEncoding encoding, Options options) {
-    // room for the closing "(N ... omitted for length)" line, so the whole prompt honours the budget
-    int budget = options.budgetChars() == 0 ? 0 : Math.max(1, options.budgetChars() - TRAILER);
     if (encoding == PromptEncoding.TOKENS && tokens == null) {
-      throw new InvalidInputException("the tokens encoding needs a tokenization of the graph");
+      throw new IllegalArgumentException("the tokens encoding needs a tokenization of the graph");
     }
     int f = graph.node(focal);
     Map<Integer, Integer> dist = neighbourhood(f, options);
     List<Edge> edges = rankedEdges(dist);
-    StringBuilder header = new StringBuilder();
-    header.append(switch (encoding) {
+    String header = switch (encoding) {
       case TRIPLES -> "Knowledge graph around " + focal + " (" + dist.size() + " nodes within " + options.radius()
           + " hops). Each line is (head, relation, tail), directed from head to tail.\n";
       case INCIDENT -> "Knowledge graph around " + focal + ". For each node: -[relation]-> tail is an outgoing "
           + "edge, <-[relation]- head an incoming one.\n";
       case TOKENS -> "Anchor-relation tokens of " + focal + " and its neighbourhood (anchors nearest first, then "
           + "relation types; r^-1 = incoming r).\n";
-    });
-    return switch (encoding) {
-      case TRIPLES -> triples(header, edges, budget);
-      case INCIDENT -> incident(header, dist, edges, budget);
-      case TOKENS -> tokenLines(header, dist, budget);
     };
+    int units = encoding == PromptEncoding.TOKENS ? dist.size() : edges.size();
+    java.util.function.IntFunction<String> render = kept -> switch (encoding) {
+      case TRIPLES -> triples(new StringBuilder(header), edges, kept);
+      case INCIDENT -> incident(new StringBuilder(header), dist, edges, kept);
+      case TOKENS -> tokenLines(new StringBuilder(header), dist, kept);
+    };
+    int budget = options.budgetChars();
+    String all = render.apply(units);
+    if (budget == 0 || all.length() <= budget) {
+      return all;
+    }
+    // the rendered length grows with the number of units kept: find the largest count that fits
+    int lo = encoding == PromptEncoding.TOKENS ? 1 : 0;
+    String best = render.apply(lo);
+    if (best.length() > budget) {
+      throw new InvalidInputException("a budget of " + budget + " characters is too small for the prompt about "
+          + focal + ": its header" + (lo == 1 ? " and the focal node" : "") + " alone take " + best.length()
+          + " characters");
+    }
+    int hi = units - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      String text = render.apply(mid);
+      if (text.length() <= budget) {
+        lo = mid;
+        best = text;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return best.length() <= budget ? best : render.apply(lo);
   }
 
   private Map<Integer, Integer> neighbourhood(int focal, Options o) {
@@ -124,33 +152,18 @@ public final class GraphPrompter {
     return edges;
   }
 
-  private String triples(StringBuilder sb, List<Edge> edges, int budget) {
-    int kept = 0;
-    for (Edge e : edges) {
-      String line = "(" + graph.nodeName(e.head()) + ", " + graph.relationName(e.relation()) + ", "
-          + graph.nodeName(e.tail()) + ")\n";
-      if (budget > 0 && sb.length() + line.length() > budget) {
-        break;
-      }
-      sb.append(line);
-      kept++;
+  private String triples(StringBuilder sb, List<Edge> edges, int kept) {
+    for (Edge e : edges.subList(0, kept)) {
+      sb.append('(').append(graph.nodeName(e.head())).append(", ").append(graph.relationName(e.relation()))
+          .append(", ").append(graph.nodeName(e.tail())).append(")\n");
     }
-    return omitted(sb, edges.size() - kept, budget);
+    return omitted(sb, edges.size() - kept, "less relevant edges");
   }
 
-  private String incident(StringBuilder sb, Map<Integer, Integer> dist, List<Edge> edges, int budget) {
+  private String incident(StringBuilder sb, Map<Integer, Integer> dist, List<Edge> edges, int kept) {
     // edges are admitted by relevance; each node then lists the admitted edges it touches
-    List<Edge> admitted = new ArrayList<>();
-    int length = sb.length() + dist.size() * 2;
-    for (Edge e : edges) {
-      int cost = 2 * (graph.relationName(e.relation()).length() + 12) + graph.nodeName(e.head()).length()
-          + graph.nodeName(e.tail()).length();
-      if (budget > 0 && length + cost > budget) {
-        break;
-      }
-      length += cost;
-      admitted.add(e);
-    }
+    List<Edge> admitted = edges.subList(0, kept);
+    int focal = dist.keySet().iterator().next();
     for (int v : dist.keySet()) {
       StringBuilder block = new StringBuilder(graph.nodeName(v)).append(":\n");
       int lines = 0;
@@ -166,37 +179,27 @@ public final class GraphPrompter {
           lines++;
         }
       }
-      if (lines == 0 && v != dist.keySet().iterator().next()) {
-        continue;
+      if (lines > 0 || v == focal) {
+        sb.append(block);
       }
-      if (budget > 0 && sb.length() + block.length() > budget) {
-        break;
-      }
-      sb.append(block);
     }
-    return omitted(sb, edges.size() - admitted.size(), budget);
+    return omitted(sb, edges.size() - kept, "less relevant edges");
   }
 
-  private String tokenLines(StringBuilder sb, Map<Integer, Integer> dist, int budget) {
-    int kept = 0;
+  private String tokenLines(StringBuilder sb, Map<Integer, Integer> dist, int kept) {
+    int i = 0;
     for (int v : dist.keySet()) {
-      String line = graph.nodeName(v) + ": " + String.join(" ", tokens.tokens(v)) + "\n";
-      if (budget > 0 && sb.length() + line.length() > budget) {
+      if (i++ == kept) {
         break;
       }
-      sb.append(line);
-      kept++;
+      sb.append(graph.nodeName(v)).append(": ").append(String.join(" ", tokens.tokens(v))).append('\n');
     }
-    int dropped = dist.size() - kept;
-    if (dropped > 0) {
-      sb.append("(").append(dropped).append(" more nodes omitted for length)\n");
-    }
-    return sb.toString();
+    return omitted(sb, dist.size() - kept, "more nodes");
   }
 
-  private static String omitted(StringBuilder sb, int dropped, int budget) {
+  private static String omitted(StringBuilder sb, int dropped, String what) {
     if (dropped > 0) {
-      sb.append("(").append(dropped).append(" less relevant edges omitted for length)\n");
+      sb.append('(').append(dropped).append(' ').append(what).append(" omitted for length)\n");
     }
     return sb.toString();
   }

@@ -1,6 +1,5 @@
 package io.distok.graph.prompt;
 
-import io.distok.quant.InvalidInputException;
 import java.util.Locale;
 
 /** How a subgraph is written into a prompt. */
@@ -12,11 +11,9 @@ public enum PromptEncoding {
   /** Per node, its anchor-relation tokens. */
   TOKENS;
 
-  public static PromptEncoding parse(String s) {
-    try {
-      return valueOf(s.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("encoding must be triples, incident or tokens, not '" + s + "'");
-    }
+  /** The lower-case spelling used on command lines. */
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -3,7 +3,6 @@ package io.distok.graph.neo4j;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distok.quant.InvalidInputException;
 import org.junit.jupiter.api.Test;
 import org.neo4j.harness.Neo4j;
 
@@ -11,7 +10,7 @@ class Neo4jAuthTest {
   @Test
   void wrongCredentialsAreAClearError() throws Exception {
     try (Neo4j neo4j = Neo4jHarness.start(true)) {
-      var e = assertThrows(InvalidInputException.class,
+      var e = assertThrows(io.distok.quant.UnavailableServiceException.class,
           () -> new Neo4jConnection(neo4j.boltURI().toString(), "neo4j", "wrong-password", null).open());
       assertTrue(e.getMessage().contains("authentication failed for user 'neo4j'"), e.getMessage());
     }

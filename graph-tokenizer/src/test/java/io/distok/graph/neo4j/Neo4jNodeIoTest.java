@@ -39,6 +39,9 @@ class Neo4jNodeIoTest {
           + "AND a <> b CREATE (a)-[:PARENT_OF]->(b)").consume();
       s.run("MATCH (a:Person {name: 'p1'}), (b:Person {name: 'p7'}) CREATE (a)-[:KNOWS]->(b), (a)-[:KNOWS]->(b)")
           .consume();
+      s.run("UNWIND range(0, 39) AS i CREATE (:Num {id: i})").consume();
+      s.run("MATCH (a:Num), (b:Num) WHERE b.id = (a.id + 1) % 40 OR b.id = (a.id * 7) % 40 AND a <> b "
+          + "CREATE (a)-[:NEXT]->(b)").consume();
     }
   }
 
@@ -127,8 +130,10 @@ class Neo4jNodeIoTest {
 
   @Test
   void readsAGraphAndWritesTokensBack() {
-    io.distok.graph.csr.CsrGraph g = new Neo4jGraphReader(conn, driver).read("Person", "name", 16,
+    Neo4jGraphReader.Neo4jGraph read = new Neo4jGraphReader(conn, driver).read("Person", "name", 16,
         ProgressListener.NONE);
+    io.distok.graph.csr.CsrGraph g = read.graph();
+    assertEquals(60, read.keys().size());
     assertEquals(60, g.nodeCount());
     assertEquals(59 + 2, g.edgeCount(), "a tree plus two parallel KNOWS edges");
     var t = io.distok.graph.nodepiece.NodePieceTokenizer.tokenize(g,
@@ -148,6 +153,31 @@ class Neo4jNodeIoTest {
     }
   }
 
+  /** Integer id properties stay integers end to end, so write-back finds the nodes (a string key would not). */
+  @Test
+  void integerIdsKeepTheirTypeForWriteBack() {
+    Neo4jGraphReader.Neo4jGraph read = new Neo4jGraphReader(conn, driver).read("Num", "id", 7, ProgressListener.NONE);
+    io.distok.graph.csr.CsrGraph g = read.graph();
+    assertEquals(40, g.nodeCount());
+    for (int v = 0; v < g.nodeCount(); v++) {
+      assertEquals(Long.class, read.keys().get(v).getClass(), "key of node " + g.nodeName(v));
+      assertEquals(g.nodeName(v), read.keys().get(v).toString());
+    }
+    var t = io.distok.graph.nodepiece.NodePieceTokenizer.tokenize(g,
+        io.distok.graph.nodepiece.NodePieceConfig.DEFAULT.withAnchors(4).withK(2).withM(1), ProgressListener.NONE);
+    List<Object> values = new ArrayList<>();
+    for (int v = 0; v < g.nodeCount(); v++) {
+      values.add(t.tokens(v));
+    }
+    assertEquals(40, new Neo4jPropertyWriter(conn, driver).write("Num", "id", "tokens", read.keys(), values, 9,
+        ProgressListener.NONE));
+    try (Session s = driver.session()) {
+      assertEquals(40L, s.run("MATCH (n:Num) WHERE n.tokens IS NOT NULL RETURN count(n) AS c").single().get("c")
+          .asLong());
+      assertEquals(t.tokens("13"), s.run("MATCH (n:Num {id: 13}) RETURN n.tokens AS t").single().get("t").asList());
+    }
+  }
+
   @Test
   void failingQueryIsAClearError() {
     Neo4jConnection missingDb = new Neo4jConnection(neo4j.boltURI().toString(), null, null, "nosuchdb");
@@ -159,7 +189,7 @@ class Neo4jNodeIoTest {
 
   @Test
   void unreachableServerIsAClearError() {
-    var e = assertThrows(InvalidInputException.class,
+    var e = assertThrows(io.distok.quant.UnavailableServiceException.class,
         () -> new Neo4jConnection("bolt://127.0.0.1:1", "neo4j", "x", null).open());
     assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
   }

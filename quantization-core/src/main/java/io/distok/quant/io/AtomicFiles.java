@@ -1,38 +1,81 @@
 package io.distok.quant.io;
 
+import io.distok.quant.InvalidInputException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
  * Writes files and directories all-or-nothing: content goes to a temporary sibling which is moved over the
  * target only once complete, so readers never see a partial output and a failure leaves the old file (or
  * nothing).
+ *
+ * <p>Temporary siblings are created the way any other output is ({@code open(O_CREAT|O_EXCL)} and {@code mkdir}
+ * with the process umask applied), not with {@link Files#createTempFile}'s owner-only mode, so the moved output
+ * has the permissions a user expects. Temporaries still present when the JVM shuts down (Ctrl-C, SIGTERM) are
+ * removed by a shutdown hook.
  */
 public final class AtomicFiles {
+  private static final Set<Path> PENDING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::removePending, "distok-temp-cleanup"));
+  }
+
   private AtomicFiles() {}
 
   /** Writes {@code target} through {@code body}. */
   public static void write(Path target, IoConsumer<OutputStream> body) throws IOException {
     Path abs = target.toAbsolutePath();
-    Path dir = abs.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    Path dir = createParent(abs);
+    if (Files.isDirectory(abs)) {
+      throw new InvalidInputException(target + ": is a folder, cannot write a file there");
+    }
+    Path tmp = null;
     try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      OutputStream raw = null;
+      for (int attempt = 0; raw == null; attempt++) {
+        tmp = tempSibling(dir, abs, ".tmp");
+        try {
+          PENDING.add(tmp);
+          raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+          PENDING.remove(tmp);
+          if (attempt > 100) {
+            throw e;
+          }
+        } catch (AccessDeniedException e) {
+          PENDING.remove(tmp);
+          throw new IOException(target + ": cannot write, permission denied in folder " + dir, e);
+        }
+      }
+      try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
         body.accept(out);
       }
-      move(tmp, abs);
+      move(tmp, abs, target);
     } catch (IOException | RuntimeException | Error e) {
-      Files.deleteIfExists(tmp);
+      if (tmp != null) {
+        Files.deleteIfExists(tmp);
+      }
       throw e;
+    } finally {
+      if (tmp != null) {
+        PENDING.remove(tmp);
+      }
     }
   }
 
@@ -42,17 +85,18 @@ public final class AtomicFiles {
    */
   public static void writeDirectory(Path target, IoConsumer<Path> body) throws IOException {
     Path abs = target.toAbsolutePath();
-    Path parent = abs.getParent();
-    Files.createDirectories(parent);
+    Path parent = createParent(abs);
     if (Files.exists(abs) && !Files.isDirectory(abs)) {
-      throw new IOException(abs + " exists and is not a directory");
+      throw new InvalidInputException(target + ": exists and is not a folder");
     }
-    Path tmp = Files.createTempDirectory(parent, "." + abs.getFileName() + ".");
+    Path tmp = null;
+    Path old = null;
     try {
+      tmp = createTempDirectory(parent, abs, "", target);
       body.accept(tmp);
       if (Files.exists(abs)) {
-        Path old = Files.createTempDirectory(parent, "." + abs.getFileName() + ".old.");
-        Files.delete(old);
+        old = tempSibling(parent, abs, ".old");
+        PENDING.add(old);
         Files.move(abs, old);
         Files.move(tmp, abs);
         deleteRecursively(old);
@@ -60,16 +104,83 @@ public final class AtomicFiles {
         Files.move(tmp, abs);
       }
     } catch (IOException | RuntimeException | Error e) {
-      deleteRecursively(tmp);
+      if (tmp != null) {
+        deleteRecursively(tmp);
+      }
+      if (old != null && Files.exists(old) && !Files.exists(abs)) {
+        Files.move(old, abs); // put the previous content back
+      }
       throw e;
+    } finally {
+      if (tmp != null) {
+        PENDING.remove(tmp);
+      }
+      if (old != null) {
+        PENDING.remove(old);
+      }
     }
   }
 
-  private static void move(Path from, Path to) throws IOException {
+  private static Path createParent(Path abs) throws IOException {
+    Path dir = abs.getParent();
     try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+      Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      throw new InvalidInputException(abs + ": cannot write there, " + e.getFile() + " is not a folder");
+    } catch (AccessDeniedException e) {
+      throw new IOException(abs + ": cannot create its folder " + dir + ", permission denied", e);
+    }
+    return dir;
+  }
+
+  private static Path createTempDirectory(Path parent, Path abs, String suffix, Path target) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path tmp = tempSibling(parent, abs, suffix);
+      try {
+        PENDING.add(tmp);
+        return Files.createDirectory(tmp);
+      } catch (FileAlreadyExistsException e) {
+        PENDING.remove(tmp);
+        if (attempt > 100) {
+          throw e;
+        }
+      } catch (AccessDeniedException e) {
+        PENDING.remove(tmp);
+        throw new IOException(target + ": cannot write, permission denied in folder " + parent, e);
+      }
+    }
+  }
+
+  private static Path tempSibling(Path dir, Path abs, String suffix) {
+    long r = ThreadLocalRandom.current().nextLong() >>> 1;
+    return dir.resolve("." + abs.getFileName() + "." + Long.toString(r, 36) + suffix);
+  }
+
+  private static void move(Path from, Path to, Path target) throws IOException {
+    try {
+      try {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (FileSystemException e) {
+      throw new IOException(target + ": cannot replace it (" + (e.getReason() != null ? e.getReason()
+          : e.getClass().getSimpleName()) + ")", e);
+    }
+  }
+
+  /** Temporary paths not yet moved into place; for tests of the interrupt cleanup. */
+  static Set<Path> pending() {
+    return Set.copyOf(PENDING);
+  }
+
+  private static void removePending() {
+    for (Path p : PENDING) {
+      try {
+        deleteRecursively(p);
+      } catch (IOException | UncheckedIOException e) {
+        // shutting down: nothing else can be done about a temporary that will not go away
+      }
     }
   }
 

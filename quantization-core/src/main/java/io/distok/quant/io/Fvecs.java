@@ -21,6 +21,10 @@ public final class Fvecs {
     if (bytes.length == 0) {
       throw new InvalidInputException(file + ": empty file");
     }
+    if (bytes.length < 4) {
+      throw new InvalidInputException(file + ": not an .fvecs file (" + bytes.length + " bytes, shorter than one "
+          + "record header)");
+    }
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int d = buf.getInt(0);
     if (d <= 0 || d > (1 << 24)) {

@@ -15,11 +15,15 @@ public final class MatrixReader {
 
   /** Reads {@code file}, detecting an id column in text files. */
   public static LabeledMatrix read(Path file) throws IOException {
-    return read(file, Delimited.IdColumn.AUTO);
+    return read(file, Delimited.Layout.AUTO, null);
   }
 
-  /** Reads {@code file} with an explicit id-column choice for text files. */
-  public static LabeledMatrix read(Path file, Delimited.IdColumn idColumn) throws IOException {
+  /**
+   * Reads {@code file} with explicit header / id-column choices for text files; {@code layoutNote}, when not
+   * null, receives the one-line description of how a text file was interpreted.
+   */
+  public static LabeledMatrix read(Path file, Delimited.Layout layout, java.util.function.Consumer<String> layoutNote)
+      throws IOException {
     String base = Inputs.baseName(file);
     LabeledMatrix m;
     if (base.endsWith(".npy")) {
@@ -29,7 +33,11 @@ public final class MatrixReader {
     } else if (base.endsWith(".fvecs")) {
       m = new LabeledMatrix(null, Fvecs.read(file));
     } else {
-      m = Delimited.read(file, idColumn);
+      Delimited.Table t = Delimited.read(file, layout);
+      if (layoutNote != null) {
+        layoutNote.accept(t.layout());
+      }
+      m = t.matrix();
     }
     FloatMatrix x = m.matrix();
     if (x.rows() == 0 || x.cols() == 0) {

@@ -31,16 +31,14 @@ public final class ModelStore {
   /** Version of the on-disk layout; bumped on incompatible change. */
   public static final int FORMAT_VERSION = 1;
   public static final String METADATA_FILE = "model.json";
+  private static final String FORMAT = "distok-quantizer";
 
   private ModelStore() {}
 
   /** Writes {@code q} to directory {@code dir} atomically (replacing an existing model there). */
   public static void save(Quantizer q, long seed, Path dir) throws IOException {
     AtomicFiles.writeDirectory(dir, tmp -> {
-      Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("format", "distok-quantizer");
-      meta.put("formatVersion", FORMAT_VERSION);
-      meta.put("libraryVersion", Version.get());
+      Map<String, Object> meta = StoreHeader.create(FORMAT, FORMAT_VERSION);
       meta.put("method", q.method());
       meta.put("dimension", q.dimension());
       meta.put("seed", seed);
@@ -49,8 +47,7 @@ public final class ModelStore {
       if (q instanceof ResidualQuantizer rq && rq.params().normalizeResiduals()) {
         meta.put("directionCodebooks", writeBooks(tmp, "direction", rq.directionCodebooks()));
       }
-      Files.writeString(tmp.resolve(METADATA_FILE), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT)
-          .asString(meta) + "\n");
+      StoreHeader.write(tmp.resolve(METADATA_FILE), meta);
     });
   }
 
@@ -89,10 +86,30 @@ public final class ModelStore {
     Map<String, Object> p = (Map<String, Object>) meta.get("parameters");
     List<FloatMatrix> books = readBooks(dir, meta, "codebooks");
     int dim = ((Number) meta.get("dimension")).intValue();
-    KMeansParams km = new KMeansParams(firstInt(p.get("K")), num(p, "niter").intValue(),
-        num(p, "maxPointsPerCentroid").intValue(), num(p, "tolerance").doubleValue(),
-        Boolean.TRUE.equals(p.get("kmeansPlusPlus")));
-    Quantizer q = switch (method) {
+    KMeansParams km;
+    try {
+      km = new KMeansParams(firstInt(p.get("K")), num(p, "niter").intValue(),
+          num(p, "maxPointsPerCentroid").intValue(), num(p, "tolerance").doubleValue(),
+          Boolean.TRUE.equals(p.get("kmeansPlusPlus")));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(dir.resolve(METADATA_FILE) + ": bad parameters (" + e.getMessage() + ")");
+    }
+    Quantizer q;
+    try {
+      q = build(dir, meta, method, p, books, km);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(dir.resolve(METADATA_FILE) + ": inconsistent model (" + e.getMessage() + ")");
+    }
+    if (q.dimension() != dim) {
+      throw new InvalidInputException(dir + ": codebooks give dimension " + q.dimension() + " but " + METADATA_FILE
+          + " says " + dim);
+    }
+    return q;
+  }
+
+  private static Quantizer build(Path dir, Map<String, Object> meta, String method, Map<String, Object> p,
+      List<FloatMatrix> books, KMeansParams km) throws IOException {
+    return switch (method) {
       case "vq" -> new VectorQuantizer(books.get(0), km);
       case "pq" -> new ProductQuantizer(books, km);
       case "rq" -> {
@@ -106,38 +123,10 @@ public final class ModelStore {
       }
       default -> throw new InvalidInputException(dir + ": unknown method '" + method + "' in " + METADATA_FILE);
     };
-    if (q.dimension() != dim) {
-      throw new InvalidInputException(dir + ": codebooks give dimension " + q.dimension() + " but " + METADATA_FILE
-          + " says " + dim);
-    }
-    return q;
   }
 
   private static Map<String, Object> readMeta(Path dir) throws IOException {
-    Path metaFile = dir.resolve(METADATA_FILE);
-    String text;
-    try {
-      text = Files.readString(metaFile);
-    } catch (NoSuchFileException e) {
-      throw new InvalidInputException(dir + ": not a distok model (no " + METADATA_FILE + ")");
-    }
-    Map<String, Object> meta;
-    try {
-      meta = JSON.std.mapFrom(text);
-    } catch (IOException e) {
-      throw new InvalidInputException(metaFile + ": not valid JSON (" + e.getMessage().lines().findFirst()
-          .orElse("") + ")");
-    }
-    if (!"distok-quantizer".equals(meta.get("format"))) {
-      throw new InvalidInputException(metaFile + ": not a distok quantizer model");
-    }
-    Object fv = meta.get("formatVersion");
-    if (!(fv instanceof Number n) || n.intValue() != FORMAT_VERSION) {
-      throw new InvalidInputException(metaFile + ": model format version " + fv + " (written by distok "
-          + meta.get("libraryVersion") + ") is not supported; this distok " + Version.get() + " reads version "
-          + FORMAT_VERSION);
-    }
-    return meta;
+    return StoreHeader.read(dir, METADATA_FILE, FORMAT, FORMAT_VERSION, "a distok quantizer model");
   }
 
   private static List<FloatMatrix> readBooks(Path dir, Map<String, Object> meta, String key) throws IOException {
@@ -191,11 +180,6 @@ public final class ModelStore {
 
   /** Hex SHA-256 of a file. */
   public static String sha256(Path f) throws IOException {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(Files.readAllBytes(f)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return StoreHeader.sha256(f);
   }
 }

@@ -86,17 +86,37 @@ public final class Npy {
         throw new InvalidInputException(name + ": arrays of more than 2 dimensions are not supported (shape ("
             + s.group(1) + "))");
       }
-      shape[nd++] = Long.parseLong(dim.trim());
+      long v;
+      try {
+        v = Long.parseLong(dim.trim());
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException(name + ": malformed shape (" + s.group(1) + ") in the .npy header");
+      }
+      if (v < 0) {
+        throw new InvalidInputException(name + ": negative dimension " + v + " in the .npy header shape ("
+            + s.group(1) + ")");
+      }
+      shape[nd++] = v;
     }
     if (nd == 0) {
       throw new InvalidInputException(name + ": scalar arrays are not supported");
     }
     long rows = shape[0];
     long cols = nd == 2 ? shape[1] : 1;
-    long need = rows * cols * itemSize;
     int dataStart = headerStart + headerLen;
     long have = bytes.length - dataStart;
+    long need;
+    try {
+      need = Math.multiplyExact(Math.multiplyExact(rows, cols), (long) itemSize);
+    } catch (ArithmeticException e) {
+      need = Long.MAX_VALUE;
+    }
     if (have < need) {
+      if (need == Long.MAX_VALUE) {
+        throw new InvalidInputException(String.format(Locale.ROOT,
+            "%s: header shape (%d, %d) promises more bytes than any file holds; the file has %d data bytes", name,
+            rows, cols, have));
+      }
       throw new InvalidInputException(String.format(Locale.ROOT,
           "%s: truncated: header promises %d x %d values of %d bytes (%d bytes) but only %d bytes follow", name,
           rows, cols, itemSize, need, have));

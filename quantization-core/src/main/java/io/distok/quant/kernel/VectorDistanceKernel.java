@@ -183,19 +183,17 @@ public final class VectorDistanceKernel implements DistanceKernel {
     }
   }
 
+  /**
+   * Sequential, exactly as {@link ScalarDistanceKernel#squaredL2}: a lane-wise sum would add in another order
+   * and give other bits, and its callers (PQ look-up tables, O(K d) per query) are not where time goes.
+   */
   @Override
   public float squaredL2(float[] a, int aOffset, float[] b, int bOffset, int d) {
-    FloatVector acc = FloatVector.zero(F);
-    int t = 0;
-    for (; t + L <= d; t += L) {
-      FloatVector diff = FloatVector.fromArray(F, a, aOffset + t).sub(FloatVector.fromArray(F, b, bOffset + t));
-      acc = diff.fma(diff, acc);
-    }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
-    for (; t < d; t++) {
+    float acc = 0f;
+    for (int t = 0; t < d; t++) {
       float diff = a[aOffset + t] - b[bOffset + t];
-      sum = Math.fma(diff, diff, sum);
+      acc = Math.fma(diff, diff, acc);
     }
-    return sum;
+    return acc;
   }
 }

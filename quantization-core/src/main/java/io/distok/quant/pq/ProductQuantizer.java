@@ -37,10 +37,21 @@ public final class ProductQuantizer implements Quantizer {
     this.packed = this.codebooks.stream().map(PackedRows::new).toList();
     this.kmeans = kmeans;
     this.subDim = codebooks.get(0).cols();
-    for (FloatMatrix b : codebooks) {
+    int k = codebooks.get(0).rows();
+    for (int j = 0; j < codebooks.size(); j++) {
+      FloatMatrix b = codebooks.get(j);
       if (b.cols() != subDim) {
-        throw new IllegalArgumentException("sub-space codebooks of different dimensions");
+        throw new IllegalArgumentException("sub-space codebook " + j + " has dimension " + b.cols() + ", codebook 0 "
+            + subDim);
       }
+      if (b.rows() != k) {
+        throw new IllegalArgumentException("sub-space codebook " + j + " has " + b.rows() + " codes, codebook 0 has "
+            + k + "; all sub-spaces share K");
+      }
+    }
+    if (k != kmeans.k()) {
+      throw new IllegalArgumentException("codebooks have K = " + k + " codes but the parameters say K = "
+          + kmeans.k());
     }
   }
 

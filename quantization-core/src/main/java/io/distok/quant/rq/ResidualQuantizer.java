@@ -46,6 +46,18 @@ public final class ResidualQuantizer implements Quantizer {
     if (params.normalizeResiduals() != (directions != null)) {
       throw new IllegalArgumentException("direction codebooks must be given exactly when residuals are normalised");
     }
+    int d = codebooks.get(0).cols();
+    for (int l = 0; l < codebooks.size(); l++) {
+      FloatMatrix b = codebooks.get(l);
+      if (b.rows() != params.codebookSizes()[l] || b.cols() != d) {
+        throw new IllegalArgumentException("level " + l + " codebook is " + b.rows() + " x " + b.cols()
+            + ", expected " + params.codebookSizes()[l] + " x " + d);
+      }
+      if (directions != null && (directions.size() != codebooks.size() || directions.get(l).rows() != b.rows()
+          || directions.get(l).cols() != d)) {
+        throw new IllegalArgumentException("level " + l + " direction codebook does not match its codebook's shape");
+      }
+    }
     this.codebooks = codebooks.stream().map(FloatMatrix::copy).toList();
     this.packed = this.codebooks.stream().map(PackedRows::new).toList();
     this.directions = directions == null ? null : directions.stream().map(FloatMatrix::copy).toList();

@@ -24,6 +24,10 @@ public final class VectorQuantizer implements Quantizer {
 
   /** Wraps a trained codebook (copied). */
   public VectorQuantizer(FloatMatrix codebook, KMeansParams params) {
+    if (codebook.rows() != params.k() || codebook.cols() < 1) {
+      throw new IllegalArgumentException("a codebook of " + codebook.rows() + " x " + codebook.cols()
+          + " does not match K = " + params.k());
+    }
     this.codebook = codebook.copy();
     this.packed = new PackedRows(this.codebook);
     this.params = params;

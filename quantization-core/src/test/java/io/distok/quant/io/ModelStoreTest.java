@@ -88,7 +88,7 @@ class ModelStoreTest {
   @Test
   void notAModelDirectory() {
     var e = assertThrows(InvalidInputException.class, () -> ModelStore.load(dir));
-    assertTrue(e.getMessage().contains("not a distok model"), e.getMessage());
+    assertTrue(e.getMessage().contains("not a distok quantizer model (no model.json)"), e.getMessage());
   }
 
   @Test

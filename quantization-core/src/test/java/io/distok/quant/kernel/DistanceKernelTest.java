@@ -83,32 +83,45 @@ class DistanceKernelTest {
     checkAgainstReference(new VectorDistanceKernel(), 100 + info.getCurrentRepetition());
   }
 
-  @Test
-  void vectorAndScalarAreBitIdentical() {
-    assumeTrue(DistanceKernels.vectorApiAvailable(), "jdk.incubator.vector not in this JVM");
+  /**
+   * Every kernel method gives the same bits in the vector and the scalar kernel, for random shapes (odd
+   * dimensions, K below, at and above a panel) and offsets. jqwik prints the seed of each run.
+   */
+  @net.jqwik.api.Property(tries = 60)
+  void vectorAndScalarAreBitIdentical(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 140)
+      int d, @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 70) int k,
+      @net.jqwik.api.ForAll long seed) {
+    if (!DistanceKernels.vectorApiAvailable()) {
+      return; // the scalar-fallback run has only one kernel; the main run checks the pair
+    }
     DistanceKernel scalar = DistanceKernels.scalar();
     DistanceKernel vector = new VectorDistanceKernel();
-    SplittableRandom rng = new SplittableRandom(7);
-    for (int d : DIMS) {
-      for (int k : KS) {
-        int n = 37;
-        FloatMatrix x = random(rng, n, d);
-        PackedRows c = new PackedRows(random(rng, k, d));
-        int[] i1 = new int[n];
-        int[] i2 = new int[n];
-        float[] d1 = new float[n];
-        float[] d2 = new float[n];
-        scalar.nearest(x.data(), 0, n, c, i1, d1);
-        vector.nearest(x.data(), 0, n, c, i2, d2);
-        assertArrayEquals(i1, i2, "d=" + d + " K=" + k);
-        assertArrayEquals(d1, d2, "d=" + d + " K=" + k);
-        float[] o1 = new float[k];
-        float[] o2 = new float[k];
-        scalar.dots(x.data(), 5 * d, c, o1);
-        vector.dots(x.data(), 5 * d, c, o2);
-        assertArrayEquals(o1, o2);
-      }
-    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    int n = 1 + rng.nextInt(9);
+    FloatMatrix x = random(rng, n, d);
+    PackedRows c = new PackedRows(random(rng, k, d));
+    int[] i1 = new int[n];
+    int[] i2 = new int[n];
+    float[] d1 = new float[n];
+    float[] d2 = new float[n];
+    scalar.nearest(x.data(), 0, n, c, i1, d1);
+    vector.nearest(x.data(), 0, n, c, i2, d2);
+    assertArrayEquals(i1, i2, "nearest index d=" + d + " K=" + k);
+    assertArrayEquals(d1, d2, "nearest distance d=" + d + " K=" + k);
+    int row = rng.nextInt(n);
+    float[] o1 = new float[k];
+    float[] o2 = new float[k];
+    scalar.dots(x.data(), row * d, c, o1);
+    vector.dots(x.data(), row * d, c, o2);
+    assertArrayEquals(o1, o2, "dots");
+    float[] s1 = new float[k];
+    float[] s2 = new float[k];
+    scalar.squaredDistances(x.data(), row * d, c, new float[k], s1);
+    vector.squaredDistances(x.data(), row * d, c, new float[k], s2);
+    assertArrayEquals(s1, s2, "squaredDistances");
+    int j = rng.nextInt(k);
+    assertEquals(Float.floatToRawIntBits(scalar.squaredL2(x.data(), row * d, c.rows().data(), j * d, d)),
+        Float.floatToRawIntBits(vector.squaredL2(x.data(), row * d, c.rows().data(), j * d, d)), "squaredL2 d=" + d);
   }
 
   @Test

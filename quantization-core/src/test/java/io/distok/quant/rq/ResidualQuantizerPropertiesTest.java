@@ -1,0 +1,72 @@
+package io.distok.quant.rq;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.quant.Codes;
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.ProgressListener;
+import io.distok.quant.SyntheticData;
+import io.distok.quant.UsageMetrics;
+import io.distok.quant.kmeans.KMeansParams;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/** Randomized properties of residual quantization; jqwik prints the seed of every run. */
+class ResidualQuantizerPropertiesTest {
+
+  /** With a beam at least as wide as the number of tuples, beam search is exhaustive search. */
+  @Property(tries = 25)
+  void beamAsWideAsAllTuplesIsExhaustive(@ForAll @IntRange(min = 2, max = 5) int k1,
+      @ForAll @IntRange(min = 2, max = 4) int k2, @ForAll @IntRange(min = 1, max = 3) int k3,
+      @ForAll @IntRange(min = 2, max = 9) int d, @ForAll long seed) {
+    FloatMatrix x = SyntheticData.gaussianClusters(120, d, 6, 0.6, seed);
+    int[] ks = {k1, k2, k3};
+    ResidualQuantizerParams p = new ResidualQuantizerParams(ks, KMeansParams.of(k1).withNiter(4), 1, false, 0);
+    ResidualQuantizer rq = ResidualQuantizer.trainer(p).train(x, seed, ProgressListener.NONE)
+        .withBeam(k1 * k2 * k3);
+    Codes codes = rq.encode(x);
+    FloatMatrix decoded = rq.decode(codes);
+    Codes one = new Codes(1, 3);
+    for (int i = 0; i < x.rows(); i++) {
+      double best = Double.POSITIVE_INFINITY;
+      for (int a = 0; a < k1; a++) {
+        for (int b = 0; b < k2; b++) {
+          for (int c = 0; c < k3; c++) {
+            one.set(0, 0, a);
+            one.set(0, 1, b);
+            one.set(0, 2, c);
+            best = Math.min(best, error(x, i, rq.decode(one), 0));
+          }
+        }
+      }
+      double got = error(x, i, decoded, i);
+      assertTrue(got <= best + 1e-4 * (1 + best), "row " + i + ": beam error " + got + " > exhaustive " + best);
+    }
+  }
+
+  /** Joint refinement of the codebooks never ends with a higher training MSE than level-wise training. */
+  @Property(tries = 15)
+  void refinementNeverRaisesTheError(@ForAll @IntRange(min = 1, max = 4) int rounds,
+      @ForAll @IntRange(min = 2, max = 16) int k, @ForAll @IntRange(min = 1, max = 3) int beam, @ForAll long seed) {
+    FloatMatrix x = SyntheticData.gaussianClusters(300, 6, 10, 0.5, seed);
+    KMeansParams km = KMeansParams.of(k).withNiter(5);
+    int[] ks = {k, k};
+    ResidualQuantizer plain = ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, km, beam, false, 0))
+        .train(x, seed, ProgressListener.NONE);
+    ResidualQuantizer refined = ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, km, beam, false, rounds))
+        .train(x, seed, ProgressListener.NONE);
+    double before = UsageMetrics.of(plain, x, plain.encode(x)).mse();
+    double after = UsageMetrics.of(refined, x, refined.encode(x)).mse();
+    assertTrue(after <= before * (1 + 1e-6) + 1e-9, rounds + " rounds: MSE " + after + " > " + before);
+  }
+
+  private static double error(FloatMatrix x, int i, FloatMatrix y, int j) {
+    double s = 0;
+    for (int t = 0; t < x.cols(); t++) {
+      double diff = x.get(i, t) - y.get(j, t);
+      s += diff * diff;
+    }
+    return s;
+  }
+}
