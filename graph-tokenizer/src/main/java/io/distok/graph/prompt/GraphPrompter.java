@@ -84,8 +84,8 @@ public final class GraphPrompter {
     String best = render.apply(lo);
     if (best.length() > budget) {
       throw new InvalidInputException("a budget of " + budget + " characters is too small for the prompt about "
-          + focal + ": its header" + (lo == 1 ? " and the focal node" : "") + " alone take " + best.length()
-          + " characters");
+          + focal + ": its header" + (lo == 1 ? ", the focal node" : "") + " and the note of what was left out "
+          + "take " + best.length() + " characters");
     }
     int hi = units - 1;
     while (lo < hi) {

@@ -141,9 +141,26 @@ class NodePieceTest {
     int h = g.node("h");
     int likes = g.relationCount() * 0 + indexOf(g, "likes");
     assertEquals(likes, rel[h * 3], "the most frequent relation first");
-    assertTrue(RelationContext.automaticM(g, 100) >= 3);
-    int[] sampled = RelationContext.compute(g, 2, RelationContext.Selection.SAMPLED, 5);
-    assertArrayEquals(sampled, RelationContext.compute(g, 2, RelationContext.Selection.SAMPLED, 5), "seeded");
+    assertEquals(3, RelationContext.automaticM(g, 100), "h has likes, owns and hates^-1");
+    assertEquals(1, RelationContext.automaticM(g, 50), "the median node has one relation token");
+    int[] frequent = RelationContext.compute(g, 2, RelationContext.Selection.FREQUENT, 0);
+    java.util.Set<Integer> hTokens = new java.util.HashSet<>();
+    for (int j = 0; j < 3; j++) {
+      hTokens.add(rel[h * 3 + j]);
+    }
+    java.util.Set<java.util.Set<Integer>> seen = new java.util.HashSet<>();
+    boolean differsFromFrequent = false;
+    for (int seed = 0; seed < 40; seed++) {
+      int[] sampled = RelationContext.compute(g, 2, RelationContext.Selection.SAMPLED, seed);
+      assertArrayEquals(sampled, RelationContext.compute(g, 2, RelationContext.Selection.SAMPLED, seed), "seeded");
+      java.util.Set<Integer> pick = java.util.Set.of(sampled[h * 2], sampled[h * 2 + 1]);
+      assertEquals(2, pick.size(), "two distinct tokens");
+      assertTrue(hTokens.containsAll(pick), "a subset of h's own relation tokens: " + pick);
+      seen.add(pick);
+      differsFromFrequent |= !pick.equals(java.util.Set.of(frequent[h * 2], frequent[h * 2 + 1]));
+    }
+    assertTrue(differsFromFrequent, "sampling must sometimes pick other tokens than the most frequent ones");
+    assertTrue(seen.size() >= 2, "different seeds give different samples: " + seen);
   }
 
   private static int indexOf(CsrGraph g, String rel) {
@@ -165,9 +182,9 @@ class NodePieceTest {
     assertEquals(1000, AnchorStrategy.defaultCount(1_000_000));
     var e = assertThrows(InvalidInputException.class, () -> AnchorStrategy.RANDOM.select(g, 501, 1));
     assertTrue(e.getMessage().contains("node count 500"), e.getMessage());
-    e = assertThrows(InvalidInputException.class,
+    var k0 = assertThrows(IllegalArgumentException.class,
         () -> NodePieceTokenizer.tokenize(g, NodePieceConfig.DEFAULT.withK(0), ProgressListener.NONE));
-    assertTrue(e.getMessage().contains("k must be >= 1"), e.getMessage());
+    assertTrue(k0.getMessage().contains("k must be >= 1"), k0.getMessage());
   }
 
   @Test

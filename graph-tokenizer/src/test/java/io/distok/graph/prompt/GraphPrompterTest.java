@@ -36,14 +36,22 @@ class GraphPrompterTest {
   void budgetTrimsTheLeastRelevantEdgesFirst() {
     GraphPrompter p = new GraphPrompter(kg(), null);
     String full = p.prompt("acme", PromptEncoding.TRIPLES, new GraphPrompter.Options(3, 50, 0));
-    String cut = p.prompt("acme", PromptEncoding.TRIPLES, new GraphPrompter.Options(3, 50, 300));
-    assertTrue(cut.length() <= 300, cut.length() + ": " + cut);
-    assertTrue(cut.contains("less relevant edges omitted"), cut);
+    assertTrue(full.length() > 200, "the full prompt must not fit for this test: " + full.length());
+    GraphPrompter.Options fiftyTokens = GraphPrompter.Options.withTokenBudget(3, 50, 50);
+    String cut = p.prompt("acme", PromptEncoding.TRIPLES, fiftyTokens);
+    assertTrue(cut.length() <= 200, "50 approximate tokens are 200 characters: " + cut.length() + ": " + cut);
+    assertTrue(cut.endsWith(" less relevant edges omitted for length)\n"), cut);
     assertTrue(cut.contains("(acme, located_in, paris)"), "a focal edge survives: " + cut);
     assertTrue(full.contains("(paris, capital_of, france)"));
     assertTrue(!cut.contains("capital_of"), "the farthest edge goes first: " + cut);
-    String tokens = GraphPrompter.Options.withTokenBudget(3, 50, 75).budgetChars() == 300 ? "ok" : "bad";
-    assertEquals("ok", tokens);
+    int kept = cut.split("\n").length - 2;
+    int dropped = Integer.parseInt(cut.substring(cut.lastIndexOf('(') + 1, cut.indexOf(" less relevant")));
+    assertEquals(full.split("\n").length - 1, kept + dropped, "the note counts exactly the edges left out");
+    String longer = p.prompt("acme", PromptEncoding.TRIPLES, new GraphPrompter.Options(3, 50, cut.length() + 30));
+    assertTrue(longer.length() >= cut.length(), "a larger budget keeps at least as much");
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.distok.quant.InvalidInputException.class,
+        () -> p.prompt("acme", PromptEncoding.TRIPLES, new GraphPrompter.Options(3, 50, 100)));
+    assertTrue(e.getMessage().contains("too small"), e.getMessage());
   }
 
   @Test

@@ -101,11 +101,36 @@ public final class ResidualQuantizer implements Quantizer {
       books.add(book);
     }
     ResidualQuantizer model = new ResidualQuantizer(books, dirs, params);
-    for (int round = 0; round < params.refineRounds(); round++) {
-      progress.progress("RQ refinement", round + 1, params.refineRounds());
-      model = model.refined(data);
+    if (params.refineRounds() > 0) {
+      // a round lowers the error of the codes it was fitted to, but re-encoding (greedy or beam) with the new
+      // codebooks is not optimal and can end higher: keep a round only when the model's own encoding improves
+      double best = squaredError(model, data);
+      for (int round = 0; round < params.refineRounds(); round++) {
+        progress.progress("RQ refinement", round + 1, params.refineRounds());
+        ResidualQuantizer next = model.refined(data);
+        double error = squaredError(next, data);
+        if (!(error < best)) {
+          break;
+        }
+        model = next;
+        best = error;
+      }
+      progress.progress("RQ refinement", params.refineRounds(), params.refineRounds());
     }
     return model;
+  }
+
+  /** Total squared reconstruction error of {@code x} under the model's own encoder, summed in row order. */
+  private static double squaredError(ResidualQuantizer model, FloatMatrix x) {
+    FloatMatrix y = model.decode(model.encode(x));
+    float[] a = x.data();
+    float[] b = y.data();
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      double diff = (double) a[i] - b[i];
+      s += diff * diff;
+    }
+    return s;
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * @param normalizeResiduals assign each level by the direction of the L2-normalised residual (spherical
  *     k-means), keeping the mean raw residual of each cluster as its reconstruction; requires beam 1
  * @param refineRounds rounds of joint codebook refinement after level-wise training: re-encode, then re-fit
- *     every level's codewords to what the other levels leave over (block coordinate descent on the MSE)
+ *     every level's codewords to what the other levels leave over (block coordinate descent on the MSE); at most this
+ *     many: refinement stops at the first round that does not lower the training error under the model's encoder
  */
 public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam,
     boolean normalizeResiduals, int refineRounds) {

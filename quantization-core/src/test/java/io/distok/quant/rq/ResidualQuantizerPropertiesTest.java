@@ -61,6 +61,12 @@ class ResidualQuantizerPropertiesTest {
     assertTrue(after <= before * (1 + 1e-6) + 1e-9, rounds + " rounds: MSE " + after + " > " + before);
   }
 
+  /** The sample jqwik shrank a failure to before refinement kept only improving rounds. */
+  @org.junit.jupiter.api.Test
+  void refinementRegressionSample() {
+    refinementNeverRaisesTheError(1, 2, 1, -89);
+  }
+
   private static double error(FloatMatrix x, int i, FloatMatrix y, int j) {
     double s = 0;
     for (int t = 0; t < x.cols(); t++) {
