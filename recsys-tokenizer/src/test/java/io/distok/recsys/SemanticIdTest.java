@@ -232,7 +232,85 @@ class SemanticIdTest {
     e = assertThrows(InvalidInputException.class, () -> new ItemEmbeddings(List.of("a", "b"), bad));
     assertTrue(e.getMessage().contains("NaN in row 1"), e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> SemanticIdStore.load(dir));
-    assertTrue(e.getMessage().contains("not a semantic-ID model"), e.getMessage());
-    assertFalse(Files.exists(dir.resolve("model")));
+    assertTrue(e.getMessage().contains("not a distok semantic-ID model"), e.getMessage());
+  }
+
+  /** A saved model whose item file was edited is refused; a malformed code names the file and line. */
+  @Test
+  void editedOrMalformedItemFilesAreRefused() throws IOException {
+    SemanticIdModel m = SemanticIdTrainer.fit(catalogue(300, 8, 2), SMALL, ProgressListener.NONE);
+    Path model = dir.resolve("model");
+    SemanticIdStore.save(m, null, model);
+    Path items = model.resolve("items.tsv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(items));
+    lines.set(3, lines.get(3).replaceFirst("\t[0-9]+,", "\tx,"));
+    Files.write(items, lines);
+    var e = assertThrows(InvalidInputException.class, () -> SemanticIdStore.load(model));
+    assertTrue(e.getMessage().contains("items.tsv: checksum mismatch"), e.getMessage());
+    // the same edit with the checksum entry removed: the parser must still name file and line
+    Path meta = model.resolve("semantic-ids.json");
+    String json = Files.readString(meta);
+    Files.writeString(meta, json.replaceAll("(?s),\\s*\"checksums\"\\s*:\\s*\\{[^}]*\\}", ""));
+    e = assertThrows(InvalidInputException.class, () -> SemanticIdStore.load(model));
+    assertTrue(e.getMessage().contains("items.tsv, line 4: codes must be comma-separated integers"), e.getMessage());
+  }
+
+  /** Semantic-ID codebooks come from balanced level-wise training and are never refined: the model says so. */
+  @Test
+  void modelRecordsNoRefinement() {
+    SemanticIdModel m = SemanticIdTrainer.fit(catalogue(300, 8, 2), SMALL, ProgressListener.NONE);
+    assertEquals(0, m.quantizer().params().refineRounds());
+    assertEquals(0, m.quantizer().parameters().get("refineRounds"));
+  }
+
+  /** Export lists exactly the tokens IDs are made of; plain IDs are text and take no wrappers. */
+  @Test
+  void exportedVocabularyCoversEveryTokenOfEveryId() throws IOException {
+    TokenFormat angle = new TokenFormat(TokenFormat.Style.ANGLE, "<sid>", "</sid>");
+    SemanticIdModel m = SemanticIdTrainer.fit(withDuplicates(), SMALL.withFormat(angle), ProgressListener.NONE);
+    Path out = dir.resolve("export");
+    SemanticIdStore.export(m, out);
+    Set<String> vocab = new HashSet<>(Files.readAllLines(out.resolve("vocabulary.txt")));
+    for (String item : m.items()) {
+      String id = m.tokens(item);
+      java.util.regex.Matcher t = java.util.regex.Pattern.compile("<[^>]+>").matcher(id);
+      int tokens = 0;
+      while (t.find()) {
+        assertTrue(vocab.contains(t.group()), t.group() + " of " + id + " is not in the vocabulary");
+        tokens++;
+      }
+      assertEquals(m.idLength() + 2, tokens, id);
+    }
+    var e = assertThrows(IllegalArgumentException.class, () -> new TokenFormat(TokenFormat.Style.PLAIN, "<sid>",
+        null));
+    assertTrue(e.getMessage().contains("angle-style IDs only"), e.getMessage());
+    SemanticIdModel plain = SemanticIdTrainer.fit(withDuplicates(), SMALL.withFormat(new TokenFormat(
+        TokenFormat.Style.PLAIN, null, null)), ProgressListener.NONE);
+    Path plainOut = dir.resolve("plain");
+    SemanticIdStore.export(plain, plainOut);
+    assertEquals("", Files.readString(plainOut.resolve("vocabulary.txt")));
+    assertEquals("[]", Files.readString(plainOut.resolve("added_tokens.json")).strip());
+    List<String> rows = Files.readAllLines(plainOut.resolve("item2id.tsv"));
+    assertTrue(rows.get(1).split("\t")[1].matches("[0-9]+(-[0-9]+)+"), rows.get(1));
+  }
+
+  /** After new items are assigned, the report describes the model as it is now. */
+  @Test
+  void reportAfterAssignCountsTheNewItems() {
+    ItemEmbeddings all = catalogue(500, 8, 9);
+    ItemEmbeddings first = new ItemEmbeddings(all.ids().subList(0, 400), all.vectors().selectRows(java.util.stream.IntStream.range(0, 400).toArray()));
+    ItemEmbeddings rest = new ItemEmbeddings(all.ids().subList(400, 500), all.vectors().selectRows(java.util.stream.IntStream.range(400, 500).toArray()));
+    SemanticIdModel m = SemanticIdTrainer.fit(first, SMALL, ProgressListener.NONE);
+    SemanticIdReport fitReport = SemanticIdReport.of(m, first, 100, 1);
+    SemanticIdModel grown = m.assign(rest).model();
+    SemanticIdReport now = SemanticIdReport.refreshed(fitReport, grown);
+    assertEquals(500, now.toMap().get("items"));
+    assertEquals(400, now.toMap().get("embeddingFiguresItems"));
+    assertEquals(fitReport.toMap().get("mse"), now.toMap().get("mse"));
+    SemanticIdReport direct = SemanticIdReport.of(grown, all, 100, 1);
+    assertEquals(direct.rawCollisionRate(), now.rawCollisionRate(), 1e-12);
+    assertEquals(direct.toMap().get("uniqueShareByDepth"), now.toMap().get("uniqueShareByDepth"));
+    assertTrue(now.toTable().contains("measured at fit time on 400 items"), now.toTable());
+    assertFalse(now.toTable().contains("{"), "no raw Java maps in the table: " + now.toTable());
   }
 }

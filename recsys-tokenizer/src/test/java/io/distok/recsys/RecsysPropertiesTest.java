@@ -1,0 +1,118 @@
+package io.distok.recsys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.quant.CodeTuple;
+import io.distok.quant.FloatMatrix;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+
+/** Randomized properties of balanced assignment and collision policies; jqwik prints each run's seed. */
+class RecsysPropertiesTest {
+
+  /** No code of any group takes more than its capacity ceil(g (1 + slack) / K). */
+  @Property(tries = 40)
+  void balancedAssignmentNeverExceedsCapacity(@ForAll @IntRange(min = 1, max = 300) int n,
+      @ForAll @IntRange(min = 1, max = 20) int k, @ForAll @IntRange(min = 1, max = 6) int groups,
+      @ForAll @DoubleRange(min = 0, max = 2) double slack, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(6);
+    FloatMatrix x = new FloatMatrix(n, d);
+    FloatMatrix c = new FloatMatrix(k, d);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        // clumped data: many rows want the same code, so capacity has to bind
+        x.set(i, t, (float) (rng.nextInt(3) + 0.1 * rng.nextGaussian()));
+      }
+    }
+    for (int j = 0; j < k; j++) {
+      for (int t = 0; t < d; t++) {
+        c.set(j, t, (float) rng.nextGaussian());
+      }
+    }
+    int[] group = new int[n];
+    int[] size = new int[groups];
+    for (int i = 0; i < n; i++) {
+      group[i] = rng.nextInt(groups);
+      size[group[i]]++;
+    }
+    int[] codes = BalancedAssignment.assign(x, c, group, groups, slack);
+    Map<Long, Integer> used = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      assertTrue(codes[i] >= 0 && codes[i] < k, "code " + codes[i]);
+      used.merge((long) group[i] * k + codes[i], 1, Integer::sum);
+    }
+    for (Map.Entry<Long, Integer> e : used.entrySet()) {
+      int g = (int) (e.getKey() / k);
+      long cap = (long) Math.ceil(size[g] * (1 + slack) / k);
+      assertTrue(e.getValue() <= cap, "group " + g + " code " + (e.getKey() % k) + ": " + e.getValue() + " > " + cap);
+    }
+  }
+
+  /** Suffix and reassign give every item a unique ID, and the same ID whatever order the items come in. */
+  @Property(tries = 40)
+  void collisionPoliciesGiveUniqueIdsWhateverTheOrder(@ForAll @IntRange(min = 1, max = 200) int n,
+      @ForAll boolean suffix, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int k1 = 1 + rng.nextInt(4);
+    int k2 = suffix ? 1 + rng.nextInt(4) : 2 * n + 1; // reassign needs room in the last level
+    List<String> ids = new ArrayList<>();
+    List<int[]> raw = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add("item" + rng.nextInt(1_000_000) + "-" + i);
+      raw.add(new int[] {rng.nextInt(k1), rng.nextInt(Math.min(k2, 3))});
+    }
+    CollisionPolicy policy = CollisionPolicy.of(suffix ? CollisionPolicy.Kind.SUFFIX : CollisionPolicy.Kind.REASSIGN,
+        n + 1);
+    Map<String, List<Integer>> first = resolve(policy, ids, raw, k2);
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      order.add(i);
+    }
+    Collections.shuffle(order, new Random(seed));
+    List<String> ids2 = new ArrayList<>();
+    List<int[]> raw2 = new ArrayList<>();
+    for (int i : order) {
+      ids2.add(ids.get(i));
+      raw2.add(raw.get(i));
+    }
+    Map<String, List<Integer>> second = resolve(policy, ids2, raw2, k2);
+    assertEquals(first, second, "IDs must not depend on input order");
+    Set<List<Integer>> unique = new HashSet<>(first.values());
+    assertEquals(n, unique.size(), "every item gets its own ID");
+  }
+
+  private static Map<String, List<Integer>> resolve(CollisionPolicy p, List<String> ids, List<int[]> raw, int k2) {
+    // the last-level ranking is a function of the item alone (here of its id), as the nearest-code order is
+    List<int[]> out = p.resolve(ids, raw, i -> {
+      List<Integer> codes = new ArrayList<>();
+      for (int c = 0; c < k2; c++) {
+        codes.add(c);
+      }
+      Collections.shuffle(codes, new Random(ids.get(i).hashCode()));
+      return codes.stream().mapToInt(Integer::intValue).toArray();
+    });
+    Map<String, List<Integer>> m = new HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      List<Integer> id = new ArrayList<>();
+      for (int c : out.get(i)) {
+        id.add(c);
+      }
+      m.put(ids.get(i), id);
+      assertTrue(new CodeTuple(out.get(i)).codes().length >= 2);
+    }
+    return m;
+  }
+}
