@@ -60,6 +60,10 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Write all figures as JSON to this file.")
   Path json;
 
+  @Option(names = "--peak-millis", defaultValue = "2000", description = "How long each of the five FMA-peak trials "
+      + "runs, in ms; 0 skips the peak measurement (default: ${DEFAULT-VALUE}).")
+  int peakMillis;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -194,8 +198,8 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     w.printf(Locale.ROOT, "distance kernel (%d x %d rows vs %d centroids, %d threads): %s %.1f GFLOP/s, scalar %.1f"
         + " GFLOP/s (%.1fx)%n", x.rows(), d, kc, cores, DistanceKernels.get().name(), vector, scalar,
         vector / scalar);
-    if (DistanceKernels.vectorApiAvailable()) {
-      double peak = FmaPeak.measureGflops(cores, 2000);
+    if (DistanceKernels.vectorApiAvailable() && peakMillis > 0) {
+      double peak = FmaPeak.measureGflops(cores, peakMillis);
       double mhz = cpuMhz();
       double theoretical = mhz > 0 ? cores * mhz / 1000 * 2 * 8 * 2 : Double.NaN;
       k.put("measuredPeakGflops", peak);

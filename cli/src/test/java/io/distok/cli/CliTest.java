@@ -129,11 +129,12 @@ class CliTest {
   @Test
   void unknownMethodAndMissingModelAreClear() {
     Run r = run("quantize", "fit", "--method", "zz", "--input", "x.npy", "--out", dir.resolve("m").toString());
-    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
-    assertTrue(r.err().contains("--method must be vq, rq or pq"), r.err());
+    assertEquals(DistokCommand.EXIT_USAGE, r.code());
+    assertTrue(r.err().contains("expected one of [VQ, RQ, PQ] (case-insensitive) but was 'zz'"), r.err());
+    assertTrue(r.err().contains("see 'distok quantize fit --help'"), r.err());
     r = run("quantize", "eval", "--model", dir.toString(), "--input", "x.npy");
     assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
-    assertTrue(r.err().contains("not a distok model"), r.err());
+    assertTrue(r.err().contains("not a distok quantizer model"), r.err());
   }
 
   @Test
@@ -160,10 +161,27 @@ class CliTest {
   void benchRunsOnSmallGeneratedFiles() throws IOException {
     Path in = dir.resolve("x.npy");
     Npy.write(in, SyntheticData.gaussianClusters(1200, 16, 20, 0.3, 8));
-    Run q = run("bench", "quantize", "--data", in.toString(), "--repeat", "1", "--K", "32");
+    Path qjson = dir.resolve("q.json");
+    Run q = run("bench", "quantize", "--data", in.toString(), "--repeat", "1", "--K", "32", "--peak-millis", "0",
+        "--json", qjson.toString());
     assertEquals(0, q.code(), q.err());
     assertTrue(q.out().contains("RQ 3x32 beam 5"), q.out());
-    assertTrue(q.out().contains("GFLOP/s"), q.out());
+    // the reported VQ figure is the MSE of the model the library trains with the bench's parameters
+    Map<String, Object> doc = JSON.std.mapFrom(Files.readString(qjson));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> vqRow = ((List<Map<String, Object>>) doc.get("methods")).get(0);
+    assertEquals("VQ K=32", vqRow.get("method"));
+    FloatMatrix x = Npy.readFloats(in);
+    Quantizer vq = io.distok.quant.vq.VectorQuantizer.trainer(new io.distok.quant.kmeans.KMeansParams(32, 20, 256, 0,
+        true)).train(x, 1234, io.distok.quant.ProgressListener.NONE);
+    double mse = io.distok.quant.UsageMetrics.of(vq, x, vq.encode(x)).mse();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> metrics = (Map<String, Object>) vqRow.get("metrics");
+    assertEquals(mse, ((Number) metrics.get("mse")).doubleValue(), 1e-12);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> kernel = (Map<String, Object>) doc.get("kernel");
+    assertTrue(((Number) kernel.get("gflops")).doubleValue() > 0, kernel.toString());
+    assertFalse(kernel.containsKey("measuredPeakGflops"), "--peak-millis 0 skips the peak");
     Path json = dir.resolve("sid.json");
     Run s = run("bench", "semantic-ids", "--data", in.toString(), "--repeat", "1", "--json", json.toString());
     assertEquals(0, s.code(), s.err());

@@ -54,10 +54,17 @@ class GraphCliTest {
         "--budget-tokens", "200", "--k", "4", "--m", "2", "--anchors", "20");
     assertEquals(0, p.code(), p.err());
     assertTrue(p.out().contains("--- triples"), p.out());
-    assertTrue(p.out().contains("e5: <anchor_") || p.out().contains("e5: [UNREACHABLE]"), p.out());
+    io.distok.graph.csr.CsrGraph.Builder b = new io.distok.graph.csr.CsrGraph.Builder();
+    io.distok.graph.source.TripleFiles.readInto(kg, true, b);
+    var t = io.distok.graph.nodepiece.NodePieceTokenizer.tokenize(b.build(),
+        io.distok.graph.nodepiece.NodePieceConfig.DEFAULT.withAnchors(20).withK(4).withM(2),
+        io.distok.quant.ProgressListener.NONE);
+    assertTrue(p.out().contains("\ne5: " + String.join(" ", t.tokens("e5")) + "\n"),
+        "the prompt carries e5's own tokens " + t.tokens("e5") + ": " + p.out());
     CliTest.Run s = CliTest.run("graph", "stats", "--triples", kg.toString());
     assertEquals(0, s.code(), s.err());
-    assertTrue(s.out().contains("3000 edges, 7 relations"), s.out());
+    assertTrue(s.out().contains("3,000 edges, 7 relations"), s.out());
+    assertFalse(s.out().contains("CsrGraph["), s.out());
     CliTest.Run unknown = CliTest.run("graph", "prompt", "--triples", kg.toString(), "--node", "nobody");
     assertEquals(DistokCommand.EXIT_BAD_INPUT, unknown.code());
     assertTrue(unknown.err().contains("unknown node id 'nobody'"), unknown.err());
@@ -74,12 +81,14 @@ class GraphCliTest {
     assertFalse(Files.exists(out));
     Path kg = kg();
     r = CliTest.run("graph", "tokenize", "--triples", kg.toString(), "--k", "0", "--out", out.toString());
+    assertEquals(DistokCommand.EXIT_USAGE, r.code());
     assertTrue(r.err().contains("k must be >= 1"), r.err());
     r = CliTest.run("graph", "tokenize", "--triples", kg.toString(), "--anchors", "5000", "--out", out.toString());
     assertTrue(r.err().contains("is larger than the node count"), r.err());
     assertFalse(Files.exists(out));
-    r = CliTest.run("graph", "tokenize", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-password", "x");
-    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
+    r = CliTest.run("graph", "tokenize", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-password", "x",
+        "--diagnostics-only");
+    assertEquals(DistokCommand.EXIT_UNAVAILABLE, r.code());
     assertTrue(r.err().contains("unreachable"), r.err());
   }
 

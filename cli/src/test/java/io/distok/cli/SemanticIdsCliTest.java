@@ -69,7 +69,12 @@ class SemanticIdsCliTest {
     for (String id : before.items()) {
       assertEquals(before.tokens(id), after.tokens(id));
     }
-    assertEquals(20, Files.readAllLines(idsOut).size());
+    List<String> idLines = Files.readAllLines(idsOut);
+    assertEquals(21, idLines.size(), "a header and one line per new item");
+    assertEquals("item\ttokens", idLines.get(0));
+    assertTrue(assign.out().contains("updated the model in place"), assign.out());
+    CliTest.Run report = run("semantic-ids", "report", "--model", model.toString());
+    assertTrue(report.out().startsWith("items 520,"), "the report describes the model as it is now: " + report.out());
     Path export = dir.resolve("export");
     assertEquals(0, run("semantic-ids", "export", "--model", model.toString(), "--out", export.toString()).code());
     assertEquals(8 + 8 + 8 + 256, Files.readAllLines(export.resolve("vocabulary.txt")).size());
@@ -104,7 +109,7 @@ class SemanticIdsCliTest {
     assertTrue(r.err().contains("line 2: dimension 1 != 2"), r.err());
     r = run("semantic-ids", "fit", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-password", "x", "--out",
         model.toString());
-    assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
+    assertEquals(DistokCommand.EXIT_UNAVAILABLE, r.code());
     assertTrue(r.err().contains("unreachable"), r.err());
     assertFalse(Files.exists(model));
     r = run("semantic-ids", "fit", "--out", model.toString());

@@ -61,6 +61,9 @@ public final class AtomicFiles {
         } catch (AccessDeniedException e) {
           PENDING.remove(tmp);
           throw new IOException(target + ": cannot write, permission denied in folder " + dir, e);
+        } catch (FileSystemException e) {
+          PENDING.remove(tmp);
+          throw new IOException(target + ": cannot write in folder " + dir + " (" + reason(e) + ")", e);
         }
       }
       try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
@@ -147,8 +150,15 @@ public final class AtomicFiles {
       } catch (AccessDeniedException e) {
         PENDING.remove(tmp);
         throw new IOException(target + ": cannot write, permission denied in folder " + parent, e);
+      } catch (FileSystemException e) {
+        PENDING.remove(tmp);
+        throw new IOException(target + ": cannot write in folder " + parent + " (" + reason(e) + ")", e);
       }
     }
+  }
+
+  private static String reason(FileSystemException e) {
+    return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName().replace("Exception", "");
   }
 
   private static Path tempSibling(Path dir, Path abs, String suffix) {
@@ -164,8 +174,7 @@ public final class AtomicFiles {
         Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (FileSystemException e) {
-      throw new IOException(target + ": cannot replace it (" + (e.getReason() != null ? e.getReason()
-          : e.getClass().getSimpleName()) + ")", e);
+      throw new IOException(target + ": cannot replace it (" + reason(e) + ")", e);
     }
   }
 
