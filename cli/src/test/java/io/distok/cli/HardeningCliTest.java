@@ -39,6 +39,15 @@ class HardeningCliTest {
     return model;
   }
 
+  /** 60 items with 2-d embeddings, ids in the first column. */
+  private Path smallCatalogue() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      sb.append("sku").append(i).append(',').append(i % 7).append(',').append(i % 3).append('\n');
+    }
+    return Files.writeString(dir.resolve("items.csv"), sb);
+  }
+
   private void assertRefusedAndUnchanged(Path input, CliTest.Run r) throws IOException {
     assertEquals(DistokCommand.EXIT_USAGE, r.code(), r.err());
     assertTrue(r.err().contains("refusing to overwrite an input") || r.err().contains("holds the input"), r.err());
@@ -68,12 +77,7 @@ class HardeningCliTest {
     assertTrue(g.err().contains(kg.toString()), g.err());
     assertArrayEquals(kgBefore, Files.readAllBytes(kg));
 
-    Path items = dir.resolve("items.csv");
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 60; i++) {
-      sb.append("sku").append(i).append(',').append(i % 7).append(',').append(i % 3).append('\n');
-    }
-    Files.writeString(items, sb);
+    Path items = smallCatalogue();
     Path sid = dir.resolve("sid");
     assertEquals(0, run("semantic-ids", "fit", "--input", items.toString(), "--out", sid.toString(),
         "--codebook-sizes", "4,4").code());
@@ -161,6 +165,30 @@ class HardeningCliTest {
     CliTest.Run down = run("semantic-ids", "fit", "--neo4j-uri", "bolt://127.0.0.1:1", "--neo4j-password", "x",
         "--out", dir.resolve("s").toString());
     assertEquals(DistokCommand.EXIT_UNAVAILABLE, down.code());
+  }
+
+  @Test
+  void assignWithAnotherDimensionAndBadBudgetsNameTheProblem() throws IOException {
+    Path items = smallCatalogue();
+    Path sid = dir.resolve("sid");
+    assertEquals(0, run("semantic-ids", "fit", "--input", items.toString(), "--out", sid.toString(),
+        "--codebook-sizes", "4,4").code());
+    Path wide = Files.writeString(dir.resolve("wide.csv"), "n1,1,2,3\n");
+    CliTest.Run a = run("semantic-ids", "assign", "--model", sid.toString(), "--input", wide.toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, a.code());
+    assertTrue(a.err().contains(wide + ": embeddings of dimension 3, but the model " + sid + " was fitted on "
+        + "dimension 2"), a.err());
+    Path kg = Files.writeString(dir.resolve("kg.tsv"), "a\tr\tb\nb\tr\tc\n");
+    CliTest.Run neg = run("graph", "prompt", "--triples", kg.toString(), "--node", "a", "--budget-chars", "-5");
+    assertEquals(DistokCommand.EXIT_USAGE, neg.code());
+    assertTrue(neg.err().contains("a budget must be >= 0"), neg.err());
+    CliTest.Run tiny = run("graph", "prompt", "--triples", kg.toString(), "--node", "a", "--budget-chars", "20");
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, tiny.code());
+    assertTrue(tiny.err().contains("too small"), tiny.err());
+    CliTest.Run fits = run("graph", "prompt", "--triples", kg.toString(), "--node", "a", "--budget-chars", "150",
+        "--radius", "2");
+    assertEquals(0, fits.code(), fits.err());
+    assertTrue(fits.out().length() <= 150, fits.out().length() + ": " + fits.out());
   }
 
   @Test

@@ -47,25 +47,8 @@ public final class AtomicFiles {
     }
     Path tmp = null;
     try {
-      OutputStream raw = null;
-      for (int attempt = 0; raw == null; attempt++) {
-        tmp = tempSibling(dir, abs, ".tmp");
-        try {
-          PENDING.add(tmp);
-          raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (FileAlreadyExistsException e) {
-          PENDING.remove(tmp);
-          if (attempt > 100) {
-            throw e;
-          }
-        } catch (AccessDeniedException e) {
-          PENDING.remove(tmp);
-          throw new IOException(target + ": cannot write, permission denied in folder " + dir, e);
-        } catch (FileSystemException e) {
-          PENDING.remove(tmp);
-          throw new IOException(target + ": cannot write in folder " + dir + " (" + reason(e) + ")", e);
-        }
-      }
+      tmp = createTemp(dir, abs, ".tmp", target, Files::createFile);
+      OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.WRITE);
       try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
         body.accept(out);
       }
@@ -95,7 +78,7 @@ public final class AtomicFiles {
     Path tmp = null;
     Path old = null;
     try {
-      tmp = createTempDirectory(parent, abs, "", target);
+      tmp = createTemp(parent, abs, "", target, Files::createDirectory);
       body.accept(tmp);
       if (Files.exists(abs)) {
         old = tempSibling(parent, abs, ".old");
@@ -136,12 +119,18 @@ public final class AtomicFiles {
     return dir;
   }
 
-  private static Path createTempDirectory(Path parent, Path abs, String suffix, Path target) throws IOException {
+  /**
+   * Creates a fresh temporary sibling of {@code abs} with {@code create} (a file or a folder, so that the umask
+   * applies as to any new output) and registers it for removal on interrupt.
+   */
+  private static Path createTemp(Path parent, Path abs, String suffix, Path target, IoConsumer<Path> create)
+      throws IOException {
     for (int attempt = 0; ; attempt++) {
       Path tmp = tempSibling(parent, abs, suffix);
+      PENDING.add(tmp);
       try {
-        PENDING.add(tmp);
-        return Files.createDirectory(tmp);
+        create.accept(tmp);
+        return tmp;
       } catch (FileAlreadyExistsException e) {
         PENDING.remove(tmp);
         if (attempt > 100) {
