@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * completes, so whatever is printed next starts on a clean line.
  */
 final class TerminalProgress implements ProgressListener, AutoCloseable {
-  static final int WIDTH = 20;
+  static final int WIDTH = 16;
   private static final int LINE = 79;
   private final PrintStream out;
   private final boolean enabled;
@@ -82,15 +82,15 @@ final class TerminalProgress implements ProgressListener, AutoCloseable {
   static String render(String stage, long done, long total, long elapsedNanos) {
     double seconds = elapsedNanos / 1e9;
     double rate = seconds > 0 ? done / seconds : 0;
-    String name = stage.length() <= 18 ? stage : stage.substring(0, 17) + "~";
+    String name = stage.length() <= 22 ? stage : stage.substring(0, 21) + "~";
     String line;
     if (total < 0) {
-      line = String.format(Locale.ROOT, "%-18s %,d done %s", name, done, rate(rate));
+      line = String.format(Locale.ROOT, "%-22s %,d done %s", name, done, rate(rate));
     } else {
       double f = total == 0 ? 1 : Math.min(1, done / (double) total);
       int filled = (int) Math.floor(f * WIDTH);
       String eta = rate > 0 && done < total ? " " + duration((total - done) / rate) + " left" : "";
-      line = String.format(Locale.ROOT, "%-18s [%s%s] %5.1f%% %,d/%,d %s%s", name, "#".repeat(filled),
+      line = String.format(Locale.ROOT, "%-22s [%s%s] %5.1f%% %,d/%,d %s%s", name, "#".repeat(filled),
           " ".repeat(WIDTH - filled), 100 * f, done, total, rate(rate), eta);
     }
     return line.length() <= LINE ? String.format("%-" + LINE + "s", line) : line.substring(0, LINE);

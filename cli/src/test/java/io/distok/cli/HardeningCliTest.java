@@ -240,7 +240,7 @@ class HardeningCliTest {
     String line = TerminalProgress.render("k-means", 250, 1000, 2_000_000_000L);
     assertTrue(line.startsWith("k-means"), line);
     assertTrue(line.contains(" 25.0% 250/1,000 125/s 6 s left"), line);
-    assertTrue(line.contains("[" + "#".repeat(5) + " ".repeat(15) + "]"), line);
+    assertTrue(line.contains("[" + "#".repeat(4) + " ".repeat(12) + "]"), line);
     assertEquals(79, line.length());
     String unknown = TerminalProgress.render("reading nodes", 12_345, -1, 1_000_000_000L);
     assertTrue(unknown.contains("12,345 done 12.3k/s") && !unknown.contains("%"), unknown);
