@@ -94,6 +94,9 @@ public final class GraphCommand implements Runnable {
     }
 
     CsrGraph load(TerminalProgress progress) throws Exception {
+      if (batchSize < 1) {
+        throw CliSupport.usage(spec, "--batch-size must be >= 1, got " + batchSize);
+      }
       int given = (triples != null ? 1 : 0) + (edges != null ? 1 : 0) + (server.enabled() ? 1 : 0);
       if (given != 1) {
         throw CliSupport.usage(spec, "give exactly one graph source: --triples FILE, --edges FILE or --neo4j-uri");

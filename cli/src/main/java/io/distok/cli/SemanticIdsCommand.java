@@ -73,6 +73,9 @@ public final class SemanticIdsCommand implements Runnable {
       if ((input == null) == !neo4j.enabled()) {
         throw CliSupport.usage(spec, "give exactly one item source: --input FILE or --neo4j-uri URI");
       }
+      if (neo4j.enabled() && neo4j.batchSize < 1) {
+        throw CliSupport.usage(spec, "--batch-size must be >= 1, got " + neo4j.batchSize);
+      }
       if (input != null) {
         if (neo4j.writeBack != null) {
           throw CliSupport.usage(spec, "--write-back needs items read from Neo4j (--neo4j-uri)");

@@ -154,6 +154,13 @@ class HardeningCliTest {
     assertEquals(DistokCommand.EXIT_USAGE, run("quantize", "encode", "--model", model.toString(), "--input",
         x.toString(), "--out", dir.resolve("c.npy").toString(), "--threads", "0").code());
     assertEquals(DistokCommand.EXIT_USAGE, run("quantize", "fit", "--bogus").code());
+    Path kg = Files.writeString(dir.resolve("kg.tsv"), "a\tr\tb\nb\tr\tc\n");
+    for (String[] bad : new String[][] {{"--max-hops", "-1"}, {"--m-percentile", "120"}, {"--batch-size", "0"}}) {
+      CliTest.Run r = run("graph", "tokenize", "--triples", kg.toString(), "--anchors", "2", "--k", "1",
+          "--diagnostics-only", bad[0], bad[1]);
+      assertEquals(DistokCommand.EXIT_USAGE, r.code(), bad[0] + ": " + r.err());
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
     Path bad = Files.writeString(dir.resolve("bad.csv"), "1,2\n3\n");
     assertEquals(DistokCommand.EXIT_BAD_INPUT, run("quantize", "encode", "--model", model.toString(), "--input",
         bad.toString(), "--out", dir.resolve("c.npy").toString()).code());

@@ -36,7 +36,7 @@ public final class Neo4jGraphReader {
    */
   public Neo4jGraph read(String label, String idProperty, int batchSize, ProgressListener progress) {
     if (batchSize < 1) {
-      throw new InvalidInputException("batch size must be >= 1");
+      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
     String l = label == null ? "" : ":" + Neo4jConnection.quote(label, "label");
     String id = idProperty == null ? "elementId(%s)" : "%s." + Neo4jConnection.quote(idProperty, "id property");

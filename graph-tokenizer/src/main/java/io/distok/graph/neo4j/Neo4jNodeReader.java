@@ -35,7 +35,7 @@ public final class Neo4jNodeReader {
   public NodeVectors readVectors(String label, String idProperty, String vectorProperty, int batchSize,
       ProgressListener progress) {
     if (batchSize < 1) {
-      throw new InvalidInputException("batch size must be >= 1");
+      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
     String l = Neo4jConnection.quote(label, "label");
     String v = Neo4jConnection.quote(vectorProperty, "embedding property");

@@ -40,7 +40,7 @@ public final class Neo4jPropertyWriter {
       throw new IllegalArgumentException(keys.size() + " keys for " + values.size() + " values");
     }
     if (batchSize < 1) {
-      throw new InvalidInputException("batch size must be >= 1");
+      throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
     String l = Neo4jConnection.quote(label, "label");
     String p = Neo4jConnection.quote(property, "property");

@@ -26,10 +26,10 @@ public final class NearestAnchors {
   public static AnchorLabels compute(CsrGraph g, int[] anchors, int k, int maxHops, boolean directed,
       ProgressListener progress) {
     if (k < 1) {
-      throw new InvalidInputException("k (anchors per node) must be >= 1, got " + k);
+      throw new IllegalArgumentException("k (anchors per node) must be >= 1, got " + k);
     }
     if (maxHops < 0 || maxHops > Short.MAX_VALUE) {
-      throw new InvalidInputException("max hops must be in [0, 32767], got " + maxHops);
+      throw new IllegalArgumentException("max hops must be in [0, 32767], got " + maxHops);
     }
     int n = g.nodeCount();
     int[] count = new int[n];

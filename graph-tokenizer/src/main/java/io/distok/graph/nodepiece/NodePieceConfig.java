@@ -32,6 +32,12 @@ public record NodePieceConfig(int anchors, AnchorStrategy strategy, int k, int m
     if (anchors < 0) {
       throw new IllegalArgumentException("anchor count must be >= 0 (0 = default rule), got " + anchors);
     }
+    if (maxHops < 0 || maxHops > Short.MAX_VALUE) {
+      throw new IllegalArgumentException("max hops must be in [0, 32767], got " + maxHops);
+    }
+    if (!(autoPercentile >= 0 && autoPercentile <= 100)) {
+      throw new IllegalArgumentException("the automatic-m percentile must be in [0, 100], got " + autoPercentile);
+    }
   }
 
   public NodePieceConfig withAnchors(int a) {

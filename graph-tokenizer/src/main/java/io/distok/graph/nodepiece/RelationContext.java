@@ -101,7 +101,7 @@ public final class RelationContext {
    */
   public static int automaticM(CsrGraph g, double percentile) {
     if (!(percentile >= 0 && percentile <= 100)) {
-      throw new InvalidInputException("percentile must be in [0, 100], got " + percentile);
+      throw new IllegalArgumentException("percentile must be in [0, 100], got " + percentile);
     }
     int n = g.nodeCount();
     int[] distinct = new int[n];
