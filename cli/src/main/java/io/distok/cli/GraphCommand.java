@@ -5,6 +5,7 @@ import io.distok.graph.csr.CsrGraph;
 import io.distok.graph.neo4j.Neo4jConnection;
 import io.distok.graph.neo4j.Neo4jGraphReader;
 import io.distok.graph.neo4j.Neo4jPropertyWriter;
+import io.distok.graph.nodepiece.AnchorTieBreak;
 import io.distok.graph.nodepiece.InductiveTokenizer;
 import io.distok.graph.nodepiece.NodePieceConfig;
 import io.distok.graph.nodepiece.NodePieceTokenizer;
@@ -159,6 +160,11 @@ public final class GraphCommand implements Runnable {
     @Option(names = "--directed", description = "Follow edge directions (default: undirected).")
     boolean directed;
 
+    @Option(names = "--tie-break", defaultValue = "node", description = "Among equidistant anchors a node keeps: "
+        + "${COMPLETION-CANDIDATES}; rank = the best-ranked (the same for every node), node = a seeded order of each"
+        + " node's own, which gives neighbours distinct token sets more often (default: ${DEFAULT-VALUE}).")
+    AnchorTieBreak tieBreak;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -167,7 +173,7 @@ public final class GraphCommand implements Runnable {
 
     NodePieceConfig config() {
       return CliSupport.options(spec, () -> new NodePieceConfig(anchors, strategy, k, m, mPercentile, relations,
-          maxHops, directed, seed));
+          maxHops, directed, seed, tieBreak));
     }
   }
 

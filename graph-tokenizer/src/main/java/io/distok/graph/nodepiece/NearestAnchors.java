@@ -9,7 +9,9 @@ import java.util.Arrays;
 /**
  * The k nearest anchors of every node by multi-source "k-label" breadth-first search: all anchors expand at
  * once, level by level, and a node keeps the first k distinct anchors that reach it; among anchors reaching it
- * at the same distance the better-ranked win. Each level is computed by the nodes pulling labels that their
+ * at the same distance the {@link AnchorTieBreak} rule decides (the better-ranked, or a seeded order of the
+ * node's own). Whatever the rule, every node ends with anchors at the k smallest distances it has, each at its
+ * true distance. Each level is computed by the nodes pulling labels that their
  * neighbours gained in the previous level, so levels run in parallel over nodes without locks and the result
  * does not depend on the thread count.
  *
@@ -25,6 +27,15 @@ public final class NearestAnchors {
    */
   public static AnchorLabels compute(CsrGraph g, int[] anchors, int k, int maxHops, boolean directed,
       ProgressListener progress) {
+    return compute(g, anchors, k, maxHops, directed, AnchorTieBreak.RANK, 0, progress);
+  }
+
+  /**
+   * As {@link #compute(CsrGraph, int[], int, int, boolean, ProgressListener)} with the given tie-break rule;
+   * {@code seed} seeds the {@link AnchorTieBreak#NODE} order.
+   */
+  public static AnchorLabels compute(CsrGraph g, int[] anchors, int k, int maxHops, boolean directed,
+      AnchorTieBreak tieBreak, long seed, ProgressListener progress) {
     if (k < 1) {
       throw new IllegalArgumentException("k (anchors per node) must be >= 1, got " + k);
     }
@@ -82,8 +93,12 @@ public final class NearestAnchors {
           if (nc == 0) {
             continue;
           }
-          Arrays.sort(cand, 0, nc);
           int take = Math.min(room, nc);
+          if (tieBreak == AnchorTieBreak.RANK || take == nc) {
+            Arrays.sort(cand, 0, nc);
+          } else {
+            nodeOrder(cand, nc, u, seed);
+          }
           int base = u * k + count[u];
           for (int j = 0; j < take; j++) {
             label[base + j] = cand[j];
@@ -130,5 +145,25 @@ public final class NearestAnchors {
       }
     }
     return nc;
+  }
+
+  /** Sorts the candidates by a seeded hash of (node, anchor), then anchor: the node's own order. */
+  private static void nodeOrder(int[] cand, int nc, int node, long seed) {
+    long[] keyed = new long[nc];
+    for (int j = 0; j < nc; j++) {
+      // high 32 bits: the hash; low 32 bits: the anchor, which breaks hash ties and is recovered below
+      keyed[j] = (mix(seed, node, cand[j]) & 0xFFFF_FFFF_0000_0000L) | cand[j];
+    }
+    Arrays.sort(keyed);
+    for (int j = 0; j < nc; j++) {
+      cand[j] = (int) keyed[j];
+    }
+  }
+
+  private static long mix(long seed, int node, int anchor) {
+    long z = seed * 0x9E3779B97F4A7C15L + ((long) node << 32 | (anchor & 0xFFFF_FFFFL));
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return (z ^ (z >>> 31)) ^ Long.MIN_VALUE; // sign flip so that signed sorting orders the hash as unsigned
   }
 }

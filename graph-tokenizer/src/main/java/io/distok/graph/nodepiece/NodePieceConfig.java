@@ -13,16 +13,18 @@ import io.distok.graph.anchor.AnchorStrategy;
  * @param selection how relations are chosen
  * @param maxHops BFS hop limit
  * @param directed follow edge directions in the BFS
- * @param seed random seed (random anchors, sampled relations)
+ * @param seed random seed (random anchors, sampled relations, node tie-break order)
+ * @param tieBreak which of several equidistant anchors a node keeps
  */
 public record NodePieceConfig(int anchors, AnchorStrategy strategy, int k, int m, double autoPercentile,
-    RelationContext.Selection selection, int maxHops, boolean directed, long seed) {
+    RelationContext.Selection selection, int maxHops, boolean directed, long seed, AnchorTieBreak tieBreak) {
 
   /** 20 anchors per node, automatic m, mixed anchors, undirected, up to 50 hops. */
   public static final NodePieceConfig DEFAULT = new NodePieceConfig(0, AnchorStrategy.MIXED, 20, -1, 50,
-      RelationContext.Selection.FREQUENT, 50, false, 42);
+      RelationContext.Selection.FREQUENT, 50, false, 42, AnchorTieBreak.NODE);
 
   public NodePieceConfig {
+    java.util.Objects.requireNonNull(tieBreak, "tieBreak");
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1 (anchors per node), got " + k);
     }
@@ -41,34 +43,38 @@ public record NodePieceConfig(int anchors, AnchorStrategy strategy, int k, int m
   }
 
   public NodePieceConfig withAnchors(int a) {
-    return new NodePieceConfig(a, strategy, k, m, autoPercentile, selection, maxHops, directed, seed);
+    return new NodePieceConfig(a, strategy, k, m, autoPercentile, selection, maxHops, directed, seed, tieBreak);
   }
 
   public NodePieceConfig withK(int kk) {
-    return new NodePieceConfig(anchors, strategy, kk, m, autoPercentile, selection, maxHops, directed, seed);
+    return new NodePieceConfig(anchors, strategy, kk, m, autoPercentile, selection, maxHops, directed, seed, tieBreak);
   }
 
   public NodePieceConfig withM(int mm) {
-    return new NodePieceConfig(anchors, strategy, k, mm, autoPercentile, selection, maxHops, directed, seed);
+    return new NodePieceConfig(anchors, strategy, k, mm, autoPercentile, selection, maxHops, directed, seed, tieBreak);
   }
 
   public NodePieceConfig withStrategy(AnchorStrategy s) {
-    return new NodePieceConfig(anchors, s, k, m, autoPercentile, selection, maxHops, directed, seed);
+    return new NodePieceConfig(anchors, s, k, m, autoPercentile, selection, maxHops, directed, seed, tieBreak);
   }
 
   public NodePieceConfig withDirected(boolean d) {
-    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, d, seed);
+    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, d, seed, tieBreak);
   }
 
   public NodePieceConfig withSelection(RelationContext.Selection s) {
-    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, s, maxHops, directed, seed);
+    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, s, maxHops, directed, seed, tieBreak);
   }
 
   public NodePieceConfig withMaxHops(int h) {
-    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, h, directed, seed);
+    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, h, directed, seed, tieBreak);
   }
 
   public NodePieceConfig withSeed(long s) {
-    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, directed, s);
+    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, directed, s, tieBreak);
+  }
+
+  public NodePieceConfig withTieBreak(AnchorTieBreak t) {
+    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, directed, seed, t);
   }
 }

@@ -28,7 +28,7 @@ public final class NodePieceTokenizer {
     }
     int[] anchors = config.strategy().select(g, count, config.seed());
     AnchorLabels labels = NearestAnchors.compute(g, anchors, config.k(), config.maxHops(), config.directed(),
-        progress);
+        config.tieBreak(), config.seed(), progress);
     int m = config.m() >= 0 ? config.m() : RelationContext.automaticM(g, config.autoPercentile());
     int[] relations = RelationContext.compute(g, m, config.selection(), config.seed());
     List<String> anchorNames = new ArrayList<>(anchors.length);

@@ -116,6 +116,7 @@ public final class NodeTokenization {
     Map<List<Integer>, Integer> full = new java.util.HashMap<>();
     Map<List<Integer>, Integer> anchorOnly = new java.util.HashMap<>();
     Map<List<Integer>, Integer> sequences = new java.util.HashMap<>();
+    Map<List<Integer>, Integer> withoutDistances = new java.util.HashMap<>();
     long distSum = 0;
     long labelsTotal = 0;
     int shortOfK = 0;
@@ -145,6 +146,20 @@ public final class NodeTokenization {
       for (int r : rel) {
         f.add(-2 - r);
       }
+      // the anchor set and the relation set without hop distances (NodePiece's own uniqueness figure)
+      int[] bare = new int[c];
+      for (int j = 0; j < c; j++) {
+        bare[j] = labels.anchor(v, j);
+      }
+      Arrays.sort(bare);
+      List<Integer> nd = new ArrayList<>(c + rel.length);
+      for (int x : bare) {
+        nd.add(x);
+      }
+      for (int r : rel) {
+        nd.add(-2 - r);
+      }
+      withoutDistances.merge(nd, 1, Integer::sum);
       anchorOnly.merge(a, 1, Integer::sum);
       full.merge(f, 1, Integer::sum);
       sequences.merge(Arrays.stream(tokenIds(v)).boxed().toList(), 1, Integer::sum);
@@ -162,6 +177,7 @@ public final class NodeTokenization {
     d.put("m", m);
     d.put("vocabularySize", vocabulary.size());
     d.put("uniqueTokenSetShare", singletons(full) / (double) n);
+    d.put("uniqueTokenSetShareWithoutDistances", singletons(withoutDistances) / (double) n);
     d.put("uniqueAnchorSetShare", singletons(anchorOnly) / (double) n);
     d.put("uniqueTokenSequenceShare", singletons(sequences) / (double) n);
     d.put("meanAnchorDistance", labelsTotal == 0 ? 0 : distSum / (double) labelsTotal);
@@ -180,10 +196,11 @@ public final class NodeTokenization {
   public String diagnosticsTable() {
     Map<String, Object> d = diagnostics();
     return String.format(Locale.ROOT, "nodes %s, edges %s, relations %s; anchors %s, k %s, m %s, vocabulary %s%n"
-        + "unique token sets %.2f%% (anchors alone %.2f%%, token sequences without distances %.2f%%), mean anchor "
-        + "distance %.2f, short of k anchors %.2f%%, reached by an anchor %.2f%%, anchors used by other nodes "
-        + "%.2f%%%n", d.get("nodes"), d.get("edges"), d.get("relations"), d.get("anchors"), d.get("k"), d.get("m"),
-        d.get("vocabularySize"), 100 * (double) d.get("uniqueTokenSetShare"),
+        + "unique token sets %.2f%% with hop distances, %.2f%% without (anchors alone %.2f%%, token sequences "
+        + "%.2f%%), mean anchor distance %.2f, short of k anchors %.2f%%, reached by an anchor %.2f%%, anchors used "
+        + "by other nodes %.2f%%%n", d.get("nodes"), d.get("edges"), d.get("relations"), d.get("anchors"), d.get("k"),
+        d.get("m"), d.get("vocabularySize"), 100 * (double) d.get("uniqueTokenSetShare"),
+        100 * (double) d.get("uniqueTokenSetShareWithoutDistances"),
         100 * (double) d.get("uniqueAnchorSetShare"), 100 * (double) d.get("uniqueTokenSequenceShare"),
         (double) d.get("meanAnchorDistance"), 100 * (double) d.get("shortOfKShare"),
         100 * (double) d.get("reachedShare"), 100 * (double) d.get("anchorCoverage"));

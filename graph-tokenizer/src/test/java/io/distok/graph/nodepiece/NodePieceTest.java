@@ -103,6 +103,71 @@ class NodePieceTest {
     }
   }
 
+  /**
+   * The node-own tie-break keeps the k smallest distances of every node, each anchor at its true distance
+   * (checked against a BFS from every anchor), and differs from the rank rule only among equidistant anchors.
+   */
+  @net.jqwik.api.Property(tries = 20)
+  void nodeTieBreakKeepsTheNearestDistances(@net.jqwik.api.ForAll boolean directed,
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 8) int k,
+      @net.jqwik.api.ForAll long seed) {
+    CsrGraph g = randomGraph(90, 160, 3, seed);
+    int[] anchors = AnchorStrategy.MIXED.select(g, 20, seed);
+    AnchorLabels node = NearestAnchors.compute(g, anchors, k, 50, directed, AnchorTieBreak.NODE, seed,
+        ProgressListener.NONE);
+    for (int v = 0; v < g.nodeCount(); v++) {
+      List<long[]> ref = reference(g, anchors, k, 50, directed, v);
+      assertEquals(ref.size(), node.count(v), "node " + v);
+      List<long[]> all = reference(g, anchors, anchors.length, 50, directed, v);
+      java.util.Map<Long, Long> trueDistance = new java.util.HashMap<>();
+      for (long[] r : all) {
+        trueDistance.put(r[1], r[0]);
+      }
+      java.util.Set<Integer> chosen = new java.util.HashSet<>();
+      for (int j = 0; j < ref.size(); j++) {
+        assertEquals(ref.get(j)[0], node.distance(v, j), "node " + v + ": the j-th smallest distance");
+        assertEquals(trueDistance.get((long) node.anchor(v, j)), (long) node.distance(v, j),
+            "node " + v + ": anchor " + node.anchor(v, j) + " at its true distance");
+        assertTrue(chosen.add(node.anchor(v, j)), "distinct anchors");
+      }
+    }
+  }
+
+  /** Twenty nodes each touch the same ten anchors: by rank they all keep the same three, by node they differ. */
+  @Test
+  void nodeTieBreakSpreadsEquidistantChoices() {
+    CsrGraph.Builder b = new CsrGraph.Builder();
+    for (int l = 0; l < 20; l++) {
+      for (int a = 0; a < 10; a++) {
+        b.addEdge("l" + l, "r", "a" + a);
+      }
+    }
+    CsrGraph g = b.build();
+    int[] anchors = new int[10];
+    for (int a = 0; a < 10; a++) {
+      anchors[a] = g.node("a" + a);
+    }
+    java.util.Set<java.util.Set<Integer>> byRank = new java.util.HashSet<>();
+    java.util.Set<java.util.Set<Integer>> byNode = new java.util.HashSet<>();
+    AnchorLabels rank = NearestAnchors.compute(g, anchors, 3, 50, false, AnchorTieBreak.RANK, 1, ProgressListener.NONE);
+    AnchorLabels node = NearestAnchors.compute(g, anchors, 3, 50, false, AnchorTieBreak.NODE, 1, ProgressListener.NONE);
+    for (int l = 0; l < 20; l++) {
+      int v = g.node("l" + l);
+      java.util.Set<Integer> r = new java.util.HashSet<>();
+      java.util.Set<Integer> n = new java.util.HashSet<>();
+      for (int j = 0; j < 3; j++) {
+        assertEquals(1, rank.distance(v, j));
+        assertEquals(1, node.distance(v, j));
+        r.add(rank.anchor(v, j));
+        n.add(node.anchor(v, j));
+      }
+      byRank.add(r);
+      byNode.add(n);
+    }
+    assertEquals(java.util.Set.of(java.util.Set.of(0, 1, 2)), byRank, "rank: the three best-ranked for all");
+    assertTrue(byNode.size() >= 10, "node: leaves choose differently, " + byNode.size() + " distinct sets");
+  }
+
   @Test
   void sameTokensWhateverTheThreadCount() {
     CsrGraph g = randomGraph(3000, 9000, 6, 9);
