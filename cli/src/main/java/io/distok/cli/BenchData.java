@@ -28,13 +28,14 @@ final class BenchData {
   }
 
   /**
-   * Runs {@code ../shared/bench/faiss_compare.py}-style {@code script} on {@code data} with {@code args} and
+   * Runs the comparison script ({@code bench/faiss_compare.py} or one like it) with the chosen Python on
+   * {@code data} with {@code args} and
    * {@code OMP_NUM_THREADS=threads}; returns the JSON object of its last output line, or null when it fails or
    * prints nothing (e.g. python3-faiss is not installed).
    */
-  static Map<String, Object> runFaiss(Path script, Path data, List<String> args, int threads) throws IOException,
-      InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), data.toString()));
+  static Map<String, Object> runFaiss(FaissOptions faiss, Path data, List<String> args, int threads)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(faiss.python, faiss.script.toString(), data.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("OMP_NUM_THREADS", "" + threads);

@@ -53,9 +53,8 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1234", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--faiss", description = "Also run faiss through this comparison script "
-      + "(e.g. ../shared/bench/faiss_compare.py).")
-  Path faissScript;
+  @picocli.CommandLine.Mixin
+  FaissOptions faiss;
 
   @Option(names = "--json", description = "Write all figures as JSON to this file.")
   Path json;
@@ -105,21 +104,24 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     doc.put("dim", d);
     doc.put("cores", cores);
     List<Map<String, Object>> rows = new ArrayList<>();
-    if (faissScript != null) {
+    if (faiss.script != null) {
       w.println();
-      if (!Files.exists(faissScript)) {
-        w.println("faiss comparison skipped: " + faissScript + " not found");
+      if (!Files.exists(faiss.script)) {
+        w.println("faiss comparison skipped: " + faiss.script + " not found");
       } else {
         w.printf(Locale.ROOT, "%-22s %10s %10s %10s %10s %10s %9s%n", "vs faiss (same run)", "faiss tr s",
             "faiss enc s", "faiss MSE", "train x", "encode x", "MSE x");
         for (int i = 0; i < runs.size(); i++) {
           List<String> args = new ArrayList<>(List.of(faissArgs.get(i)));
           args.addAll(List.of("--seed", "" + seed, "--repeat", "" + repeat));
-          Map<String, Object> f = BenchData.runFaiss(faissScript, data, args, cores);
+          Map<String, Object> f = BenchData.runFaiss(faiss, data, args, cores);
           MethodRun r = runs.get(i);
           if (f == null) {
             w.printf("%-22s faiss run failed (is python3-faiss installed?)%n", r.label());
             continue;
+          }
+          if (rows.isEmpty()) {
+            w.println("baseline: " + FaissOptions.describe(f));
           }
           double ft = ((Number) f.get("train_s")).doubleValue();
           double fe = ((Number) f.get("encode_s")).doubleValue();

@@ -31,8 +31,8 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "Item embeddings (.npy, .fvecs, CSV).")
   Path data;
 
-  @Option(names = "--faiss", description = "Also run faiss RQ through this comparison script.")
-  Path faissScript;
+  @picocli.CommandLine.Mixin
+  FaissOptions faiss;
 
   @Option(names = "--repeat", defaultValue = "3", description = "Timed runs; the median is reported (default: "
       + "${DEFAULT-VALUE}).")
@@ -96,21 +96,25 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("data", data.toString());
     doc.put("recipes", rows);
-    if (faissScript != null) {
-      if (!Files.exists(faissScript)) {
-        w.println("faiss comparison skipped: " + faissScript + " not found");
+    if (faiss.script != null) {
+      if (!Files.exists(faiss.script)) {
+        w.println("faiss comparison skipped: " + faiss.script + " not found");
       } else {
         for (boolean normalize : new boolean[] {false, true}) {
+          // the same seed as distok's recipe (the issue found 42 against faiss's 1234 before)
           List<String> args = new ArrayList<>(List.of("rq", "--M", "3", "--nbits", "8", "--beam", "1", "--repeat",
-              "" + repeat));
+              "" + repeat, "--seed", "" + SemanticIdConfig.DEFAULT.seed()));
           if (normalize) {
             args.add("--normalize");
           }
-          Map<String, Object> f = BenchData.runFaiss(faissScript, data, args, Runtime.getRuntime()
+          Map<String, Object> f = BenchData.runFaiss(faiss, data, args, Runtime.getRuntime()
               .availableProcessors());
           if (f == null) {
             w.println("faiss run failed (is python3-faiss installed?)");
             continue;
+          }
+          if (!normalize) {
+            w.println("baseline: " + FaissOptions.describe(f));
           }
           w.printf(Locale.ROOT, "%-26s %8.2f %8.3f %8.3f%% %9.4f%n", "faiss RQ 3x8 beam 1" + (normalize ? ", L2-n"
               : ", raw"), num(f, "train_s"), num(f, "encode_s"), 100 * num(f, "shared_tuple_rate"), num(f, "mse"));

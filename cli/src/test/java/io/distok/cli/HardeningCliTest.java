@@ -198,6 +198,19 @@ class HardeningCliTest {
     assertTrue(fits.out().length() <= 150, fits.out().length() + ": " + fits.out());
   }
 
+  /** The baseline line names the faiss build and the BLAS library, from either comparison script's keys. */
+  @Test
+  void faissBaselineIsDescribed() {
+    java.util.Map<String, Object> ours = java.util.Map.of("faiss_version", "1.15.0", "faiss_compile_options",
+        "OPTIMIZE AVX512 ", "blas", List.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3",
+            "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"), "omp_threads", 2);
+    assertEquals("faiss 1.15.0 (OPTIMIZE AVX512), BLAS libopenblasp-r0.3.21.so, 2 OpenMP threads",
+        FaissOptions.describe(ours));
+    java.util.Map<String, Object> shared = java.util.Map.of("tool", "faiss 1.7.3", "compile_options",
+        "OPTIMIZE GENERIC", "blas", List.of("/x/libopenblas.so.0"));
+    assertEquals("faiss 1.7.3 (OPTIMIZE GENERIC), BLAS libopenblas.so.0", FaissOptions.describe(shared));
+  }
+
   @Test
   void helpIsCleanAndListsEnumCandidates() {
     CliTest.Run g = run("graph", "tokenize", "--help");

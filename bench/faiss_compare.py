@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""distok's side-by-side runner for faiss: trains and encodes one faiss quantizer on a vector file and prints
+one JSON line with the timings, the error and where the faiss build and BLAS came from.
+
+  python3 bench/faiss_compare.py FILE kmeans --K 256 --iters 20
+  python3 bench/faiss_compare.py FILE pq --M 8 --nbits 8 [--iters 25]
+  python3 bench/faiss_compare.py FILE rq --M 3 --nbits 8 --beam 5 [--iters 25]
+  options: --seed N, --repeat N (timed runs; min, median and max are reported), --normalize
+
+FILE: .npy (float32/float64), .fvecs, or IDX images (gzip allowed; pixels scaled to [0, 1]).
+Needs numpy and faiss (Debian: apt-get install -y python3-faiss libopenblas0-pthread python3-packaging).
+Runs with OMP_NUM_THREADS as set by the caller, and refuses a numpy/faiss that loaded the reference BLAS,
+which makes faiss's k-means several times slower than a normal installation.
+
+Figures: mse = mean over rows of the squared L2 reconstruction error summed over dimensions (distok's
+definition); train_s / encode_s = median wall seconds of the timed runs, with *_min_s and *_max_s beside.
+"""
+import argparse
+import gzip
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+
+def read_vectors(path):
+    """The rows of FILE as a C-ordered float32 matrix."""
+    if path.endswith(".npy"):
+        return np.ascontiguousarray(np.load(path), dtype=np.float32)
+    with (gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")) as f:
+        raw = f.read()
+    base = path[:-3] if path.endswith(".gz") else path
+    if base.endswith(".fvecs"):
+        ints = np.frombuffer(raw, dtype="<i4")
+        dim = int(ints[0])
+        rows = ints.reshape(-1, dim + 1)
+        return np.ascontiguousarray(rows[:, 1:].view("<f4"), dtype=np.float32)
+    header = np.frombuffer(raw[:16], dtype=">i4")
+    if header[0] != 2051:
+        sys.exit(f"faiss_compare: {path}: expected .npy, .fvecs or IDX images")
+    n, h, w = (int(v) for v in header[1:])
+    pixels = np.frombuffer(raw, dtype=np.uint8, offset=16, count=n * h * w)
+    return (pixels.reshape(n, h * w).astype(np.float32) / 255.0).copy()
+
+
+def loaded_blas():
+    """Shared libraries of this process that provide BLAS, read from /proc/self/maps after a matrix product."""
+    m = np.ones((16, 16), dtype=np.float32)
+    _ = m @ m
+    found = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            name = line.rsplit(None, 1)[-1]
+            if "blas" in name.lower() or "mkl" in name.lower():
+                found.add(name)
+    return sorted(found)
+
+
+def usage_of(codes, size):
+    """Utilisation and perplexity of each code position."""
+    out = []
+    for j in range(codes.shape[1]):
+        counts = np.bincount(codes[:, j].astype(np.int64), minlength=size).astype(np.float64)
+        p = counts[counts > 0] / counts.sum()
+        out.append({"utilization": float((counts > 0).sum() / size), "perplexity": float(np.exp(-(p * np.log(p)).sum()))})
+    return out
+
+
+def shared_rate(codes):
+    """Share of rows whose whole code tuple is also another row's."""
+    _, inverse, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
+    return float((counts[inverse.reshape(-1)] > 1).mean())
+
+
+def one_run(faiss, method, args, x):
+    d = x.shape[1]
+    if method == "kmeans":
+        km = faiss.Kmeans(d, args.K, niter=args.iters, seed=args.seed, max_points_per_centroid=256)
+        t0 = time.perf_counter()
+        km.train(x)
+        t1 = time.perf_counter()
+        _, assign = km.index.search(x, 1)
+        t2 = time.perf_counter()
+        codes = assign.astype(np.int64)
+        recon = km.centroids[assign[:, 0]]
+        return t1 - t0, t2 - t1, codes, recon, args.K
+    if method == "pq":
+        q = faiss.ProductQuantizer(d, args.M, args.nbits)
+    else:
+        q = faiss.ResidualQuantizer(d, args.M, args.nbits)
+        q.max_beam_size = args.beam
+    q.cp.seed = args.seed
+    if args.iters is not None:
+        q.cp.niter = args.iters
+    t0 = time.perf_counter()
+    q.train(x)
+    t1 = time.perf_counter()
+    packed = q.compute_codes(x)
+    t2 = time.perf_counter()
+    recon = q.decode(packed)
+    codes = np.empty((x.shape[0], args.M), dtype=np.int64)
+    for i in range(x.shape[0]):
+        reader = faiss.BitstringReader(faiss.swig_ptr(packed[i]), packed.shape[1])
+        for j in range(args.M):
+            codes[i, j] = reader.read(args.nbits)
+    return t1 - t0, t2 - t1, codes, recon, 1 << args.nbits
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("file")
+    ap.add_argument("method", choices=["kmeans", "pq", "rq"])
+    ap.add_argument("--K", type=int, default=256)
+    ap.add_argument("--M", type=int, default=8)
+    ap.add_argument("--nbits", type=int, default=8)
+    ap.add_argument("--beam", type=int, default=1)
+    ap.add_argument("--iters", type=int, default=None, help="k-means iterations (kmeans default 20; pq/rq: faiss's)")
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--normalize", action="store_true")
+    args = ap.parse_args()
+    if args.method == "kmeans" and args.iters is None:
+        args.iters = 20
+    if not os.path.exists(args.file):
+        sys.exit(f"faiss_compare: {args.file}: no such file")
+    try:
+        import faiss
+    except ImportError:
+        sys.exit("faiss_compare: no faiss module for " + sys.executable + " (apt-get install -y python3-faiss)")
+    blas = loaded_blas()
+    if not any(k in lib.lower() for lib in blas for k in ("openblas", "mkl", "blis")):
+        sys.exit("faiss_compare: the reference BLAS is loaded (" + ", ".join(blas or ["none found"]) + "); faiss "
+                 "would run several times slower than a normal install: apt-get install -y libopenblas0-pthread")
+    x = read_vectors(args.file)
+    if args.normalize:
+        x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
+    train, encode = [], []
+    for _ in range(max(1, args.repeat)):
+        tr, en, codes, recon, size = one_run(faiss, args.method, args, x)
+        train.append(tr)
+        encode.append(en)
+    err = ((x.astype(np.float64) - recon) ** 2).sum(axis=1)
+    variance = ((x.astype(np.float64) - x.mean(axis=0)) ** 2).sum(axis=1).mean()
+    out = {
+        "method": args.method, "rows": int(x.shape[0]), "dim": int(x.shape[1]),
+        "train_s": statistics.median(train), "train_min_s": min(train), "train_max_s": max(train),
+        "encode_s": statistics.median(encode), "encode_min_s": min(encode), "encode_max_s": max(encode),
+        "mse": float(err.mean()), "rel_mse": float(err.mean() / variance),
+        "codebooks": usage_of(codes, size),
+        "faiss_version": faiss.__version__, "faiss_compile_options": faiss.get_compile_options(),
+        "blas": blas, "omp_threads": faiss.omp_get_max_threads(), "python": sys.executable,
+        "parameters": {k: v for k, v in vars(args).items() if k not in ("file",)},
+    }
+    if codes.shape[1] > 1:
+        out["shared_tuple_rate"] = shared_rate(codes)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
