@@ -203,13 +203,15 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     if (DistanceKernels.vectorApiAvailable() && peakMillis > 0) {
       double peak = FmaPeak.measureGflops(cores, peakMillis);
       double mhz = cpuMhz();
-      double theoretical = mhz > 0 ? cores * mhz / 1000 * 2 * 8 * 2 : Double.NaN;
+      int lanes = FmaPeak.lanes();
+      double theoretical = mhz > 0 ? cores * mhz / 1000 * 2 * lanes * 2 : Double.NaN;
       k.put("measuredPeakGflops", peak);
       k.put("theoreticalPeakGflops", theoretical);
       k.put("shareOfMeasuredPeak", vector / peak);
-      w.printf(Locale.ROOT, "FMA peak: measured %.1f GFLOP/s (%d threads x 12 independent 256-bit FMA chains); "
-          + "theoretical %.1f GFLOP/s (%d cores x %.0f MHz x 2 FMA units x 8 lanes x 2 flops)%n", peak, cores,
-          theoretical, cores, mhz);
+      w.printf(Locale.ROOT, "FMA peak: measured %.1f GFLOP/s (%d threads x 12 independent %d-bit FMA chains); "
+          + "theoretical %.1f GFLOP/s (%d cores x %.0f MHz x 2 FMA units x %d lanes x 2 flops; the CPU may clock "
+          + "lower under wide vectors)%n", peak, cores, 32 * lanes, theoretical, cores, mhz, lanes);
+      k.put("vectorBits", 32 * lanes);
       w.printf(Locale.ROOT, "kernel efficiency: %.0f%% of measured peak, %.0f%% of theoretical%n", 100 * vector / peak,
           100 * vector / theoretical);
     }

@@ -19,6 +19,14 @@ public final class DistanceKernels {
     return SELECTED;
   }
 
+  /** Two vectors of the preferred species when the Vector API kernel is used, else 16. */
+  static int panelWidth() {
+    if (!"scalar".equalsIgnoreCase(System.getProperty("distok.kernel")) && vectorApiAvailable()) {
+      return 2 * VectorProbe.preferredBits() / 32;
+    }
+    return 16;
+  }
+
   /** The portable scalar kernel (always available). */
   public static DistanceKernel scalar() {
     return new ScalarDistanceKernel();

@@ -10,13 +10,18 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Measures the machine's practical single-precision FMA peak: every thread runs 12 independent chains of
- * 256-bit fused multiply-adds on registers (no memory traffic), enough to cover FMA latency on current x86
+ * fused multiply-adds of the preferred species (the width the distance kernel uses) on registers (no memory traffic), enough to cover FMA latency on current x86
  * cores. Used as the denominator when reporting the distance kernel's efficiency.
  *
  * <p>Requires the {@code jdk.incubator.vector} module.
  */
 public final class FmaPeak {
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+  /** Float lanes per vector of the species measured. */
+  public static int lanes() {
+    return F.length();
+  }
 
   private FmaPeak() {}
 

@@ -12,8 +12,11 @@ import java.util.Arrays;
  * <p>Building costs O(K d) time and memory. Instances are immutable and thread-safe.
  */
 public final class PackedRows {
-  /** Rows per panel (two 256-bit vectors of floats). */
-  public static final int WIDTH = 16;
+  /**
+   * Rows per panel: two vectors of the preferred species (32 floats with AVX-512, 16 with AVX2), 16 without the
+   * Vector API. Results do not depend on it: every kernel sums each row's products in dimension order.
+   */
+  public static final int WIDTH = DistanceKernels.panelWidth();
 
   private final FloatMatrix rows;
   private final float[] packed;

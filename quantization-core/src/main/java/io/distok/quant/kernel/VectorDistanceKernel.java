@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Kernel on the JDK Vector API (256-bit species). {@link #nearest} is register-blocked: a tile of 4 query rows
+ * Kernel on the JDK Vector API, at the machine's preferred species (512-bit with AVX-512, 256-bit with AVX2). {@link #nearest} is register-blocked: a tile of 4 query rows
  * times one panel of 16 centroids keeps 8 vector accumulators live, each updated by one broadcast-FMA per
  * dimension, so the loop is bound by FMA throughput rather than loads. The per-panel epilogue is three vector
  * operations per accumulator (subtract from the half norms, store, running minimum); the arg-min is found once
@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code jdk.incubator.vector} module throws {@link NoClassDefFoundError}.
  */
 public final class VectorDistanceKernel implements DistanceKernel {
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-  private static final int L = 8;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
   private static final int W = PackedRows.WIDTH;
   private static final int ROWS = 4;
 
@@ -28,7 +28,7 @@ public final class VectorDistanceKernel implements DistanceKernel {
 
   @Override
   public String name() {
-    return "vector-256";
+    return "vector-" + F.vectorBitSize();
   }
 
   @Override
