@@ -45,8 +45,8 @@ final class CliSupport {
     StringJoiner j = new StringJoiner(", ");
     for (Map.Entry<String, ?> e : parameters.entrySet()) {
       Object v = e.getValue();
-      String text = v instanceof List<?> l ? l.stream().map(String::valueOf).reduce((a, b) -> a + "," + b)
-          .orElse("") : String.valueOf(v);
+      String text = v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+          : String.valueOf(v);
       j.add(e.getKey() + "=" + text);
     }
     return j.toString();

@@ -65,6 +65,7 @@ public final class NearestAnchors {
       Parallel.forEachChunk(n, 2048, (c, from, to) -> {
         int[] stamp = new int[numAnchors];
         int[] cand = new int[64];
+        long[] keyed = tieBreak == AnchorTieBreak.NODE ? new long[64] : null;
         long gained = 0;
         for (int u = from; u < to; u++) {
           nextFrom[u] = count[u];
@@ -97,7 +98,7 @@ public final class NearestAnchors {
           if (tieBreak == AnchorTieBreak.RANK || take == nc) {
             Arrays.sort(cand, 0, nc);
           } else {
-            nodeOrder(cand, nc, u, seed);
+            keyed = nodeOrder(cand, nc, u, seed, keyed);
           }
           int base = u * k + count[u];
           for (int j = 0; j < take; j++) {
@@ -147,17 +148,23 @@ public final class NearestAnchors {
     return nc;
   }
 
-  /** Sorts the candidates by a seeded hash of (node, anchor), then anchor: the node's own order. */
-  private static void nodeOrder(int[] cand, int nc, int node, long seed) {
-    long[] keyed = new long[nc];
+  /**
+   * Sorts the candidates by a seeded hash of (node, anchor), then anchor: the node's own order. {@code keyed} is
+   * the chunk's scratch array, returned grown when it was too small.
+   */
+  private static long[] nodeOrder(int[] cand, int nc, int node, long seed, long[] keyed) {
+    if (keyed.length < nc) {
+      keyed = new long[Math.max(nc, keyed.length * 2)];
+    }
     for (int j = 0; j < nc; j++) {
       // high 32 bits: the hash; low 32 bits: the anchor, which breaks hash ties and is recovered below
       keyed[j] = (mix(seed, node, cand[j]) & 0xFFFF_FFFF_0000_0000L) | cand[j];
     }
-    Arrays.sort(keyed);
+    Arrays.sort(keyed, 0, nc);
     for (int j = 0; j < nc; j++) {
       cand[j] = (int) keyed[j];
     }
+    return keyed;
   }
 
   private static long mix(long seed, int node, int anchor) {

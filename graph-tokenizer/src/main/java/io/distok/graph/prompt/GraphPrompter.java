@@ -98,7 +98,7 @@ public final class GraphPrompter {
         hi = mid - 1;
       }
     }
-    return best.length() <= budget ? best : render.apply(lo);
+    return best;
   }
 
   private Map<Integer, Integer> neighbourhood(int focal, Options o) {

@@ -5,7 +5,6 @@ import io.distok.quant.InvalidInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,9 +49,6 @@ public final class Delimited {
   public record Layout(Boolean header, String idColumn) {
     /** Detect header and id column. */
     public static final Layout AUTO = new Layout(null, null);
-
-    /** No id column; header detected. */
-    public static final Layout NO_IDS = new Layout(null, "");
   }
 
   /**
@@ -63,14 +59,9 @@ public final class Delimited {
    */
   public record Table(LabeledMatrix matrix, String layout) {}
 
-  /** Reads the file with detected header and id column; line numbers in errors are 1-based. */
-  public static LabeledMatrix read(Path file) throws IOException {
-    return read(file, Layout.AUTO).matrix();
-  }
-
-  /** Reads the file with the given layout choices. */
+  /** Reads the file with the given layout choices; line numbers in errors are 1-based. */
   public static Table read(Path file, Layout layout) throws IOException {
-    try (Reader r = new BufferedReader(new InputStreamReader(Inputs.open(file), StandardCharsets.UTF_8),
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(Inputs.open(file), StandardCharsets.UTF_8),
         1 << 16)) {
       return parse(file, r, layout);
     } catch (UncheckedIOException e) {
@@ -83,11 +74,10 @@ public final class Delimited {
   /** One record with the line it started on. */
   private record Line(long number, String[] fields) {}
 
-  private static Table parse(Path file, Reader reader, Layout layout) throws IOException {
+  private static Table parse(Path file, BufferedReader br, Layout layout) throws IOException {
     String base = Inputs.baseName(file);
     Character sep = base.endsWith(".tsv") ? Character.valueOf('\t') : base.endsWith(".csv") ? Character.valueOf(',')
         : null;
-    BufferedReader br = (BufferedReader) reader;
     Iterator<Line> lines;
     if (sep == null) {
       br.mark(1 << 15);

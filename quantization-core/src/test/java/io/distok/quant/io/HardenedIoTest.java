@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -225,9 +224,5 @@ class HardenedIoTest {
     var e = assertThrows(InvalidInputException.class, () -> MatrixReader.read(f));
     assertTrue(e.getMessage().contains("line 5, column 3: not a number: 'x'"), e.getMessage());
     assertFalse(e.getMessage().contains("Exception"), e.getMessage());
-  }
-
-  static Set<PosixFilePermission> perms(Path p) throws IOException {
-    return Files.getPosixFilePermissions(p);
   }
 }
