@@ -25,6 +25,35 @@ public interface DistanceKernel {
   void dots(float[] x, int offset, PackedRows c, float[] out);
 
   /**
+   * Dot products of the query rows {@code [from, to)} of the row-major array {@code x} (dimension {@code
+   * c.dimension()}) with the rows {@code [rowFrom, rowTo)} of {@code c}: {@code out[outOffset + (i - from) *
+   * stride + (r - rowFrom)]}. {@code rowFrom} must be a multiple of {@link PackedRows#WIDTH}; rows at or past
+   * {@code c.count()} are skipped. Every product is summed in dimension order, as {@link #dots(float[], int,
+   * PackedRows, float[])} does, so both give the same bits. Cost O((to - from) (rowTo - rowFrom) d); the vector
+   * kernel shares each loaded centroid vector among 4 query rows, so a few queries against many rows run near
+   * FMA throughput (k-means++ seeding scores all its candidates in one pass this way).
+   */
+  void dots(float[] x, int from, int to, PackedRows c, int rowFrom, int rowTo, float[] out, int outOffset,
+      int stride);
+
+  /**
+   * Squared L2 distances of {@code queries} query rows (row-major in {@code q}, squared norms in {@code
+   * queryNorms}) to the rows {@code [rowFrom, rowTo)} of {@code c}, each capped by {@code cap[r]}: {@code
+   * out[t * stride + r] = min(cap[r], max(0, (queryNorms[t] + |c_r|^2) - 2 q_t.c_r))}, the dot product summed in
+   * dimension order; {@code rowFrom} is a multiple of {@link PackedRows#WIDTH} and rows at or past {@code
+   * c.count()} are skipped. This is k-means++'s inner step (distances of every data row to a few candidate
+   * centroids, capped by the distance to the nearest centroid so far) fused so that the vector kernel does the
+   * epilogue on whole vectors. Cost O(queries (rowTo - rowFrom) d).
+   */
+  void cappedDistances(float[] q, int queries, float[] queryNorms, PackedRows c, int rowFrom, int rowTo, float[] cap,
+      float[] out, int stride);
+
+  /** One capped distance, the scalar definition all kernels follow bit for bit. */
+  static float cappedDistance(float queryNorm, float rowNorm, float dot, float cap) {
+    return Math.min(cap, Math.max(0f, queryNorm + rowNorm - 2f * dot));
+  }
+
+  /**
    * Squared L2 distances of one vector (at {@code x[offset .. offset + d)}) to every row of {@code c}: {@code
    * out[k] = max(0, |x|^2 + |c_k|^2 - 2 x.c_k)}, through {@link #dots} ({@code dots} is scratch of at least
    * {@code c.count()} values). Cost O(K d).

@@ -62,6 +62,14 @@ public final class PackedRows {
     return acc;
   }
 
+  /** Checks a row range argument of the block kernels: panel-aligned start, within the padded rows. */
+  static void checkRowRange(PackedRows c, int rowFrom, int rowTo) {
+    if (rowFrom < 0 || rowFrom % WIDTH != 0 || rowTo < rowFrom || rowTo > c.panels * WIDTH) {
+      throw new IllegalArgumentException("row range [" + rowFrom + ", " + rowTo + ") must start at a multiple of "
+          + WIDTH + " and lie within the " + c.panels * WIDTH + " padded rows");
+    }
+  }
+
   /** The original rows. */
   public FloatMatrix rows() {
     return rows;

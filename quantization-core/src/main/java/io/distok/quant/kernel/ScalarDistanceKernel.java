@@ -54,6 +54,40 @@ public final class ScalarDistanceKernel implements DistanceKernel {
   }
 
   @Override
+  public void dots(float[] x, int from, int to, PackedRows c, int rowFrom, int rowTo, float[] out, int outOffset,
+      int stride) {
+    PackedRows.checkRowRange(c, rowFrom, rowTo);
+    int d = c.dimension();
+    int end = Math.min(rowTo, c.count());
+    float[] cd = c.rows().data();
+    for (int i = from; i < to; i++) {
+      int xo = i * d;
+      int oo = outOffset + (i - from) * stride - rowFrom;
+      for (int r = rowFrom; r < end; r++) {
+        float acc = 0f;
+        int co = r * d;
+        for (int t = 0; t < d; t++) {
+          acc = Math.fma(x[xo + t], cd[co + t], acc);
+        }
+        out[oo + r] = acc;
+      }
+    }
+  }
+
+  @Override
+  public void cappedDistances(float[] q, int queries, float[] queryNorms, PackedRows c, int rowFrom, int rowTo,
+      float[] cap, float[] out, int stride) {
+    dots(q, 0, queries, c, rowFrom, rowTo, out, rowFrom, stride);
+    int end = Math.min(rowTo, c.count());
+    for (int t = 0; t < queries; t++) {
+      for (int r = rowFrom; r < end; r++) {
+        int o = t * stride + r;
+        out[o] = DistanceKernel.cappedDistance(queryNorms[t], c.norm(r), out[o], cap[r]);
+      }
+    }
+  }
+
+  @Override
   public float squaredL2(float[] a, int aOffset, float[] b, int bOffset, int d) {
     float acc = 0f;
     for (int t = 0; t < d; t++) {

@@ -183,6 +183,124 @@ public final class VectorDistanceKernel implements DistanceKernel {
     }
   }
 
+  @Override
+  public void dots(float[] x, int from, int to, PackedRows c, int rowFrom, int rowTo, float[] out, int outOffset,
+      int stride) {
+    PackedRows.checkRowRange(c, rowFrom, rowTo);
+    int end = Math.min(rowTo, c.count());
+    float[] tile = new float[ROWS * W];
+    for (int i = from; i < to; i += ROWS) {
+      int rows = Math.min(ROWS, to - i);
+      for (int p = rowFrom / W; p * W < end; p++) {
+        tileDots(x, i, rows, c, p, tile);
+        storeTile(tile, rows, p * W, end, rowFrom, out, outOffset + (i - from) * stride, stride);
+      }
+    }
+  }
+
+  @Override
+  public void cappedDistances(float[] q, int queries, float[] queryNorms, PackedRows c, int rowFrom, int rowTo,
+      float[] cap, float[] out, int stride) {
+    PackedRows.checkRowRange(c, rowFrom, rowTo);
+    int end = Math.min(rowTo, c.count());
+    float[] norms = c.paddedNorms();
+    float[] tile = new float[ROWS * W];
+    for (int i = 0; i < queries; i += ROWS) {
+      int rows = Math.min(ROWS, queries - i);
+      for (int p = rowFrom / W; p * W < end; p++) {
+        tileDots(q, i, rows, c, p, tile);
+        int first = p * W;
+        for (int r = 0; r < rows; r++) {
+          int o = (i + r) * stride + first;
+          if (first + W <= end) {
+            FloatVector qn = FloatVector.broadcast(F, queryNorms[i + r]);
+            for (int h = 0; h < W; h += L) {
+              FloatVector dot2 = FloatVector.fromArray(F, tile, r * W + h).mul(2f);
+              qn.add(FloatVector.fromArray(F, norms, first + h)).sub(dot2).max(0f)
+                  .min(FloatVector.fromArray(F, cap, first + h)).intoArray(out, o + h);
+            }
+          } else {
+            for (int j = 0; first + j < end; j++) {
+              out[o + j] = DistanceKernel.cappedDistance(queryNorms[i + r], norms[first + j], tile[r * W + j], cap[first + j]);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Dot products of query rows {@code [i, i + rows)} ({@code rows <= 4}) with panel {@code p} of {@code c}, into
+   * {@code tile[r * W + j]}. The 4-row tile keeps 8 accumulators live and loads each centroid vector once for
+   * all four rows.
+   */
+  private static void tileDots(float[] x, int i, int rows, PackedRows c, int p, float[] tile) {
+    int d = c.dimension();
+    float[] packed = c.packed();
+    int o = p * d * W;
+    if (rows == ROWS) {
+      int x0 = i * d;
+      int x1 = x0 + d;
+      int x2 = x1 + d;
+      int x3 = x2 + d;
+      FloatVector a00 = FloatVector.zero(F);
+      FloatVector a01 = FloatVector.zero(F);
+      FloatVector a10 = FloatVector.zero(F);
+      FloatVector a11 = FloatVector.zero(F);
+      FloatVector a20 = FloatVector.zero(F);
+      FloatVector a21 = FloatVector.zero(F);
+      FloatVector a30 = FloatVector.zero(F);
+      FloatVector a31 = FloatVector.zero(F);
+      for (int t = 0; t < d; t++, o += W) {
+        FloatVector b0 = FloatVector.fromArray(F, packed, o);
+        FloatVector b1 = FloatVector.fromArray(F, packed, o + L);
+        FloatVector v = FloatVector.broadcast(F, x[x0 + t]);
+        a00 = v.fma(b0, a00);
+        a01 = v.fma(b1, a01);
+        v = FloatVector.broadcast(F, x[x1 + t]);
+        a10 = v.fma(b0, a10);
+        a11 = v.fma(b1, a11);
+        v = FloatVector.broadcast(F, x[x2 + t]);
+        a20 = v.fma(b0, a20);
+        a21 = v.fma(b1, a21);
+        v = FloatVector.broadcast(F, x[x3 + t]);
+        a30 = v.fma(b0, a30);
+        a31 = v.fma(b1, a31);
+      }
+      a00.intoArray(tile, 0);
+      a01.intoArray(tile, L);
+      a10.intoArray(tile, W);
+      a11.intoArray(tile, W + L);
+      a20.intoArray(tile, 2 * W);
+      a21.intoArray(tile, 2 * W + L);
+      a30.intoArray(tile, 3 * W);
+      a31.intoArray(tile, 3 * W + L);
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      int x0 = (i + r) * d;
+      int oo = o;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = FloatVector.zero(F);
+      for (int t = 0; t < d; t++, oo += W) {
+        FloatVector v = FloatVector.broadcast(F, x[x0 + t]);
+        a0 = v.fma(FloatVector.fromArray(F, packed, oo), a0);
+        a1 = v.fma(FloatVector.fromArray(F, packed, oo + L), a1);
+      }
+      a0.intoArray(tile, r * W);
+      a1.intoArray(tile, r * W + L);
+    }
+  }
+
+  /** Copies the real rows {@code [first, min(first + W, end))} of a tile of {@code rows} query rows into out. */
+  private static void storeTile(float[] tile, int rows, int first, int end, int rowFrom, float[] out, int base,
+      int stride) {
+    int count = Math.min(W, end - first);
+    for (int q = 0; q < rows; q++) {
+      System.arraycopy(tile, q * W, out, base + q * stride + first - rowFrom, count);
+    }
+  }
+
   /**
    * Sequential, exactly as {@link ScalarDistanceKernel#squaredL2}: a lane-wise sum would add in another order
    * and give other bits, and its callers (PQ look-up tables, O(K d) per query) are not where time goes.

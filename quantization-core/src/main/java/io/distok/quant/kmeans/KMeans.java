@@ -152,82 +152,136 @@ public final class KMeans {
    * proportional to their squared distance to the nearest centroid chosen so far, "best" meaning the one that
    * lowers the total of those distances most (the local trials of Arthur and Vassilvitskii's paper, as
    * scikit-learn does). When every remaining distance is 0 (fewer distinct rows than K) the remaining
-   * centroids repeat existing rows and end up as dead codes. O(K (2 + ln K) n d).
+   * centroids repeat existing rows and end up as dead codes.
+   *
+   * <p>Cost O(K (2 + ln K) n d) flops, but in K passes over the data, not K (2 + ln K): the candidates of one
+   * step are drawn first (the draw does not depend on the other trials), then scored together in one blocked,
+   * row-parallel pass that shares every loaded data vector among them; drawing uses a prefix sum and binary
+   * search, O(n + trials log n) per step. Sums run per fixed chunk and are added in chunk order, so the seeds do
+   * not depend on the thread count.
    */
   private FloatMatrix seedPlusPlus(FloatMatrix x, int k, SplittableRandom rng) {
     int n = x.rows();
     int d = x.cols();
     int trials = 2 + (int) Math.log(k);
     FloatMatrix c = new FloatMatrix(k, d);
-    // the data is packed once so that distances to each candidate run through the blocked kernel
+    // the data is packed once; candidates are the query rows of the block kernel, the data its packed rows
     PackedRows packedX = new PackedRows(x);
+    int chunk = Parallel.DEFAULT_CHUNK;
+    int chunks = Parallel.chunkCount(n, chunk);
     float[] minDist = new float[n];
-    float[] candDist = new float[n];
-    float[] bestDist = new float[n];
-    float[] dots = new float[n];
-    int first = rng.nextInt(n);
-    c.setRow(0, x.rowCopy(first));
-    distancesTo(x, first, packedX, dots, minDist, null);
+    Arrays.fill(minDist, Float.POSITIVE_INFINITY);
+    // the vector kernel works on tiles of 4 query rows: pad the candidates to a multiple of 4 (the padding rows
+    // are zeros whose dot products are computed and ignored) so that none runs through the single-row loop
+    int padded = (trials + 3) / 4 * 4;
+    float[] candDist = new float[padded * n];
+    float[] candRows = new float[padded * d];
+    float[] candNorms = new float[padded];
+    double[] partial = new double[chunks * trials];
+    double[] prefix = new double[n];
+    int[] cand = new int[trials];
+    cand[0] = rng.nextInt(n);
+    System.arraycopy(x.data(), x.offset(cand[0]), candRows, 0, d);
+    c.setRow(0, x.rowCopy(cand[0]));
+    scoreCandidates(x, packedX, candRows, candNorms, 1, minDist, candDist, partial);
+    System.arraycopy(candDist, 0, minDist, 0, n);
     for (int j = 1; j < k; j++) {
-      double total = 0;
+      double acc = 0;
       for (int i = 0; i < n; i++) {
-        total += minDist[i];
+        acc += minDist[i];
+        prefix[i] = acc;
       }
+      double total = acc;
       if (total <= 0) {
         int r = rng.nextInt(n);
         c.setRow(j, x.rowCopy(r));
         continue;
       }
+      for (int t = 0; t < trials; t++) {
+        int row = sample(prefix, total, rng);
+        System.arraycopy(x.data(), x.offset(row), candRows, t * d, d);
+        cand[t] = row;
+      }
+      scoreCandidates(x, packedX, candRows, candNorms, trials, minDist, candDist, partial);
+      int best = 0;
       double bestPotential = Double.POSITIVE_INFINITY;
-      int best = -1;
-      for (int trial = 0; trial < trials; trial++) {
-        int cand = sample(minDist, total, rng);
-        double potential = distancesTo(x, cand, packedX, dots, candDist, minDist);
+      for (int t = 0; t < trials; t++) {
+        double potential = 0;
+        for (int ci = 0; ci < chunks; ci++) {
+          potential += partial[ci * trials + t];
+        }
         if (potential < bestPotential) {
           bestPotential = potential;
-          best = cand;
-          float[] t = bestDist;
-          bestDist = candDist;
-          candDist = t;
+          best = t;
         }
       }
-      c.setRow(j, x.rowCopy(best));
-      System.arraycopy(bestDist, 0, minDist, 0, n);
+      c.setRow(j, x.rowCopy(cand[best]));
+      System.arraycopy(candDist, best * n, minDist, 0, n);
     }
     return c;
   }
 
-  /** A row drawn with probability proportional to {@code weight}; never a row of weight 0. */
-  private static int sample(float[] weight, double total, SplittableRandom rng) {
-    double r = rng.nextDouble() * total;
-    double acc = 0;
-    int last = -1;
-    for (int i = 0; i < weight.length; i++) {
-      if (weight[i] > 0) {
-        acc += weight[i];
-        last = i;
-        if (acc > r) {
-          return i;
-        }
-      }
+  /**
+   * For each of the {@code count} candidate rows in {@code candRows}: the squared distance of every data row to
+   * it, capped by {@code minDist}, into {@code candDist[t * n + i]}, and the per-chunk sums of those into
+   * {@code partial[chunk * count + t]}. One row-parallel pass over the data; {@code candRows} may hold padding
+   * rows after the first {@code count}, which are scored and ignored.
+   */
+  private void scoreCandidates(FloatMatrix x, PackedRows packedX, float[] candRows, float[] candNorms, int count,
+      float[] minDist, float[] candDist, double[] partial) {
+    int n = x.rows();
+    int d = x.cols();
+    for (int t = 0; t < candNorms.length; t++) {
+      candNorms[t] = PackedRows.squaredNorm(candRows, t * d, d);
     }
-    return last;
+    int queries = candRows.length / d;
+    Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (ci, from, to) -> {
+      kernel.cappedDistances(candRows, queries, candNorms, packedX, from, to, minDist, candDist, n);
+      for (int t = 0; t < count; t++) {
+        partial[ci * count + t] = sum(candDist, t * n + from, t * n + to);
+      }
+    });
   }
 
   /**
-   * Squared distances of every row to row {@code center} into {@code out}, each capped by {@code cap} when given
-   * (so {@code out} holds the new nearest-centroid distances); returns their sum.
+   * Sum of {@code v[from, to)} in double, in four interleaved running sums added in a fixed order: one running
+   * sum is a chain of dependent adds that would cost more than the distances themselves at small d.
    */
-  private double distancesTo(FloatMatrix x, int center, PackedRows packedX, float[] dots, float[] out, float[] cap) {
-    kernel.squaredDistances(x.data(), x.offset(center), packedX, dots, out);
-    double sum = 0;
-    for (int i = 0; i < out.length; i++) {
-      if (cap != null && cap[i] < out[i]) {
-        out[i] = cap[i];
-      }
-      sum += out[i];
+  static double sum(float[] v, int from, int to) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = from;
+    for (; i + 4 <= to; i += 4) {
+      s0 += v[i];
+      s1 += v[i + 1];
+      s2 += v[i + 2];
+      s3 += v[i + 3];
     }
-    return sum;
+    for (; i < to; i++) {
+      s0 += v[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /**
+   * A row drawn with probability proportional to its weight, given the running sums of the weights: the first
+   * row whose running sum exceeds a uniform draw in {@code [0, total)}, so never a row of weight 0. O(log n).
+   */
+  private static int sample(double[] prefix, double total, SplittableRandom rng) {
+    double r = rng.nextDouble() * total;
+    int lo = 0;
+    int hi = prefix.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (prefix[mid] > r) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
   }
 
   /**

@@ -124,6 +124,58 @@ class DistanceKernelTest {
         Float.floatToRawIntBits(vector.squaredL2(x.data(), row * d, c.rows().data(), j * d, d)), "squaredL2 d=" + d);
   }
 
+  /**
+   * The block form of {@code dots} gives, for every query row and every row of a panel-aligned range, the bits
+   * of the one-query form, and writes nothing outside its cells (rows past the range, padding rows, other
+   * queries). Random shapes from jqwik's printed seed.
+   */
+  @net.jqwik.api.Property(tries = 60)
+  void blockDotsEqualOneQueryDots(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 90)
+      int d, @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 150) int k,
+      @net.jqwik.api.ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int n = 1 + rng.nextInt(11);
+    FloatMatrix x = random(rng, n, d);
+    PackedRows c = new PackedRows(random(rng, k, d));
+    int panels = (k + PackedRows.WIDTH - 1) / PackedRows.WIDTH;
+    int rowFrom = rng.nextInt(panels) * PackedRows.WIDTH;
+    int rowTo = rowFrom + rng.nextInt(panels * PackedRows.WIDTH - rowFrom + 1);
+    int from = rng.nextInt(n);
+    int to = from + rng.nextInt(n - from + 1);
+    int stride = rowTo - rowFrom + rng.nextInt(3);
+    int offset = rng.nextInt(4);
+    for (DistanceKernel kernel : kernels()) {
+      float[] out = new float[offset + Math.max(1, to - from) * Math.max(1, stride) + 8];
+      java.util.Arrays.fill(out, Float.NaN);
+      kernel.dots(x.data(), from, to, c, rowFrom, rowTo, out, offset, stride);
+      float[] one = new float[k];
+      boolean[] written = new boolean[out.length];
+      for (int i = from; i < to; i++) {
+        kernel.dots(x.data(), i * d, c, one);
+        for (int r = rowFrom; r < Math.min(rowTo, k); r++) {
+          int at = offset + (i - from) * stride + r - rowFrom;
+          assertEquals(Float.floatToRawIntBits(one[r]), Float.floatToRawIntBits(out[at]),
+              kernel.name() + " query " + i + " row " + r + " d=" + d + " K=" + k);
+          written[at] = true;
+        }
+      }
+      for (int at = 0; at < out.length; at++) {
+        if (!written[at]) {
+          assertTrue(Float.isNaN(out[at]), kernel.name() + " wrote cell " + at + " outside its range");
+        }
+      }
+    }
+  }
+
+  @Test
+  void blockDotsRefuseAnUnalignedRange() {
+    PackedRows c = new PackedRows(random(new SplittableRandom(1), 40, 4));
+    for (DistanceKernel kernel : kernels()) {
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> kernel.dots(new float[4], 0, 1, c, 3, 10, new float[40], 0, 40), kernel.name());
+    }
+  }
+
   @Test
   void tiesGoToTheSmallestIndex() {
     FloatMatrix c = FloatMatrix.ofRows(new float[] {1, 0}, new float[] {0, 1}, new float[] {1, 0},

@@ -60,6 +60,31 @@ class KMeansTest {
     assertArrayEquals(a.data(), b.data());
   }
 
+  /**
+   * k-means++ seeds (no Lloyd iteration) are distinct training rows and land one in each of K tight, far apart
+   * blobs: a blob already holding a seed has squared distances near 0, so D^2 sampling (and the greedy trials)
+   * all but never picks a second row there. Random blob layouts from jqwik's printed seed.
+   */
+  @net.jqwik.api.Property(tries = 20)
+  void plusPlusSeedsOneRowPerSeparatedBlob(@net.jqwik.api.ForAll long seed,
+      @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 2, max = 40) int k) {
+    FloatMatrix x = SyntheticData.gaussianClusters(60 * k, 6, k, 1e-3, seed);
+    FloatMatrix seeds = new KMeans(new KMeansParams(k, 0, 0, 0, true)).train(x, seed, ProgressListener.NONE, "t")
+        .centroids();
+    java.util.Set<Integer> blobs = new java.util.HashSet<>();
+    for (int j = 0; j < k; j++) {
+      int row = -1;
+      for (int i = 0; i < x.rows() && row < 0; i++) {
+        if (java.util.Arrays.equals(x.data(), x.offset(i), x.offset(i) + 6, seeds.data(), j * 6, j * 6 + 6)) {
+          row = i;
+        }
+      }
+      assertTrue(row >= 0, "seed " + j + " is not a training row");
+      blobs.add(row % k); // the generator puts row i in blob i % k
+    }
+    assertEquals(k, blobs.size(), "seeds cover " + blobs.size() + " of " + k + " blobs");
+  }
+
   @Test
   void moreCentroidsThanDistinctRowsIsStillAModel() {
     FloatMatrix x = new FloatMatrix(50, 4);
