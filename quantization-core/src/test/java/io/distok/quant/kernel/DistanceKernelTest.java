@@ -164,6 +164,26 @@ class DistanceKernelTest {
           assertTrue(Float.isNaN(out[at]), kernel.name() + " wrote cell " + at + " outside its range");
         }
       }
+      // capped distances: the scalar definition on the one-query dots, bit for bit, caps sometimes binding
+      float[] norms = new float[n];
+      for (int i = 0; i < n; i++) {
+        norms[i] = PackedRows.squaredNorm(x.data(), i * d, d);
+      }
+      float[] cap = new float[panels * PackedRows.WIDTH];
+      for (int r = 0; r < k; r++) {
+        cap[r] = rng.nextInt(3) == 0 ? Float.POSITIVE_INFINITY : (float) (rng.nextDouble() * 4 * d);
+      }
+      int capStride = k + rng.nextInt(3);
+      float[] capped = new float[n * capStride];
+      kernel.cappedDistances(x.data(), n, norms, c, rowFrom, rowTo, cap, capped, capStride);
+      for (int i = 0; i < n; i++) {
+        kernel.dots(x.data(), i * d, c, one);
+        for (int r = rowFrom; r < Math.min(rowTo, k); r++) {
+          float expected = DistanceKernel.cappedDistance(norms[i], c.norm(r), one[r], cap[r]);
+          assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(capped[i * capStride + r]),
+              kernel.name() + " capped distance query " + i + " row " + r + " d=" + d + " K=" + k);
+        }
+      }
     }
   }
 
