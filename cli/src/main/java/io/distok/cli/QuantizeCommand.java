@@ -90,6 +90,15 @@ public final class QuantizeCommand implements Runnable {
         + "${DEFAULT-VALUE}).")
     int beam;
 
+    @Option(names = "--train-beam", defaultValue = "1", description = "RQ training beam width: each level's "
+        + "k-means sees the residuals of the B best partial encodings of every row, as faiss trains (default: "
+        + "${DEFAULT-VALUE} = greedy RQ-KMeans).")
+    int trainBeam;
+
+    @Option(names = "--refine-rounds", description = "RQ joint codebook refinement rounds after level-wise "
+        + "training (default: 6, 0 with --normalize-residuals).")
+    Integer refineRounds;
+
     @Option(names = "--normalize-residuals", description = "RQ: assign each level by residual direction.")
     boolean normalizeResiduals;
 
@@ -119,7 +128,11 @@ public final class QuantizeCommand implements Runnable {
           case RQ -> {
             int[] ks = new int[levels];
             java.util.Arrays.fill(ks, k);
-            yield ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, km, beam, normalizeResiduals));
+            var rq = new ResidualQuantizerParams(ks, km, beam, normalizeResiduals);
+            if (refineRounds != null) {
+              rq = rq.withRefineRounds(refineRounds);
+            }
+            yield ResidualQuantizer.trainer(rq.withTrainBeam(trainBeam));
           }
           case PQ -> ProductQuantizer.trainer(m, km);
         };

@@ -118,7 +118,8 @@ public final class ModelStore {
         int[] sizes = ks.stream().mapToInt(Number::intValue).toArray();
         boolean normalize = Boolean.TRUE.equals(p.get("normalizeResiduals"));
         int refine = p.get("refineRounds") instanceof Number r ? r.intValue() : 0;
-        var params = new ResidualQuantizerParams(sizes, km, num(p, "beam").intValue(), normalize, refine);
+        int trainBeam = p.get("trainBeam") instanceof Number b ? b.intValue() : 1;
+        var params = new ResidualQuantizerParams(sizes, km, num(p, "beam").intValue(), normalize, refine, trainBeam);
         yield new ResidualQuantizer(books, normalize ? readBooks(dir, meta, "directionCodebooks") : null, params);
       }
       default -> throw new InvalidInputException(dir + ": unknown method '" + method + "' in " + METADATA_FILE);

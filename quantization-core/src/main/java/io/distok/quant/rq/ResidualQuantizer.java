@@ -76,29 +76,12 @@ public final class ResidualQuantizer implements Quantizer {
     if (data.rows() == 0) {
       throw new InvalidInputException("RQ: empty training data");
     }
-    int[] ks = params.codebookSizes();
-    DistanceKernel kernel = DistanceKernels.get();
-    FloatMatrix residual = data.copy();
     List<FloatMatrix> books = new ArrayList<>();
     List<FloatMatrix> dirs = params.normalizeResiduals() ? new ArrayList<>() : null;
-    for (int l = 0; l < ks.length; l++) {
-      KMeansParams kp = params.kmeans().withK(ks[l]);
-      String stage = "RQ level " + (l + 1) + "/" + ks.length;
-      long levelSeed = seed + 0x9E3779B97F4A7C15L * (l + 1);
-      FloatMatrix book;
-      int[] codes;
-      if (params.normalizeResiduals()) {
-        FloatMatrix unit = normalizedRows(residual);
-        FloatMatrix dir = new KMeans(kp, kernel).train(unit, levelSeed, progress, stage).centroids();
-        codes = NearestCodes.assign(unit, new PackedRows(dir), kernel, null);
-        book = KMeans.clusterMeans(residual, codes, new FloatMatrix(ks[l], residual.cols()));
-        dirs.add(dir);
-      } else {
-        book = new KMeans(kp, kernel).train(residual, levelSeed, progress, stage).centroids();
-        codes = NearestCodes.assign(residual, new PackedRows(book), kernel, null);
-      }
-      subtract(residual, book, codes);
-      books.add(book);
+    if (params.trainBeam() > 1) {
+      trainLevelsWithBeam(data, seed, progress, params, books);
+    } else {
+      trainLevelsGreedily(data, seed, progress, params, books, dirs);
     }
     ResidualQuantizer model = new ResidualQuantizer(books, dirs, params);
     if (params.refineRounds() > 0) {
@@ -118,6 +101,91 @@ public final class ResidualQuantizer implements Quantizer {
       progress.progress("RQ refinement", params.refineRounds(), params.refineRounds());
     }
     return model;
+  }
+
+  /** The k-means seed of level {@code level}: distinct per level, a function of the training seed only. */
+  static long levelSeed(long seed, int level) {
+    return seed + 0x9E3779B97F4A7C15L * (level + 1);
+  }
+
+  /** RQ-KMeans: each level's k-means on the greedy residuals of the levels before. */
+  private static void trainLevelsGreedily(FloatMatrix data, long seed, ProgressListener progress,
+      ResidualQuantizerParams params, List<FloatMatrix> books, List<FloatMatrix> dirs) {
+    int[] ks = params.codebookSizes();
+    DistanceKernel kernel = DistanceKernels.get();
+    FloatMatrix residual = data.copy();
+    for (int l = 0; l < ks.length; l++) {
+      KMeansParams kp = params.kmeans().withK(ks[l]);
+      String stage = "RQ level " + (l + 1) + "/" + ks.length;
+      long levelSeed = levelSeed(seed, l);
+      FloatMatrix book;
+      int[] codes;
+      if (params.normalizeResiduals()) {
+        FloatMatrix unit = normalizedRows(residual);
+        FloatMatrix dir = new KMeans(kp, kernel).train(unit, levelSeed, progress, stage).centroids();
+        codes = NearestCodes.assign(unit, new PackedRows(dir), kernel, null);
+        book = KMeans.clusterMeans(residual, codes, new FloatMatrix(ks[l], residual.cols()));
+        dirs.add(dir);
+      } else {
+        book = new KMeans(kp, kernel).train(residual, levelSeed, progress, stage).centroids();
+        codes = NearestCodes.assign(residual, new PackedRows(book), kernel, null);
+      }
+      subtract(residual, book, codes);
+      books.add(book);
+    }
+  }
+
+  /**
+   * Training with a beam of B (faiss's scheme): every training row keeps its B best partial encodings; level l's
+   * k-means runs on the residuals of all of them (row-major: row, then beam rank), then each row's beam advances
+   * one level with the new codebook, keeping the B best of its B x K_l extensions. Memory O(n B (d + L)); time
+   * about B times the greedy training.
+   */
+  private static void trainLevelsWithBeam(FloatMatrix data, long seed, ProgressListener progress,
+      ResidualQuantizerParams params, List<FloatMatrix> books) {
+    int[] ks = params.codebookSizes();
+    int n = data.rows();
+    int d = data.cols();
+    int beam = params.trainBeam();
+    int levels = ks.length;
+    DistanceKernel kernel = DistanceKernels.get();
+    // per row: up to `beam` partial encodings, their residuals and squared errors, best first
+    float[] residuals = new float[n * beam * d];
+    float[] errors = new float[n * beam];
+    int[] codes = new int[n * beam * levels];
+    int[] alive = new int[n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(data.data(), i * d, residuals, i * beam * d, d);
+      errors[i * beam] = PackedRows.squaredNorm(residuals, i * beam * d, d);
+      alive[i] = 1;
+    }
+    int maxK = java.util.Arrays.stream(ks).max().orElse(1);
+    for (int l = 0; l < levels; l++) {
+      int total = 0;
+      for (int a : alive) {
+        total += a;
+      }
+      FloatMatrix train = new FloatMatrix(total, d);
+      int row = 0;
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(residuals, i * beam * d, train.data(), row * d, alive[i] * d);
+        row += alive[i];
+      }
+      KMeansParams kp = params.kmeans().withK(ks[l]);
+      String stage = "RQ level " + (l + 1) + "/" + levels + " (beam " + beam + ")";
+      FloatMatrix book = new KMeans(kp, kernel).train(train, levelSeed(seed, l), progress, stage).centroids();
+      books.add(book);
+      PackedRows packedBook = new PackedRows(book);
+      int level = l;
+      Parallel.forEachChunk(n, 64, (c, from, to) -> {
+        BeamSearch search = new BeamSearch(beam, levels, d, maxK);
+        for (int i = from; i < to; i++) {
+          search.load(residuals, errors, codes, i, alive[i]);
+          alive[i] = search.advance(level, book, packedBook, kernel);
+          search.store(residuals, errors, codes, i);
+        }
+      });
+    }
   }
 
   /** Total squared reconstruction error of {@code x} under the model's own encoder, summed in row order. */
@@ -252,6 +320,7 @@ public final class ResidualQuantizer implements Quantizer {
     p.put("beam", params.beam());
     p.put("normalizeResiduals", params.normalizeResiduals());
     p.put("refineRounds", params.refineRounds());
+    p.put("trainBeam", params.trainBeam());
     p.put("niter", params.kmeans().niter());
     p.put("maxPointsPerCentroid", params.kmeans().maxPointsPerCentroid());
     p.put("tolerance", params.kmeans().tolerance());
@@ -347,6 +416,8 @@ public final class ResidualQuantizer implements Quantizer {
     final int[] topParent;
     final int[] topCode;
     final int[] bestCodes;
+    /** Number of live partial encodings held. */
+    int alive;
 
     BeamSearch(int beam, int levels, int d, int kmax) {
       this.beam = beam;
@@ -368,46 +439,9 @@ public final class ResidualQuantizer implements Quantizer {
     void encode(float[] x, int offset, List<FloatMatrix> books, List<PackedRows> packed, DistanceKernel kernel) {
       System.arraycopy(x, offset, candRes, 0, d);
       candErr[0] = PackedRows.squaredNorm(candRes, 0, d);
-      int alive = 1;
+      alive = 1;
       for (int l = 0; l < levels; l++) {
-        PackedRows book = packed.get(l);
-        int k = book.count();
-        int top = 0;
-        for (int b = 0; b < alive; b++) {
-          kernel.dots(candRes, b * d, book, dots);
-          for (int j = 0; j < k; j++) {
-            float score = candErr[b] + book.norm(j) - 2f * dots[j];
-            // candidates arrive in (b, j) order, so an equal score never displaces an earlier one
-            if (top < beam) {
-              insert(top++, score, b, j);
-            } else if (score < topScore[beam - 1]) {
-              insert(beam - 1, score, b, j);
-            }
-          }
-        }
-        float[] cb = books.get(l).data();
-        for (int s = 0; s < top; s++) {
-          int parent = topParent[s];
-          System.arraycopy(candCodes, parent * levels, nextCodes, s * levels, l);
-          nextCodes[s * levels + l] = topCode[s];
-          int ro = s * d;
-          int po = parent * d;
-          int co = topCode[s] * d;
-          for (int t = 0; t < d; t++) {
-            nextRes[ro + t] = candRes[po + t] - cb[co + t];
-          }
-          nextErr[s] = PackedRows.squaredNorm(nextRes, ro, d);
-        }
-        int[] ti = candCodes;
-        candCodes = nextCodes;
-        nextCodes = ti;
-        float[] tf = candRes;
-        candRes = nextRes;
-        nextRes = tf;
-        tf = candErr;
-        candErr = nextErr;
-        nextErr = tf;
-        alive = top;
+        advance(l, books.get(l), packed.get(l), kernel);
       }
       int best = 0;
       for (int s = 1; s < alive; s++) {
@@ -416,6 +450,67 @@ public final class ResidualQuantizer implements Quantizer {
         }
       }
       System.arraycopy(candCodes, best * levels, bestCodes, 0, levels);
+    }
+
+    /**
+     * Extends every live partial encoding by each codeword of level {@code l} and keeps the {@code beam} best by
+     * score (the squared error computed from dot products; candidates arrive in (parent, code) order, so ties
+     * keep the earlier one), in score order;
+     * returns the new live count. O(alive K d).
+     */
+    int advance(int l, FloatMatrix codebook, PackedRows book, DistanceKernel kernel) {
+      int k = book.count();
+      int top = 0;
+      for (int b = 0; b < alive; b++) {
+        kernel.dots(candRes, b * d, book, dots);
+        for (int j = 0; j < k; j++) {
+          float score = candErr[b] + book.norm(j) - 2f * dots[j];
+          if (top < beam) {
+            insert(top++, score, b, j);
+          } else if (score < topScore[beam - 1]) {
+            insert(beam - 1, score, b, j);
+          }
+        }
+      }
+      float[] cb = codebook.data();
+      for (int s = 0; s < top; s++) {
+        int parent = topParent[s];
+        System.arraycopy(candCodes, parent * levels, nextCodes, s * levels, l);
+        nextCodes[s * levels + l] = topCode[s];
+        int ro = s * d;
+        int po = parent * d;
+        int co = topCode[s] * d;
+        for (int t = 0; t < d; t++) {
+          nextRes[ro + t] = candRes[po + t] - cb[co + t];
+        }
+        nextErr[s] = PackedRows.squaredNorm(nextRes, ro, d);
+      }
+      int[] ti = candCodes;
+      candCodes = nextCodes;
+      nextCodes = ti;
+      float[] tf = candRes;
+      candRes = nextRes;
+      nextRes = tf;
+      tf = candErr;
+      candErr = nextErr;
+      nextErr = tf;
+      alive = top;
+      return alive;
+    }
+
+    /** Takes row {@code i}'s state from the training arrays (laid out row-major, {@code beam} slots per row). */
+    void load(float[] residuals, float[] errors, int[] codes, int i, int count) {
+      System.arraycopy(residuals, i * beam * d, candRes, 0, count * d);
+      System.arraycopy(errors, i * beam, candErr, 0, count);
+      System.arraycopy(codes, i * beam * levels, candCodes, 0, count * levels);
+      alive = count;
+    }
+
+    /** Writes the state back for row {@code i}. */
+    void store(float[] residuals, float[] errors, int[] codes, int i) {
+      System.arraycopy(candRes, 0, residuals, i * beam * d, alive * d);
+      System.arraycopy(candErr, 0, errors, i * beam, alive);
+      System.arraycopy(candCodes, 0, codes, i * beam * levels, alive * levels);
     }
 
     /** Inserts into the sorted top list at or before position {@code pos} (which is free or evicted). */

@@ -14,9 +14,13 @@ import java.util.Arrays;
  * @param refineRounds rounds of joint codebook refinement after level-wise training: re-encode, then re-fit
  *     every level's codewords to what the other levels leave over (block coordinate descent on the MSE); at most this
  *     many: refinement stops at the first round that does not lower the training error under the model's encoder
+ * @param trainBeam beam width during training (1 = greedy, RQ-KMeans): with B > 1 each level's k-means runs on
+ *     the residuals of all B best partial encodings of every training row, and the beam is then advanced one level
+ *     with the new codebook (faiss's {@code ResidualQuantizer} training with {@code max_beam_size = B}); costs
+ *     about B times the greedy training
  */
 public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam,
-    boolean normalizeResiduals, int refineRounds) {
+    boolean normalizeResiduals, int refineRounds, int trainBeam) {
 
   /** Default refinement rounds. */
   public static final int DEFAULT_REFINE_ROUNDS = 6;
@@ -24,6 +28,12 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
   /** Parameters with {@link #DEFAULT_REFINE_ROUNDS} refinement rounds (none for normalised residuals). */
   public ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam, boolean normalizeResiduals) {
     this(codebookSizes, kmeans, beam, normalizeResiduals, normalizeResiduals ? 0 : DEFAULT_REFINE_ROUNDS);
+  }
+
+  /** Parameters trained greedily (training beam 1). */
+  public ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam, boolean normalizeResiduals,
+      int refineRounds) {
+    this(codebookSizes, kmeans, beam, normalizeResiduals, refineRounds, 1);
   }
 
   public ResidualQuantizerParams {
@@ -44,6 +54,10 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
     if (normalizeResiduals && beam != 1) {
       throw new IllegalArgumentException("normalized residuals are encoded greedily: use beam 1");
     }
+    if (trainBeam < 1 || (normalizeResiduals && trainBeam != 1)) {
+      throw new IllegalArgumentException("training beam must be >= 1, and 1 with normalized residuals, got "
+          + trainBeam);
+    }
     codebookSizes = codebookSizes.clone();
   }
 
@@ -55,11 +69,15 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
   }
 
   public ResidualQuantizerParams withBeam(int b) {
-    return new ResidualQuantizerParams(codebookSizes, kmeans, b, normalizeResiduals, refineRounds);
+    return new ResidualQuantizerParams(codebookSizes, kmeans, b, normalizeResiduals, refineRounds, trainBeam);
   }
 
   public ResidualQuantizerParams withRefineRounds(int r) {
-    return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, r);
+    return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, r, trainBeam);
+  }
+
+  public ResidualQuantizerParams withTrainBeam(int b) {
+    return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, refineRounds, b);
   }
 
   @Override
@@ -71,17 +89,17 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
   public boolean equals(Object o) {
     return o instanceof ResidualQuantizerParams p && Arrays.equals(codebookSizes, p.codebookSizes)
         && kmeans.equals(p.kmeans) && beam == p.beam && normalizeResiduals == p.normalizeResiduals
-        && refineRounds == p.refineRounds;
+        && refineRounds == p.refineRounds && trainBeam == p.trainBeam;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(codebookSizes) * 31 + kmeans.hashCode() + beam;
+    return (Arrays.hashCode(codebookSizes) * 31 + kmeans.hashCode()) * 31 + beam * 7 + trainBeam;
   }
 
   @Override
   public String toString() {
     return "RQ" + Arrays.toString(codebookSizes) + " beam=" + beam + " normalize=" + normalizeResiduals + " refine="
-        + refineRounds;
+        + refineRounds + " trainBeam=" + trainBeam;
   }
 }

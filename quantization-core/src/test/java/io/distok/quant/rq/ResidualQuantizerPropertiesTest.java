@@ -61,6 +61,62 @@ class ResidualQuantizerPropertiesTest {
     assertTrue(after <= before * (1 + 1e-6) + 1e-9, rounds + " rounds: MSE " + after + " > " + before);
   }
 
+  /**
+   * Training with a beam of B: level 1 is the greedy level 1, and level 2's codebook is exactly k-means (same
+   * seed) on the residuals of each row's B best level-1 encodings, listed row by row in score order. Checked
+   * against a direct construction of that training set.
+   */
+  @Property(tries = 12)
+  void beamTrainingClustersTheResidualsOfTheBeam(@ForAll @IntRange(min = 2, max = 6) int beam,
+      @ForAll @IntRange(min = 2, max = 12) int k, @ForAll @IntRange(min = 2, max = 10) int d, @ForAll long seed) {
+    FloatMatrix x = SyntheticData.gaussianClusters(200, d, 7, 0.5, seed);
+    KMeansParams km = KMeansParams.of(k).withNiter(4);
+    var params = new ResidualQuantizerParams(new int[] {k, k}, km, 1, false, 0, beam);
+    ResidualQuantizer rq = ResidualQuantizer.trainer(params).train(x, seed, ProgressListener.NONE);
+    FloatMatrix level1 = new io.distok.quant.kmeans.KMeans(km).train(x, ResidualQuantizer.levelSeed(seed, 0),
+        ProgressListener.NONE, "t").centroids();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(level1.data(), rq.codebooks().get(0).data(), "level 1");
+    var kernel = io.distok.quant.kernel.DistanceKernels.get();
+    var packed = new io.distok.quant.kernel.PackedRows(level1);
+    int keep = Math.min(beam, k);
+    FloatMatrix train = new FloatMatrix(x.rows() * keep, d);
+    float[] dots = new float[k];
+    for (int i = 0; i < x.rows(); i++) {
+      kernel.dots(x.data(), i * d, packed, dots);
+      float err = io.distok.quant.kernel.PackedRows.squaredNorm(x.data(), i * d, d);
+      Integer[] order = new Integer[k];
+      float[] score = new float[k];
+      for (int j = 0; j < k; j++) {
+        order[j] = j;
+        score[j] = err + packed.norm(j) - 2f * dots[j];
+      }
+      java.util.Arrays.sort(order, (a, b) -> Float.compare(score[a], score[b])); // stable: ties keep code order
+      for (int s = 0; s < keep; s++) {
+        for (int t = 0; t < d; t++) {
+          train.set(i * keep + s, t, x.get(i, t) - level1.get(order[s], t));
+        }
+      }
+    }
+    FloatMatrix level2 = new io.distok.quant.kmeans.KMeans(km).train(train, ResidualQuantizer.levelSeed(seed, 1),
+        ProgressListener.NONE, "t").centroids();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(level2.data(), rq.codebooks().get(1).data(), "level 2");
+  }
+
+  /** Beam training gives the same bits with 1 and 3 threads. */
+  @Property(tries = 5)
+  void beamTrainingIsThreadCountFree(@ForAll long seed) {
+    FloatMatrix x = SyntheticData.gaussianClusters(700, 8, 9, 0.5, seed);
+    var params = new ResidualQuantizerParams(new int[] {16, 16, 8}, KMeansParams.of(16).withNiter(3), 2, false, 1, 3);
+    var trainer = ResidualQuantizer.trainer(params);
+    ResidualQuantizer one = io.distok.quant.Parallel.withThreads(1, () -> trainer.train(x, seed, ProgressListener.NONE));
+    ResidualQuantizer three = io.distok.quant.Parallel.withThreads(3,
+        () -> trainer.train(x, seed, ProgressListener.NONE));
+    for (int l = 0; l < 3; l++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(one.codebooks().get(l).data(), three.codebooks().get(l).data(),
+          "level " + (l + 1));
+    }
+  }
+
   /** The sample jqwik shrank a failure to before refinement kept only improving rounds. */
   @org.junit.jupiter.api.Test
   void refinementRegressionSample() {
