@@ -4,8 +4,14 @@ one JSON line with the timings, the error and where the faiss build and BLAS cam
 
   python3 bench/faiss_compare.py FILE kmeans --K 256 --iters 20
   python3 bench/faiss_compare.py FILE pq --M 8 --nbits 8 [--iters 25]
-  python3 bench/faiss_compare.py FILE rq --M 3 --nbits 8 --beam 5 [--iters 25]
-  options: --seed N, --repeat N (timed runs; min, median and max are reported), --normalize
+  python3 bench/faiss_compare.py FILE rq --M 3 --nbits 8 --beam 5 [--iters 25] [--train-type kmeans]
+  options: --seed N, --repeat N (timed rounds; min, median and max are reported), --min-seconds S (each timed
+  figure repeats its operation until it has run S seconds, default 0.5, and reports the time per call),
+  --normalize
+
+rq --train-type: "progressive" is faiss's default (each level trained by progressive-dimension k-means, 10
+iterations unless --iters); "kmeans" trains each level with plain k-means (faiss's Train_default), the setting
+distok's level-wise training matches. faiss trains RQ with the beam it encodes with (max_beam_size).
 
 FILE: .npy (float32/float64), .fvecs, or IDX images (gzip allowed; pixels scaled to [0, 1]).
 Needs numpy and faiss (Debian: apt-get install -y python3-faiss libopenblas0-pthread python3-packaging).
@@ -13,7 +19,10 @@ Runs with OMP_NUM_THREADS as set by the caller, and refuses a numpy/faiss that l
 which makes faiss's k-means several times slower than a normal installation.
 
 Figures: mse = mean over rows of the squared L2 reconstruction error summed over dimensions (distok's
-definition); train_s / encode_s = median wall seconds of the timed runs, with *_min_s and *_max_s beside.
+definition); train_s / encode_s = median over rounds of the wall seconds per call, with *_min_s and *_max_s
+beside and *_calls the calls timed per round; others_cpu_share = the largest share of the machine's CPU time
+used by other processes during a timed figure (from /proc/stat, minus this process's own CPU time), so that a
+contended round can be recognised and discarded.
 """
 import argparse
 import gzip
@@ -75,38 +84,77 @@ def shared_rate(codes):
     return float((counts[inverse.reshape(-1)] > 1).mean())
 
 
-def one_run(faiss, method, args, x):
-    d = x.shape[1]
-    if method == "kmeans":
-        km = faiss.Kmeans(d, args.K, niter=args.iters, seed=args.seed, max_points_per_centroid=256)
-        t0 = time.perf_counter()
-        km.train(x)
-        t1 = time.perf_counter()
-        _, assign = km.index.search(x, 1)
-        t2 = time.perf_counter()
-        codes = assign.astype(np.int64)
-        recon = km.centroids[assign[:, 0]]
-        return t1 - t0, t2 - t1, codes, recon, args.K
+def cpu_sample():
+    """(total jiffies, idle jiffies, own CPU seconds, wall seconds) now."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:9]]
+    return sum(fields), fields[3] + fields[4], time.process_time(), time.perf_counter()
+
+
+def others_share(a, b):
+    """Share of all CPUs' time between samples a and b spent by processes other than this one."""
+    total = b[0] - a[0]
+    wall = b[3] - a[3]
+    if total <= 0 or wall <= 0:
+        return 0.0
+    busy = (total - (b[1] - a[1])) / total
+    own = (b[2] - a[2]) / (wall * os.cpu_count())
+    return max(0.0, busy - own)
+
+
+def timed(operation, min_seconds):
+    """Calls operation() until min_seconds have passed; (seconds per call, calls, others' CPU share, result)."""
+    start = cpu_sample()
+    calls = 0
+    while True:
+        result = operation()
+        calls += 1
+        if time.perf_counter() - start[3] >= min_seconds:
+            break
+    end = cpu_sample()
+    return (end[3] - start[3]) / calls, calls, others_share(start, end), result
+
+
+def make_quantizer(faiss, method, args, d):
     if method == "pq":
         q = faiss.ProductQuantizer(d, args.M, args.nbits)
     else:
         q = faiss.ResidualQuantizer(d, args.M, args.nbits)
         q.max_beam_size = args.beam
+        if args.train_type == "kmeans":
+            q.train_type = faiss.ResidualQuantizer.Train_default
     q.cp.seed = args.seed
     if args.iters is not None:
         q.cp.niter = args.iters
-    t0 = time.perf_counter()
-    q.train(x)
-    t1 = time.perf_counter()
-    packed = q.compute_codes(x)
-    t2 = time.perf_counter()
+    return q
+
+
+def one_run(faiss, method, args, x):
+    d = x.shape[1]
+    if method == "kmeans":
+        def train():
+            km = faiss.Kmeans(d, args.K, niter=args.iters, seed=args.seed, max_points_per_centroid=256)
+            km.train(x)
+            return km
+        train_s, train_calls, share_t, km = timed(train, args.min_seconds)
+        encode_s, encode_calls, share_e, (_, assign) = timed(lambda: km.index.search(x, 1), args.min_seconds)
+        codes = assign.astype(np.int64)
+        recon = km.centroids[assign[:, 0]]
+        return train_s, encode_s, (train_calls, encode_calls), max(share_t, share_e), codes, recon, args.K
+
+    def train():
+        q = make_quantizer(faiss, method, args, d)
+        q.train(x)
+        return q
+    train_s, train_calls, share_t, q = timed(train, args.min_seconds)
+    encode_s, encode_calls, share_e, packed = timed(lambda: q.compute_codes(x), args.min_seconds)
     recon = q.decode(packed)
     codes = np.empty((x.shape[0], args.M), dtype=np.int64)
     for i in range(x.shape[0]):
         reader = faiss.BitstringReader(faiss.swig_ptr(packed[i]), packed.shape[1])
         for j in range(args.M):
             codes[i, j] = reader.read(args.nbits)
-    return t1 - t0, t2 - t1, codes, recon, 1 << args.nbits
+    return train_s, encode_s, (train_calls, encode_calls), max(share_t, share_e), codes, recon, 1 << args.nbits
 
 
 def main():
@@ -120,6 +168,8 @@ def main():
     ap.add_argument("--iters", type=int, default=None, help="k-means iterations (kmeans default 20; pq/rq: faiss's)")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--min-seconds", type=float, default=0.5)
+    ap.add_argument("--train-type", choices=["progressive", "kmeans"], default="progressive")
     ap.add_argument("--normalize", action="store_true")
     args = ap.parse_args()
     if args.method == "kmeans" and args.iters is None:
@@ -137,17 +187,19 @@ def main():
     x = read_vectors(args.file)
     if args.normalize:
         x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
-    train, encode = [], []
+    train, encode, shares = [], [], []
     for _ in range(max(1, args.repeat)):
-        tr, en, codes, recon, size = one_run(faiss, args.method, args, x)
+        tr, en, calls, share, codes, recon, size = one_run(faiss, args.method, args, x)
         train.append(tr)
         encode.append(en)
+        shares.append(share)
     err = ((x.astype(np.float64) - recon) ** 2).sum(axis=1)
     variance = ((x.astype(np.float64) - x.mean(axis=0)) ** 2).sum(axis=1).mean()
     out = {
         "method": args.method, "rows": int(x.shape[0]), "dim": int(x.shape[1]),
         "train_s": statistics.median(train), "train_min_s": min(train), "train_max_s": max(train),
         "encode_s": statistics.median(encode), "encode_min_s": min(encode), "encode_max_s": max(encode),
+        "train_calls": calls[0], "encode_calls": calls[1], "others_cpu_share": max(shares),
         "mse": float(err.mean()), "rel_mse": float(err.mean() / variance),
         "codebooks": usage_of(codes, size),
         "faiss_version": faiss.__version__, "faiss_compile_options": faiss.get_compile_options(),

@@ -4,6 +4,10 @@ import io.distok.quant.FloatMatrix;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.Parallel;
 import io.distok.quant.ProgressListener;
+import io.distok.quant.Codes;
+import io.distok.quant.Quantizer;
+import io.distok.quant.QuantizerTrainer;
+import io.distok.quant.UsageMetrics;
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.FmaPeak;
@@ -34,8 +38,13 @@ import picocli.CommandLine.Spec;
  * GFLOP/s against the machine's measured FMA peak.
  */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
-    description = "Benchmark VQ (K=256), PQ (M x 256) and RQ (3 x 256, beam 1 and 5) on a vector file, optionally "
-        + "against faiss on the same file.")
+    description = {"Benchmark VQ (K=256), PQ (M x 256) and RQ (3 x 256, beam 1 and 5) on a vector file, optionally "
+        + "against faiss on the same file.",
+        "Each method runs twice: with faiss's settings (random seeding, faiss's iterations, RQ trained level by "
+        + "level with plain k-means and the encoding beam, no refinement), and with distok's own recipe "
+        + "(k-means++ seeding, RQ refinement) against faiss's default recipe. distok and faiss runs alternate "
+        + "round by round; every figure repeats its operation for at least --min-seconds; rounds in which other "
+        + "processes used more than --max-others-share of the CPU are repeated (twice at most) and flagged."})
 public final class BenchQuantizeCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "Vector file (.npy, .fvecs, IDX, CSV).")
   Path data;
@@ -46,15 +55,29 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   @Option(names = "--M", description = "PQ sub-spaces (default: 8, or the largest divisor of d up to 8).")
   Integer m;
 
-  @Option(names = "--repeat", defaultValue = "3", description = "Runs per method; the median is reported "
-      + "(default: ${DEFAULT-VALUE}).")
-  int repeat;
+  @Option(names = {"--rounds", "--repeat"}, defaultValue = "3", description = "Timed rounds per method; median, "
+      + "min and max are reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
 
-  @Option(names = "--seed", defaultValue = "1234", description = "Seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--min-seconds", defaultValue = "0.5", description = "Each timed figure repeats its operation "
+      + "until it has run this long and reports the time per call (default: ${DEFAULT-VALUE}).")
+  double minSeconds;
+
+  @Option(names = "--max-others-share", defaultValue = "0.10", description = "A round in which other processes "
+      + "used more than this share of all CPUs is repeated, at most twice, and flagged (default: ${DEFAULT-VALUE}).")
+  double maxOthersShare;
+
+  @Option(names = "--seed", defaultValue = "1234", description = "Seed, passed to faiss too (default: "
+      + "${DEFAULT-VALUE}).")
   long seed;
 
   @picocli.CommandLine.Mixin
   FaissOptions faiss;
+
+  @Option(names = "--faiss-reference-python", paramLabel = "PYTHON", description = "A second faiss build shown "
+      + "beside the first for reference (e.g. /usr/bin/python3 with Debian's python3-faiss); ratios are against the "
+      + "first.")
+  String referencePython;
 
   @Option(names = "--json", description = "Write all figures as JSON to this file.")
   Path json;
@@ -66,86 +89,274 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  /** One benchmarked configuration: distok's trainer and the faiss run it is compared with. */
+  private record Case(String method, String recipe, QuantizerTrainer<? extends Quantizer> trainer, String faissRecipe,
+      List<String> faissArgs) {}
+
+  /** Per-round figures of one side. */
+  private static final class Side {
+    final List<Double> train = new ArrayList<>();
+    final List<Double> encode = new ArrayList<>();
+    double mse = Double.NaN;
+    Map<String, Object> last;
+
+    void add(double t, double e) {
+      train.add(t);
+      encode.add(e);
+    }
+
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("train_s", median(train));
+      m.put("train_min_s", min(train));
+      m.put("train_max_s", max(train));
+      m.put("encode_s", median(encode));
+      m.put("encode_min_s", min(encode));
+      m.put("encode_max_s", max(encode));
+      m.put("mse", mse);
+      return m;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
+    if (rounds < 1 || !(minSeconds >= 0)) {
+      throw CliSupport.usage(spec, "--rounds must be >= 1 and --min-seconds >= 0");
+    }
     BenchData.require(data);
     FloatMatrix x = MatrixReader.read(data).matrix();
     int d = x.cols();
     int subspaces = m != null ? m : largestDivisorUpTo(d, 8);
     int cores = Runtime.getRuntime().availableProcessors();
-    w.printf(Locale.ROOT, "data %s: %d x %d; %d cores; kernel %s; median of %d runs after JIT warm-up%n", data, x.rows(), d, cores,
-        DistanceKernels.get().name(), repeat);
-    // faiss defaults: k-means 20 iterations as given; PQ and RQ use ClusteringParameters' 25 iterations
-    KMeansParams vq = new KMeansParams(k, 20, 256, 0, true);
-    KMeansParams km25 = vq.withNiter(25);
+    w.printf(Locale.ROOT, "data %s: %d x %d; %d cores; kernel %s; %d rounds, each figure >= %.2f s, distok and faiss "
+        + "alternating; JIT warmed up first%n", data, x.rows(), d, cores, DistanceKernels.get().name(), rounds,
+        minSeconds);
+    List<Case> cases = cases(subspaces);
+    boolean withFaiss = faiss.script != null;
+    if (withFaiss && !Files.exists(faiss.script)) {
+      w.println("faiss comparison skipped: " + faiss.script + " not found");
+      withFaiss = false;
+    }
+    List<String> pythons = new ArrayList<>();
+    if (withFaiss) {
+      pythons.add(faiss.python);
+      if (referencePython != null) {
+        pythons.add(referencePython);
+      }
+    }
     warmUp(x);
-    List<MethodRun> runs = new ArrayList<>();
-    List<String[]> faissArgs = new ArrayList<>();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Map<String, List<Side>> faissByArgs = new LinkedHashMap<>();
+    List<String> baselines = new ArrayList<>();
+    w.println();
+    w.println(header(pythons.size()));
     try (TerminalProgress progress = TerminalProgress.create()) {
-      ProgressListener p = progress;
-      runs.add(MethodRun.measure("VQ K=" + k, VectorQuantizer.trainer(vq), x, seed, repeat, p));
-      faissArgs.add(new String[] {"kmeans", "--K", "" + k, "--iters", "20"});
-      runs.add(MethodRun.measure("PQ " + subspaces + "x" + k, ProductQuantizer.trainer(subspaces, km25), x, seed,
-          repeat, p));
-      faissArgs.add(new String[] {"pq", "--M", "" + subspaces, "--nbits", "8"});
-      for (int beam : new int[] {1, 5}) {
-        var rq = new ResidualQuantizerParams(new int[] {k, k, k}, km25, beam, false);
-        runs.add(MethodRun.measure("RQ 3x" + k + " beam " + beam, ResidualQuantizer.trainer(rq), x, seed, repeat, p));
-        faissArgs.add(new String[] {"rq", "--M", "3", "--nbits", "8", "--beam", "" + beam});
+      for (int ci = 0; ci < cases.size(); ci++) {
+        Case c = cases.get(ci);
+        Side mine = new Side();
+        String key = String.join(" ", c.faissArgs());
+        List<Side> theirs = faissByArgs.get(key);
+        boolean measureFaiss = withFaiss && theirs == null;
+        if (measureFaiss) {
+          theirs = new ArrayList<>();
+          for (int b = 0; b < pythons.size(); b++) {
+            theirs.add(new Side());
+          }
+        }
+        double worstShare = 0;
+        int contended = 0;
+        Quantizer model = null;
+        Codes codes = null;
+        for (int r = 0; r < rounds; r++) {
+          progress.progress(c.method() + ", " + c.recipe(), r, rounds);
+          for (int attempt = 0; ; attempt++) {
+            var train = CpuLoad.atLeast(minSeconds, () -> c.trainer().train(x, seed, ProgressListener.NONE));
+            Quantizer q = train.result();
+            var encode = CpuLoad.atLeast(minSeconds, () -> q.encode(x));
+            double share = Math.max(train.othersShare(), encode.othersShare());
+            List<Map<String, Object>> faissRuns = new ArrayList<>();
+            if (measureFaiss) {
+              for (String python : pythons) {
+                List<String> args = new ArrayList<>(c.faissArgs());
+                args.addAll(List.of("--seed", "" + seed, "--repeat", "1", "--min-seconds", "" + minSeconds));
+                Map<String, Object> f = BenchData.runFaiss(faiss.withPython(python), data, args, cores);
+                if (f == null) {
+                  throw new InvalidInputException("faiss run failed: " + python + " " + faiss.script + " " + data
+                      + " " + String.join(" ", args) + " (is python3-faiss installed, with OpenBLAS?)");
+                }
+                faissRuns.add(f);
+                share = Math.max(share, ((Number) f.getOrDefault("others_cpu_share", 0)).doubleValue());
+              }
+            }
+            if (share > maxOthersShare && attempt < 2) {
+              continue;
+            }
+            if (share > maxOthersShare) {
+              contended++;
+            }
+            worstShare = Math.max(worstShare, share);
+            mine.add(train.seconds(), encode.seconds());
+            model = q;
+            codes = encode.result();
+            for (int b = 0; b < faissRuns.size(); b++) {
+              Map<String, Object> f = faissRuns.get(b);
+              Side side = theirs.get(b);
+              side.add(num(f, "train_s"), num(f, "encode_s"));
+              side.mse = num(f, "mse");
+              side.last = f;
+              if (baselines.size() <= b) {
+                baselines.add(FaissOptions.describe(f));
+              }
+            }
+            break;
+          }
+        }
+        if (measureFaiss) {
+          faissByArgs.put(key, theirs);
+        }
+        UsageMetrics metrics = UsageMetrics.of(model, x, codes);
+        mine.mse = metrics.mse();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("method", c.method());
+        row.put("recipe", c.recipe());
+        row.put("faissRecipe", c.faissRecipe());
+        row.put("distok", mine.toMap());
+        row.put("metrics", metrics.toMap());
+        row.put("othersCpuShareMax", worstShare);
+        row.put("contendedRounds", contended);
+        if (theirs != null) {
+          List<Map<String, Object>> f = new ArrayList<>();
+          for (int b = 0; b < theirs.size(); b++) {
+            Map<String, Object> fm = theirs.get(b).toMap();
+            fm.put("build", baselines.get(b));
+            fm.put("sharedWithEarlierRow", !measureFaiss);
+            f.add(fm);
+          }
+          row.put("faiss", f);
+        }
+        rows.add(row);
+        w.println(line(c, mine, theirs, worstShare, contended, !measureFaiss && theirs != null));
+        w.flush();
       }
     }
     w.println();
-    w.println("distok:");
-    MethodRun.printTable(w, runs);
+    for (int b = 0; b < baselines.size(); b++) {
+      w.println((b == 0 ? "baseline: " : "reference: ") + baselines.get(b));
+    }
+    w.println("(x = distok / first faiss, medians: a time ratio < 1 means distok is faster, an MSE ratio < 1 lower "
+        + "error; [min-max] over rounds; \"others\" = largest CPU share other processes used during a round)");
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("data", data.toString());
     doc.put("rows", x.rows());
     doc.put("dim", d);
     doc.put("cores", cores);
-    List<Map<String, Object>> rows = new ArrayList<>();
-    if (faiss.script != null) {
-      w.println();
-      if (!Files.exists(faiss.script)) {
-        w.println("faiss comparison skipped: " + faiss.script + " not found");
-      } else {
-        w.printf(Locale.ROOT, "%-22s %10s %10s %10s %10s %10s %9s%n", "vs faiss (same run)", "faiss tr s",
-            "faiss enc s", "faiss MSE", "train x", "encode x", "MSE x");
-        for (int i = 0; i < runs.size(); i++) {
-          List<String> args = new ArrayList<>(List.of(faissArgs.get(i)));
-          args.addAll(List.of("--seed", "" + seed, "--repeat", "" + repeat));
-          Map<String, Object> f = BenchData.runFaiss(faiss, data, args, cores);
-          MethodRun r = runs.get(i);
-          if (f == null) {
-            w.printf("%-22s faiss run failed (is python3-faiss installed?)%n", r.label());
-            continue;
-          }
-          if (rows.isEmpty()) {
-            w.println("baseline: " + FaissOptions.describe(f));
-          }
-          double ft = ((Number) f.get("train_s")).doubleValue();
-          double fe = ((Number) f.get("encode_s")).doubleValue();
-          double fm = ((Number) f.get("mse")).doubleValue();
-          w.printf(Locale.ROOT, "%-22s %10.3f %10.3f %10.4f %10.2f %10.2f %9.4f%n", r.label(), ft, fe, fm,
-              r.trainSeconds() / ft, r.encodeSeconds() / fe, r.metrics().mse() / fm);
-          Map<String, Object> row = runRow(r);
-          row.put("faiss", f);
-          rows.add(row);
-        }
-        w.println("(x = distok / faiss: time ratio < 1 means distok is faster; MSE ratio < 1 means lower error)");
-      }
-    }
-    if (rows.isEmpty()) {
-      for (MethodRun r : runs) {
-        rows.add(runRow(r));
-      }
-    }
+    doc.put("rounds", rounds);
+    doc.put("minSeconds", minSeconds);
+    doc.put("baselines", baselines);
     doc.put("methods", rows);
     doc.put("kernel", kernelReport(w, x, cores));
     if (json != null) {
       io.distok.quant.io.JsonFiles.write(json, doc);
     }
     return 0;
+  }
+
+  /**
+   * The benchmarked configurations. "faiss's settings" rows use the same parameters on both sides; "distok
+   * recipe" rows compare each library's defaults (faiss's figures are shared with the row above when its run is
+   * the same).
+   */
+  private List<Case> cases(int subspaces) {
+    List<Case> out = new ArrayList<>();
+    KMeansParams vqRandom = new KMeansParams(k, 20, 256, 0, false);
+    List<String> kmeans = List.of("kmeans", "--K", "" + k, "--iters", "20");
+    String equalVq = "faiss's settings: 20 it, random seeding, 256 pts/centroid";
+    out.add(new Case("VQ K=" + k, equalVq, VectorQuantizer.trainer(vqRandom), equalVq, kmeans));
+    out.add(new Case("VQ K=" + k, "distok recipe: k-means++ seeding, 20 it", VectorQuantizer.trainer(
+        vqRandom.withPlusPlus(true)), equalVq, kmeans));
+    KMeansParams km25 = new KMeansParams(k, 25, 256, 0, false);
+    List<String> pq = List.of("pq", "--M", "" + subspaces, "--nbits", "8");
+    String equalPq = "faiss's settings: 25 it, random seeding";
+    String pqName = "PQ " + subspaces + "x" + k;
+    out.add(new Case(pqName, equalPq, ProductQuantizer.trainer(subspaces, km25), equalPq, pq));
+    out.add(new Case(pqName, "distok recipe: k-means++ seeding, 25 it", ProductQuantizer.trainer(subspaces,
+        km25.withPlusPlus(true)), equalPq, pq));
+    int[] ks = {k, k, k};
+    for (int beam : new int[] {1, 5}) {
+      String rq = "RQ 3x" + k + " beam " + beam;
+      String equal = "faiss's settings: plain k-means 25 it, random seeding, trained with beam " + beam
+          + ", no refinement";
+      out.add(new Case(rq, equal, ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, km25, beam, false, 0,
+          beam)), equal, List.of("rq", "--M", "3", "--nbits", "8", "--beam", "" + beam, "--train-type", "kmeans",
+          "--iters", "25")));
+      out.add(new Case(rq, "distok recipe: k-means++, 25 it, trained greedily, "
+          + ResidualQuantizerParams.DEFAULT_REFINE_ROUNDS + " refinement rounds at most",
+          ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, km25.withPlusPlus(true), beam, false)),
+          "faiss recipe: progressive-dim k-means 10 it, trained with beam " + beam,
+          List.of("rq", "--M", "3", "--nbits", "8", "--beam", "" + beam)));
+    }
+    return out;
+  }
+
+  private static String header(int baselines) {
+    StringBuilder h = new StringBuilder("| method | distok recipe | distok train s | distok encode s | distok MSE |");
+    StringBuilder r = new StringBuilder("|---|---|---|---|---|");
+    if (baselines > 0) {
+      h.append(" faiss recipe | faiss train s | faiss encode s | faiss MSE | train x | encode x | MSE x |");
+      r.append("---|---|---|---|---|---|---|");
+    }
+    if (baselines > 1) {
+      h.append(" ref. faiss train s | ref. encode s | ref. MSE |");
+      r.append("---|---|---|");
+    }
+    h.append(" others |");
+    r.append("---|");
+    return h + "\n" + r;
+  }
+
+  private static String line(Case c, Side mine, List<Side> theirs, double share, int contended, boolean shared) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.4f |", c.method(), c.recipe(), spread(mine.train),
+        spread(mine.encode), mine.mse));
+    if (theirs != null) {
+      Side f = theirs.get(0);
+      b.append(String.format(Locale.ROOT, " %s | %s | %s | %.4f | %.2f | %.2f | %.3f |",
+          shared ? "(as above)" : c.faissRecipe(), spread(f.train), spread(f.encode), f.mse,
+          median(mine.train) / median(f.train), median(mine.encode) / median(f.encode), mine.mse / f.mse));
+      if (theirs.size() > 1) {
+        Side g = theirs.get(1);
+        b.append(String.format(Locale.ROOT, " %s | %s | %.4f |", spread(g.train), spread(g.encode), g.mse));
+      }
+    }
+    b.append(String.format(Locale.ROOT, " %.0f%%%s |", 100 * share, contended > 0 ? " (" + contended
+        + " contended)" : ""));
+    return b.toString();
+  }
+
+  /** Median with the range of the rounds: {@code 0.123 [0.120-0.130]}. */
+  private static String spread(List<Double> v) {
+    return v.size() == 1 ? fmt(v.get(0)) : fmt(median(v)) + " [" + fmt(min(v)) + "-" + fmt(max(v)) + "]";
+  }
+
+  private static String fmt(double s) {
+    return String.format(Locale.ROOT, s < 0.01 ? "%.5f" : "%.3f", s);
+  }
+
+  private static double median(List<Double> v) {
+    return MethodRun.median(v.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  private static double min(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  private static double max(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+  }
+
+  private static double num(Map<String, Object> m, String key) {
+    return ((Number) m.get(key)).doubleValue();
   }
 
   /**
@@ -159,18 +370,11 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       VectorQuantizer.trainer(km).train(sample, r, ProgressListener.NONE).encode(sample);
       ResidualQuantizer.trainer(new ResidualQuantizerParams(new int[] {64, 64}, km, 3, false))
           .train(sample, r, ProgressListener.NONE).encode(sample);
+      ResidualQuantizer.trainer(new ResidualQuantizerParams(new int[] {64, 64}, km.withPlusPlus(false), 3, false, 0,
+          3)).train(sample, r, ProgressListener.NONE).encode(sample);
       ProductQuantizer.trainer(largestDivisorUpTo(x.cols(), 8), km).train(sample, r, ProgressListener.NONE)
           .encode(sample);
     }
-  }
-
-  private static Map<String, Object> runRow(MethodRun r) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    row.put("method", r.label());
-    row.put("train_s", r.trainSeconds());
-    row.put("encode_s", r.encodeSeconds());
-    row.put("metrics", r.metrics().toMap());
-    return row;
   }
 
   static int largestDivisorUpTo(int d, int max) {

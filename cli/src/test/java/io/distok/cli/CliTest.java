@@ -162,22 +162,32 @@ class CliTest {
     Path in = dir.resolve("x.npy");
     Npy.write(in, SyntheticData.gaussianClusters(1200, 16, 20, 0.3, 8));
     Path qjson = dir.resolve("q.json");
-    Run q = run("bench", "quantize", "--data", in.toString(), "--repeat", "1", "--K", "32", "--peak-millis", "0",
-        "--json", qjson.toString());
+    Run q = run("bench", "quantize", "--data", in.toString(), "--rounds", "2", "--min-seconds", "0", "--K", "32",
+        "--peak-millis", "0", "--json", qjson.toString());
     assertEquals(0, q.code(), q.err());
-    assertTrue(q.out().contains("RQ 3x32 beam 5"), q.out());
-    // the reported VQ figure is the MSE of the model the library trains with the bench's parameters
+    assertTrue(q.out().contains("| RQ 3x32 beam 5 | faiss's settings: plain k-means 25 it, random seeding, trained "
+        + "with beam 5"), q.out());
+    // the reported VQ figures are the MSEs of the models the library trains with each row's parameters
     Map<String, Object> doc = JSON.std.mapFrom(Files.readString(qjson));
     @SuppressWarnings("unchecked")
-    Map<String, Object> vqRow = ((List<Map<String, Object>>) doc.get("methods")).get(0);
-    assertEquals("VQ K=32", vqRow.get("method"));
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) doc.get("methods");
+    assertEquals(8, rows.size());
     FloatMatrix x = Npy.readFloats(in);
-    Quantizer vq = io.distok.quant.vq.VectorQuantizer.trainer(new io.distok.quant.kmeans.KMeansParams(32, 20, 256, 0,
-        true)).train(x, 1234, io.distok.quant.ProgressListener.NONE);
-    double mse = io.distok.quant.UsageMetrics.of(vq, x, vq.encode(x)).mse();
-    @SuppressWarnings("unchecked")
-    Map<String, Object> metrics = (Map<String, Object>) vqRow.get("metrics");
-    assertEquals(mse, ((Number) metrics.get("mse")).doubleValue(), 1e-12);
+    for (int r = 0; r < 2; r++) {
+      Map<String, Object> vqRow = rows.get(r);
+      assertEquals("VQ K=32", vqRow.get("method"));
+      Quantizer vq = io.distok.quant.vq.VectorQuantizer.trainer(new io.distok.quant.kmeans.KMeansParams(32, 20, 256,
+          0, r == 1)).train(x, 1234, io.distok.quant.ProgressListener.NONE);
+      double mse = io.distok.quant.UsageMetrics.of(vq, x, vq.encode(x)).mse();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> metrics = (Map<String, Object>) vqRow.get("metrics");
+      assertEquals(mse, ((Number) metrics.get("mse")).doubleValue(), 1e-12, "row " + r);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> distok = (Map<String, Object>) vqRow.get("distok");
+      double min = ((Number) distok.get("train_min_s")).doubleValue();
+      double max = ((Number) distok.get("train_max_s")).doubleValue();
+      assertTrue(min > 0 && min <= max, distok.toString());
+    }
     @SuppressWarnings("unchecked")
     Map<String, Object> kernel = (Map<String, Object>) doc.get("kernel");
     assertTrue(((Number) kernel.get("gflops")).doubleValue() > 0, kernel.toString());

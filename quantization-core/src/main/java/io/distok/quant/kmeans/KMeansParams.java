@@ -36,6 +36,10 @@ public record KMeansParams(int k, int niter, int maxPointsPerCentroid, double to
     return new KMeansParams(k, n, maxPointsPerCentroid, tolerance, kmeansPlusPlus);
   }
 
+  public KMeansParams withPlusPlus(boolean plusPlus) {
+    return new KMeansParams(k, niter, maxPointsPerCentroid, tolerance, plusPlus);
+  }
+
   public KMeansParams withK(int newK) {
     return new KMeansParams(newK, niter, maxPointsPerCentroid, tolerance, kmeansPlusPlus);
   }

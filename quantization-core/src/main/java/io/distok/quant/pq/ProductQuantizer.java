@@ -3,7 +3,7 @@ package io.distok.quant.pq;
 import io.distok.quant.Codes;
 import io.distok.quant.FloatMatrix;
 import io.distok.quant.InvalidInputException;
-import io.distok.quant.NearestCodes;
+import io.distok.quant.Parallel;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.kernel.DistanceKernel;
@@ -117,18 +117,36 @@ public final class ProductQuantizer implements Quantizer {
     return p;
   }
 
+  /**
+   * Codes of every row: one row-parallel pass in which each chunk of rows copies one sub-space at a time into a
+   * small scratch block (it stays in cache) and finds its nearest centroids there, so the data is read once and
+   * the thread pool is entered once, not M times. O(n K d).
+   */
   @Override
   public Codes encode(FloatMatrix x) {
     requireCompatible(x, "input");
     int m = codebooks.size();
-    Codes codes = new Codes(x.rows(), m);
+    int n = x.rows();
+    int d = dimension();
+    Codes codes = new Codes(n, m);
     DistanceKernel kernel = DistanceKernels.get();
-    for (int s = 0; s < m; s++) {
-      int[] idx = NearestCodes.assign(x.columns(s * subDim, (s + 1) * subDim), packed.get(s), kernel, null);
-      for (int i = 0; i < idx.length; i++) {
-        codes.set(i, s, idx[i]);
+    float[] xd = x.data();
+    int chunk = Parallel.DEFAULT_CHUNK;
+    Parallel.forEachChunk(n, chunk, (c, from, to) -> {
+      int rows = to - from;
+      float[] block = new float[rows * subDim];
+      int[] idx = new int[rows];
+      float[] dist = new float[rows];
+      for (int s = 0; s < m; s++) {
+        for (int i = 0; i < rows; i++) {
+          System.arraycopy(xd, (from + i) * d + s * subDim, block, i * subDim, subDim);
+        }
+        kernel.nearest(block, 0, rows, packed.get(s), idx, dist);
+        for (int i = 0; i < rows; i++) {
+          codes.set(from + i, s, idx[i]);
+        }
       }
-    }
+    });
     return codes;
   }
 
