@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class KMeans {
   private static final Logger LOG = LoggerFactory.getLogger(KMeans.class);
   private static final float SPLIT_EPS = 1f / 1024f;
+  /** Rows per parallel chunk of k-means++ seeding: K passes over the data, so fewer, larger tasks. */
+  private static final int SEEDING_CHUNK = 2048;
 
   private final KMeansParams params;
   private final DistanceKernel kernel;
@@ -156,8 +158,8 @@ public final class KMeans {
    *
    * <p>Cost O(K (2 + ln K) n d) flops, but in K passes over the data, not K (2 + ln K): the candidates of one
    * step are drawn first (the draw does not depend on the other trials), then scored together in one blocked,
-   * row-parallel pass that shares every loaded data vector among them; drawing uses a prefix sum and binary
-   * search, O(n + trials log n) per step. Sums run per fixed chunk and are added in chunk order, so the seeds do
+   * row-parallel pass that shares every loaded data vector among them; a draw walks the per-chunk sums of that
+   * pass and then one chunk. Sums run per fixed chunk and are added in chunk order, so the seeds do
    * not depend on the thread count.
    */
   private FloatMatrix seedPlusPlus(FloatMatrix x, int k, SplittableRandom rng) {
@@ -167,8 +169,7 @@ public final class KMeans {
     FloatMatrix c = new FloatMatrix(k, d);
     // the data is packed once; candidates are the query rows of the block kernel, the data its packed rows
     PackedRows packedX = new PackedRows(x);
-    int chunk = Parallel.DEFAULT_CHUNK;
-    int chunks = Parallel.chunkCount(n, chunk);
+    int chunks = Parallel.chunkCount(n, SEEDING_CHUNK);
     float[] minDist = new float[n];
     Arrays.fill(minDist, Float.POSITIVE_INFINITY);
     // the vector kernel works on tiles of 4 query rows: pad the candidates to a multiple of 4 (the padding rows
@@ -178,27 +179,26 @@ public final class KMeans {
     float[] candRows = new float[padded * d];
     float[] candNorms = new float[padded];
     double[] partial = new double[chunks * trials];
-    double[] prefix = new double[n];
+    double[] chunkTotals = new double[chunks];
     int[] cand = new int[trials];
     cand[0] = rng.nextInt(n);
     System.arraycopy(x.data(), x.offset(cand[0]), candRows, 0, d);
     c.setRow(0, x.rowCopy(cand[0]));
     scoreCandidates(x, packedX, candRows, candNorms, 1, minDist, candDist, partial);
     System.arraycopy(candDist, 0, minDist, 0, n);
+    System.arraycopy(partial, 0, chunkTotals, 0, chunks);
     for (int j = 1; j < k; j++) {
-      double acc = 0;
-      for (int i = 0; i < n; i++) {
-        acc += minDist[i];
-        prefix[i] = acc;
+      double total = 0;
+      for (double t : chunkTotals) {
+        total += t;
       }
-      double total = acc;
       if (total <= 0) {
         int r = rng.nextInt(n);
         c.setRow(j, x.rowCopy(r));
         continue;
       }
       for (int t = 0; t < trials; t++) {
-        int row = sample(prefix, total, rng);
+        int row = sample(minDist, chunkTotals, total, rng);
         System.arraycopy(x.data(), x.offset(row), candRows, t * d, d);
         cand[t] = row;
       }
@@ -217,6 +217,9 @@ public final class KMeans {
       }
       c.setRow(j, x.rowCopy(cand[best]));
       System.arraycopy(candDist, best * n, minDist, 0, n);
+      for (int ci = 0; ci < chunks; ci++) {
+        chunkTotals[ci] = partial[ci * trials + best];
+      }
     }
     return c;
   }
@@ -235,7 +238,7 @@ public final class KMeans {
       candNorms[t] = PackedRows.squaredNorm(candRows, t * d, d);
     }
     int queries = candRows.length / d;
-    Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (ci, from, to) -> {
+    Parallel.forEachChunk(n, SEEDING_CHUNK, (ci, from, to) -> {
       kernel.cappedDistances(candRows, queries, candNorms, packedX, from, to, minDist, candDist, n);
       for (int t = 0; t < count; t++) {
         partial[ci * count + t] = sum(candDist, t * n + from, t * n + to);
@@ -266,22 +269,38 @@ public final class KMeans {
   }
 
   /**
-   * A row drawn with probability proportional to its weight, given the running sums of the weights: the first
-   * row whose running sum exceeds a uniform draw in {@code [0, total)}, so never a row of weight 0. O(log n).
+   * A row drawn with probability proportional to its weight {@code minDist[i]}, given the weights' sums per
+   * seeding chunk: the chunk is found from those sums, then the row by a running sum within that chunk only, so
+   * a draw costs O(chunks + chunk size) and no global prefix sum is kept. Never a row of weight 0.
    */
-  private static int sample(double[] prefix, double total, SplittableRandom rng) {
+  private static int sample(float[] minDist, double[] chunkTotals, double total, SplittableRandom rng) {
     double r = rng.nextDouble() * total;
-    int lo = 0;
-    int hi = prefix.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (prefix[mid] > r) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
+    int chunk = 0;
+    double before = 0;
+    for (; chunk < chunkTotals.length - 1; chunk++) {
+      if (before + chunkTotals[chunk] > r) {
+        break;
+      }
+      before += chunkTotals[chunk];
+    }
+    // skip trailing chunks without weight (rounding can leave r at the very end of the last one with weight)
+    while (chunkTotals[chunk] <= 0 && chunk > 0) {
+      chunk--;
+    }
+    int from = chunk * SEEDING_CHUNK;
+    int to = Math.min(minDist.length, from + SEEDING_CHUNK);
+    double acc = before;
+    int last = -1;
+    for (int i = from; i < to; i++) {
+      if (minDist[i] > 0) {
+        acc += minDist[i];
+        last = i;
+        if (acc > r) {
+          return i;
+        }
       }
     }
-    return lo;
+    return last; // the chunk's sums were added in another order: r fell in its last rounding gap
   }
 
   /**
