@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "quantize", mixinStandardHelpOptions = true,
     description = {"Benchmark VQ (K=256), PQ (M x 256) and RQ (3 x 256, beam 1 and 5) on a vector file, optionally "
         + "against faiss on the same file.",
+        "Round r uses seed --seed + r on both sides, and MSE is the mean over rounds: with random seeding one draw "
+        + "is luck, several are a comparison.",
         "Each method runs twice: with faiss's settings (random seeding, faiss's iterations, RQ trained level by "
         + "level with plain k-means and the encoding beam, no refinement), and with distok's own recipe "
         + "(k-means++ seeding, RQ refinement) against faiss's default recipe. distok and faiss runs alternate "
@@ -67,8 +69,8 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       + "used more than this share of all CPUs is repeated, at most twice, and flagged (default: ${DEFAULT-VALUE}).")
   double maxOthersShare;
 
-  @Option(names = "--seed", defaultValue = "1234", description = "Seed, passed to faiss too (default: "
-      + "${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "1234", description = "Seed of the first round, passed to faiss too; "
+      + "round r uses seed + r (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @picocli.CommandLine.Mixin
@@ -97,12 +99,14 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   private static final class Side {
     final List<Double> train = new ArrayList<>();
     final List<Double> encode = new ArrayList<>();
+    final List<Double> mses = new ArrayList<>();
     double mse = Double.NaN;
-    Map<String, Object> last;
 
-    void add(double t, double e) {
+    void add(double t, double e, double roundMse) {
       train.add(t);
       encode.add(e);
+      mses.add(roundMse);
+      mse = mses.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     Map<String, Object> toMap() {
@@ -114,6 +118,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       m.put("encode_min_s", min(encode));
       m.put("encode_max_s", max(encode));
       m.put("mse", mse);
+      m.put("mse_per_round", mses);
       return m;
     }
   }
@@ -170,8 +175,9 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
         Codes codes = null;
         for (int r = 0; r < rounds; r++) {
           progress.progress(c.method() + ", " + c.recipe(), r, rounds);
+          long roundSeed = seed + r;
           for (int attempt = 0; ; attempt++) {
-            var train = CpuLoad.atLeast(minSeconds, () -> c.trainer().train(x, seed, ProgressListener.NONE));
+            var train = CpuLoad.atLeast(minSeconds, () -> c.trainer().train(x, roundSeed, ProgressListener.NONE));
             Quantizer q = train.result();
             var encode = CpuLoad.atLeast(minSeconds, () -> q.encode(x));
             double share = Math.max(train.othersShare(), encode.othersShare());
@@ -179,7 +185,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
             if (measureFaiss) {
               for (String python : pythons) {
                 List<String> args = new ArrayList<>(c.faissArgs());
-                args.addAll(List.of("--seed", "" + seed, "--repeat", "1", "--min-seconds", "" + minSeconds));
+                args.addAll(List.of("--seed", "" + roundSeed, "--repeat", "1", "--min-seconds", "" + minSeconds));
                 Map<String, Object> f = BenchData.runFaiss(faiss.withPython(python), data, args, cores);
                 if (f == null) {
                   throw new InvalidInputException("faiss run failed: " + python + " " + faiss.script + " " + data
@@ -196,15 +202,13 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
               contended++;
             }
             worstShare = Math.max(worstShare, share);
-            mine.add(train.seconds(), encode.seconds());
+            mine.add(train.seconds(), encode.seconds(), UsageMetrics.of(q, x, encode.result()).mse());
             model = q;
             codes = encode.result();
             for (int b = 0; b < faissRuns.size(); b++) {
               Map<String, Object> f = faissRuns.get(b);
               Side side = theirs.get(b);
-              side.add(num(f, "train_s"), num(f, "encode_s"));
-              side.mse = num(f, "mse");
-              side.last = f;
+              side.add(num(f, "train_s"), num(f, "encode_s"), num(f, "mse"));
               if (baselines.size() <= b) {
                 baselines.add(FaissOptions.describe(f));
               }
@@ -215,8 +219,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
         if (measureFaiss) {
           faissByArgs.put(key, theirs);
         }
-        UsageMetrics metrics = UsageMetrics.of(model, x, codes);
-        mine.mse = metrics.mse();
+        UsageMetrics metrics = UsageMetrics.of(model, x, codes); // of the last round's model
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("method", c.method());
         row.put("recipe", c.recipe());
@@ -244,8 +247,9 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     for (int b = 0; b < baselines.size(); b++) {
       w.println((b == 0 ? "baseline: " : "reference: ") + baselines.get(b));
     }
-    w.println("(x = distok / first faiss, medians: a time ratio < 1 means distok is faster, an MSE ratio < 1 lower "
-        + "error; [min-max] over rounds; \"others\" = largest CPU share other processes used during a round)");
+    w.println("(x = distok / first faiss: medians of times, means of MSEs over rounds with seeds " + seed + ".."
+        + (seed + rounds - 1) + "; a time ratio < 1 means distok is faster, an MSE ratio < 1 lower error; [min-max] "
+        + "over rounds; \"others\" = largest CPU share other processes used during a round)");
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("data", data.toString());
     doc.put("rows", x.rows());

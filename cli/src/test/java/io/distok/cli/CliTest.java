@@ -176,14 +176,20 @@ class CliTest {
     for (int r = 0; r < 2; r++) {
       Map<String, Object> vqRow = rows.get(r);
       assertEquals("VQ K=32", vqRow.get("method"));
-      Quantizer vq = io.distok.quant.vq.VectorQuantizer.trainer(new io.distok.quant.kmeans.KMeansParams(32, 20, 256,
-          0, r == 1)).train(x, 1234, io.distok.quant.ProgressListener.NONE);
-      double mse = io.distok.quant.UsageMetrics.of(vq, x, vq.encode(x)).mse();
-      @SuppressWarnings("unchecked")
-      Map<String, Object> metrics = (Map<String, Object>) vqRow.get("metrics");
-      assertEquals(mse, ((Number) metrics.get("mse")).doubleValue(), 1e-12, "row " + r);
       @SuppressWarnings("unchecked")
       Map<String, Object> distok = (Map<String, Object>) vqRow.get("distok");
+      @SuppressWarnings("unchecked")
+      List<Number> perRound = (List<Number>) distok.get("mse_per_round");
+      double sum = 0;
+      for (int round = 0; round < 2; round++) {
+        // round r trains with seed 1234 + r; its MSE is the library's, with this row's parameters
+        Quantizer vq = io.distok.quant.vq.VectorQuantizer.trainer(new io.distok.quant.kmeans.KMeansParams(32, 20,
+            256, 0, r == 1)).train(x, 1234 + round, io.distok.quant.ProgressListener.NONE);
+        double mse = io.distok.quant.UsageMetrics.of(vq, x, vq.encode(x)).mse();
+        assertEquals(mse, perRound.get(round).doubleValue(), 1e-12, "row " + r + " round " + round);
+        sum += mse;
+      }
+      assertEquals(sum / 2, ((Number) distok.get("mse")).doubleValue(), 1e-12, "the mean over rounds");
       double min = ((Number) distok.get("train_min_s")).doubleValue();
       double max = ((Number) distok.get("train_max_s")).doubleValue();
       assertTrue(min > 0 && min <= max, distok.toString());
