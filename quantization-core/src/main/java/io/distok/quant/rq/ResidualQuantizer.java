@@ -429,7 +429,7 @@ public final class ResidualQuantizer implements Quantizer {
       nextCodes = new int[beam * levels];
       nextRes = new float[beam * d];
       nextErr = new float[beam];
-      dots = new float[kmax];
+      dots = new float[beam * kmax];
       topScore = new float[beam];
       topParent = new int[beam];
       topCode = new int[beam];
@@ -461,10 +461,13 @@ public final class ResidualQuantizer implements Quantizer {
     int advance(int l, FloatMatrix codebook, PackedRows book, DistanceKernel kernel) {
       int k = book.count();
       int top = 0;
+      // all live residuals against the codebook in one blocked call: each loaded codeword vector serves up to
+      // four residuals (same bits as one call per residual)
+      kernel.dots(candRes, 0, alive, book, 0, k, dots, 0, k);
       for (int b = 0; b < alive; b++) {
-        kernel.dots(candRes, b * d, book, dots);
+        int base = b * k;
         for (int j = 0; j < k; j++) {
-          float score = candErr[b] + book.norm(j) - 2f * dots[j];
+          float score = candErr[b] + book.norm(j) - 2f * dots[base + j];
           if (top < beam) {
             insert(top++, score, b, j);
           } else if (score < topScore[beam - 1]) {
