@@ -10,13 +10,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class DistanceKernels {
   private static final Logger LOG = LoggerFactory.getLogger(DistanceKernels.class);
-  private static final DistanceKernel SELECTED = select();
-
   private DistanceKernels() {}
 
-  /** The kernel selected for this JVM. */
+  /**
+   * Holds the selection apart from this class's own initialisation: {@link PackedRows#WIDTH} calls {@link
+   * #panelWidth} while PackedRows is being initialised, and the vector kernel reads that width in its own static
+   * initialiser, so building the kernel during DistanceKernels' initialisation would see a width of 0.
+   */
+  private static final class Selected {
+    static final DistanceKernel KERNEL = select();
+  }
+
+  /** The kernel selected for this JVM (chosen on first use). */
   public static DistanceKernel get() {
-    return SELECTED;
+    return Selected.KERNEL;
   }
 
   /** Two vectors of the preferred species when the Vector API kernel is used, else 16. */
