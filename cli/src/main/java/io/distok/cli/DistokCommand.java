@@ -51,6 +51,7 @@ public final class DistokCommand implements Runnable {
   /** Runs the command line with the given output streams; returns the exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new DistokCommand());
+    QuantizeCommand.registerFamilyOptions(cl.getSubcommands().get("quantize"));
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -6,6 +6,8 @@ import io.distok.quant.Parallel;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.UsageMetrics;
+import io.distok.quant.family.ParameterValues;
+import io.distok.quant.family.QuantizerFamily;
 import io.distok.quant.io.AtomicFiles;
 import io.distok.quant.io.CsvWriter;
 import io.distok.quant.io.Inputs;
@@ -13,11 +15,6 @@ import io.distok.quant.io.LabeledMatrix;
 import io.distok.quant.io.MatrixReader;
 import io.distok.quant.io.ModelStore;
 import io.distok.quant.io.Npy;
-import io.distok.quant.kmeans.KMeansParams;
-import io.distok.quant.pq.ProductQuantizer;
-import io.distok.quant.rq.ResidualQuantizer;
-import io.distok.quant.rq.ResidualQuantizerParams;
-import io.distok.quant.vq.VectorQuantizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,14 +24,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code distok quantize fit|encode|eval}. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
-    description = "Train, apply and evaluate vector quantizers (VQ, RQ, PQ).",
+    description = "Train, apply and evaluate vector quantizers of every family on the class path (vq, rq, pq, ...).",
     subcommands = {QuantizeCommand.Fit.class, QuantizeCommand.Encode.class, QuantizeCommand.Eval.class})
 public final class QuantizeCommand implements Runnable {
   @Spec
@@ -45,106 +41,35 @@ public final class QuantizeCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The quantizer families. */
-  enum Method {
-    VQ, RQ, PQ;
+  /** Adds the families' options to {@code fit} and {@code encode}; called once when the command line is built. */
+  static void registerFamilyOptions(picocli.CommandLine quantize) {
+    FamilyOptions.register(quantize.getSubcommands().get("fit"), FamilyOptions.Kind.TRAINING);
+    FamilyOptions.register(quantize.getSubcommands().get("encode"), FamilyOptions.Kind.ENCODING);
+  }
 
+  /** The family names, for help and completion. */
+  static final class FamilyNames implements Iterable<String> {
     @Override
-    public String toString() {
-      return name().toLowerCase(Locale.ROOT);
+    public java.util.Iterator<String> iterator() {
+      return QuantizerFamily.all().stream().map(QuantizerFamily::name).iterator();
     }
   }
 
-  /** k-means seeding. */
-  enum Init {
-    KMEANS_PLUS_PLUS("kmeans++"), RANDOM("random");
-
-    private final String spelling;
-
-    Init(String spelling) {
-      this.spelling = spelling;
-    }
-
-    @Override
-    public String toString() {
-      return spelling;
-    }
-  }
-
-  /** Method parameters, named as the papers and faiss name them. */
-  static final class MethodOptions {
-    @Option(names = "--method", required = true, description = "${COMPLETION-CANDIDATES}.")
-    Method method;
-
-    @Option(names = "--K", defaultValue = "256", description = "Codes per codebook (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--M", defaultValue = "8", description = "PQ sub-spaces (default: ${DEFAULT-VALUE}).")
-    int m;
-
-    @Option(names = {"--L", "--levels"}, defaultValue = "3",
-        description = "RQ levels (default: ${DEFAULT-VALUE}).")
-    int levels;
-
-    @Option(names = "--beam", defaultValue = "1", description = "RQ encoder beam width, 1 = greedy (default: "
-        + "${DEFAULT-VALUE}).")
-    int beam;
-
-    @Option(names = "--train-beam", defaultValue = "1", description = "RQ training beam width: each level's "
-        + "k-means sees the residuals of the B best partial encodings of every row, as faiss trains (default: "
-        + "${DEFAULT-VALUE} = greedy RQ-KMeans).")
-    int trainBeam;
-
-    @Option(names = "--refine-rounds", description = "RQ joint codebook refinement rounds after level-wise "
-        + "training (default: 6, 0 with --normalize-residuals).")
-    Integer refineRounds;
-
-    @Option(names = "--normalize-residuals", description = "RQ: assign each level by residual direction.")
-    boolean normalizeResiduals;
-
-    @Option(names = "--niter", defaultValue = "20", description = "k-means iterations (default: ${DEFAULT-VALUE}).")
-    int niter;
-
-    @Option(names = "--max-points-per-centroid", defaultValue = "256",
-        description = "Subsample training data to K times this, 0 = all (default: ${DEFAULT-VALUE}).")
-    int maxPointsPerCentroid;
-
-    @Option(names = "--tolerance", defaultValue = "0",
-        description = "Stop k-means when the objective improves by less than this fraction (default: 0 = never).")
-    double tolerance;
-
-    @Option(names = "--init", defaultValue = "kmeans++", description = "Seeding: ${COMPLETION-CANDIDATES} "
-        + "(default: ${DEFAULT-VALUE}).")
-    Init init;
-
-    QuantizerTrainer<? extends Quantizer> trainer(picocli.CommandLine.Model.CommandSpec spec) {
-      if (levels < 1) {
-        throw CliSupport.usage(spec, "--L must be >= 1, got " + levels);
-      }
-      return CliSupport.options(spec, () -> {
-        KMeansParams km = new KMeansParams(k, niter, maxPointsPerCentroid, tolerance, init == Init.KMEANS_PLUS_PLUS);
-        return switch (method) {
-          case VQ -> VectorQuantizer.trainer(km);
-          case RQ -> {
-            int[] ks = new int[levels];
-            java.util.Arrays.fill(ks, k);
-            var rq = new ResidualQuantizerParams(ks, km, beam, normalizeResiduals);
-            if (refineRounds != null) {
-              rq = rq.withRefineRounds(refineRounds);
-            }
-            yield ResidualQuantizer.trainer(rq.withTrainBeam(trainBeam));
-          }
-          case PQ -> ProductQuantizer.trainer(m, km);
-        };
-      });
+  /** The family named on the command line (any case), or a usage error listing the known ones. */
+  static QuantizerFamily family(picocli.CommandLine.Model.CommandSpec spec, String name) {
+    try {
+      return QuantizerFamily.forName(name.toLowerCase(Locale.ROOT));
+    } catch (io.distok.quant.InvalidInputException e) {
+      throw CliSupport.usage(spec, "--method: " + e.getMessage());
     }
   }
 
   @Command(name = "fit", mixinStandardHelpOptions = true,
       description = "Train a quantizer on a vector file (.npy, .fvecs, CSV/TSV, IDX; gzip ok) and save it.")
   static final class Fit implements Callable<Integer> {
-    @ArgGroup(exclusive = false, multiplicity = "1")
-    MethodOptions method;
+    @Option(names = "--method", required = true, completionCandidates = FamilyNames.class,
+        description = "Quantizer family: ${COMPLETION-CANDIDATES}. Each family's options are listed below.")
+    String method;
 
     @Option(names = "--input", required = true, description = "Training vectors.")
     Path input;
@@ -167,7 +92,15 @@ public final class QuantizeCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
-      QuantizerTrainer<? extends Quantizer> trainer = method.trainer(spec);
+      QuantizerFamily family = family(spec, method);
+      ParameterValues values = FamilyOptions.values(spec, family, FamilyOptions.Kind.TRAINING,
+          "--method " + family.name());
+      QuantizerTrainer<? extends Quantizer> trainer;
+      try {
+        trainer = CliSupport.options(spec, () -> family.trainer(values));
+      } catch (io.distok.quant.InvalidInputException e) {
+        throw CliSupport.usage(spec, e.getMessage());
+      }
       CliSupport.requireDistinct(spec, "--out", out, input);
       FloatMatrix x = text.read(input, spec.commandLine().getErr()).matrix();
       long t0 = System.nanoTime();
@@ -214,9 +147,6 @@ public final class QuantizeCommand implements Runnable {
     @Option(names = "--out", required = true, description = "Codes file: .npy, .csv or .tsv.")
     Path out;
 
-    @Option(names = "--beam", description = "Override the RQ encoder beam width.")
-    Integer beam;
-
     @picocli.CommandLine.Mixin
     ThreadsMixin threads;
 
@@ -233,12 +163,15 @@ public final class QuantizeCommand implements Runnable {
         throw CliSupport.usage(spec, "--out " + out + ": the codes file must end in .npy, .csv or .tsv");
       }
       CliSupport.requireDistinct(spec, "--out", out, input, model);
-      Quantizer q = ModelStore.load(model);
-      if (beam != null) {
-        if (!(q instanceof ResidualQuantizer rq)) {
-          throw CliSupport.usage(spec, "--beam applies to rq models only; " + model + " is " + q.method());
-        }
-        q = CliSupport.options(spec, () -> rq.withBeam(beam));
+      Quantizer loaded = ModelStore.load(model);
+      QuantizerFamily family = QuantizerFamily.forName(loaded.method());
+      ParameterValues values = FamilyOptions.values(spec, family, FamilyOptions.Kind.ENCODING,
+          model + " (a " + loaded.method() + " model)");
+      Quantizer q;
+      try {
+        q = CliSupport.options(spec, () -> family.reconfigure(loaded, values));
+      } catch (io.distok.quant.InvalidInputException e) {
+        throw CliSupport.usage(spec, e.getMessage());
       }
       LabeledMatrix in = text.read(input, spec.commandLine().getErr());
       q.requireCompatible(in.matrix(), input.toString());

@@ -219,7 +219,8 @@ class HardeningCliTest {
     assertTrue(g.out().contains("degree, pagerank, random, mixed"), g.out());
     assertTrue(g.out().contains("40% degree"), g.out());
     CliTest.Run q = run("quantize", "fit", "--help");
-    assertTrue(q.out().contains("vq, rq, pq") && q.out().contains("kmeans++, random"), q.out());
+    assertTrue(q.out().contains("pq, rq,") && q.out().contains("kmeans++, random"), q.out());
+    assertTrue(q.out().contains("Options of --method rq (") && q.out().contains("--L, --levels=<int>"), q.out());
     CliTest.Run s = run("semantic-ids", "fit", "--help");
     assertTrue(s.out().contains("suffix, reassign, none") && s.out().contains("angle, plain"), s.out());
   }

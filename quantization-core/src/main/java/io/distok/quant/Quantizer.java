@@ -1,36 +1,29 @@
 package io.distok.quant;
 
-import java.util.List;
 import java.util.Map;
 
 /**
- * A trained discrete tokenizer of vectors: maps each d-dimensional vector to {@code m} integer codes, code
- * {@code j} taken from a codebook of {@link #codebookSize(int) K_j} entries, and maps codes back to an
- * approximate vector.
+ * A trained discrete tokenizer of vectors: maps each d-dimensional vector to a tuple of integer codes laid out
+ * as its {@link #layout() code layout} says (position {@code j} holds one of {@code layout().size(j)} codes), and
+ * maps codes back to an approximate vector.
  *
  * <p>Every method of the core implements this one interface (faiss's {@code Quantizer}, minus training, which
- * lives in each method's trainer so that a trained model can be immutable). Implementations are immutable and
- * thread-safe; {@link #encode} is parallel over rows and deterministic whatever the thread count.
+ * lives in each method's trainer so that a trained model can be immutable). How the codewords are held is a
+ * capability: {@link ExplicitCodebooks} for stored codebook matrices (VQ, RQ, PQ), {@link ImplicitCodebook} for
+ * codewords computed from their index. Each method is found by name through its {@link QuantizerFamily}.
+ * Implementations are immutable and thread-safe; {@link #encode} is parallel over rows and deterministic whatever
+ * the thread count.
  */
 public interface Quantizer {
 
-  /** Short method name as used on the command line and in saved models: {@code vq}, {@code rq}, {@code pq}. */
+  /** Short method name as used on the command line and in saved models ({@code vq}, {@code rq}, {@code pq}). */
   String method();
 
   /** Input dimension d. */
   int dimension();
 
-  /** Number of codes per vector, m (1 for VQ, the level count L for RQ, the sub-space count M for PQ). */
-  int codebookCount();
-
-  /** Number of entries K of codebook {@code j}. */
-  int codebookSize(int j);
-
-  /**
-   * The codebooks, one matrix per code position: entry {@code c} of codebook {@code j} is row {@code c}. For
-   * VQ and RQ rows have dimension d; for PQ they have the sub-space dimension d/M. Returned matrices are copies.
-   */
-  List<FloatMatrix> codebooks();
+  /** Positions, sizes and bits of the codes this model produces. */
+  CodeLayout layout();
 
   /** Parameters the model was trained with, named as the papers and faiss name them (K, M, L, beam, ...). */
   Map<String, Object> parameters();
@@ -45,6 +38,16 @@ public interface Quantizer {
   /** Reconstructs the vectors the codes stand for. */
   FloatMatrix decode(Codes codes);
 
+  /**
+   * A scorer of encoded items against one query vector, from their codes alone. This default decodes each item
+   * it scores, O(decode of one row) per item; methods with look-up tables override it with an O(m) scorer.
+   *
+   * @throws InvalidInputException if the query's length is not {@link #dimension()} or a value is not finite
+   */
+  default QueryScorer scorer(float[] query) {
+    return QueryScorer.byDecoding(this, query);
+  }
+
   /** Checks that {@code x} fits this model; names {@code source} in the message. */
   default void requireCompatible(FloatMatrix x, String source) {
     if (x.cols() != dimension()) {
@@ -54,20 +57,8 @@ public interface Quantizer {
     x.requireFinite(source);
   }
 
-  /** Checks that {@code codes} has one code per codebook, each within its codebook. */
+  /** Checks that {@code codes} has one code per position, each within its position's range. */
   default void requireValidCodes(Codes codes) {
-    if (codes.codesPerRow() != codebookCount()) {
-      throw new InvalidInputException(
-          "codes have " + codes.codesPerRow() + " columns != " + codebookCount() + " codebooks of the model");
-    }
-    for (int i = 0; i < codes.rows(); i++) {
-      for (int j = 0; j < codebookCount(); j++) {
-        int c = codes.get(i, j);
-        if (c < 0 || c >= codebookSize(j)) {
-          throw new InvalidInputException("code " + c + " in row " + i + ", position " + j + " is outside [0, "
-              + codebookSize(j) + ")");
-        }
-      }
-    }
+    layout().requireValid(codes);
   }
 }

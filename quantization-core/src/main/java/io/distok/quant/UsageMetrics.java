@@ -54,8 +54,9 @@ public record UsageMetrics(int rows, double mse, double relativeMse, double vari
     double mse = n == 0 ? 0 : err / n;
     double variance = n == 0 ? 0 : var / n;
     List<CodebookUsage> usage = new ArrayList<>();
-    for (int j = 0; j < quantizer.codebookCount(); j++) {
-      usage.add(CodebookUsage.of(codes, j, quantizer.codebookSize(j)));
+    CodeLayout layout = quantizer.layout();
+    for (int j = 0; j < layout.positions(); j++) {
+      usage.add(CodebookUsage.of(codes, j, layout.size(j)));
     }
     List<int[]> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

@@ -76,7 +76,7 @@ class QuantizersTest {
   void rqDecodeIsTheSumOfCodewords() {
     ResidualQuantizer rq = ResidualQuantizer.trainer(new ResidualQuantizerParams(new int[] {8, 4, 2},
         KMeansParams.of(8), 2, false)).train(DATA, 3, ProgressListener.NONE);
-    assertEquals(4, rq.codebookSize(1));
+    assertEquals(4, rq.layout().size(1));
     Codes c = rq.encode(DATA);
     FloatMatrix dec = rq.decode(c);
     for (int t = 0; t < 16; t++) {

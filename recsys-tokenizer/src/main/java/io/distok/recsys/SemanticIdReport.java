@@ -123,7 +123,7 @@ public final class SemanticIdReport {
       lv.put("utilization", u.utilization());
       lv.put("deadCodes", u.deadCodes());
       lv.put("perplexity", u.perplexity());
-      lv.put("gini", gini(raw, l, u.size()));
+      lv.put("gini", gini(raw, l, model.config().codebookSizes()[l]));
       perLevel.add(lv);
     }
     doc.put("perLevel", perLevel);

@@ -1,31 +1,24 @@
 package io.distok.quant.io;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.quant.FloatMatrix;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.Quantizer;
-import io.distok.quant.kmeans.KMeansParams;
-import io.distok.quant.pq.ProductQuantizer;
-import io.distok.quant.rq.ResidualQuantizer;
-import io.distok.quant.rq.ResidualQuantizerParams;
-import io.distok.quant.vq.VectorQuantizer;
+import io.distok.quant.family.ModelState;
+import io.distok.quant.family.QuantizerFamily;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Saves and loads trained quantizers as a directory: {@code model.json} (method, parameters, seed, library
- * version, format version, and the SHA-256 of every codebook file) plus one {@code codebook-J.npy} per
- * codebook, float32, loadable by numpy and faiss users. Loading verifies format version and checksums and
- * gives back a model that produces bit-identical codes.
+ * Saves and loads trained quantizers of any {@link QuantizerFamily} as a directory: {@code model.json} (method,
+ * dimension, parameters, seed, library version, format version, the family's state version, and the SHA-256 of
+ * every matrix file) plus the family's matrices as float32 {@code .npy} files (e.g. {@code codebook-J.npy}),
+ * loadable by numpy and faiss users. Loading finds the family by the saved method name, verifies format
+ * version and checksums, and gives back a model that produces bit-identical codes.
  */
 public final class ModelStore {
   /** Version of the on-disk layout; bumped on incompatible change. */
@@ -37,21 +30,25 @@ public final class ModelStore {
 
   /** Writes {@code q} to directory {@code dir} atomically (replacing an existing model there). */
   public static void save(Quantizer q, long seed, Path dir) throws IOException {
+    QuantizerFamily family = QuantizerFamily.forName(q.method());
     AtomicFiles.writeDirectory(dir, tmp -> {
       Map<String, Object> meta = StoreHeader.create(FORMAT, FORMAT_VERSION);
       meta.put("method", q.method());
+      meta.put("stateVersion", family.stateVersion());
       meta.put("dimension", q.dimension());
       meta.put("seed", seed);
       meta.put("parameters", q.parameters());
-      meta.put("codebooks", writeBooks(tmp, "codebook", q.codebooks()));
-      if (q instanceof ResidualQuantizer rq && rq.params().normalizeResiduals()) {
-        meta.put("directionCodebooks", writeBooks(tmp, "direction", rq.directionCodebooks()));
-      }
+      family.write(q, (key, prefix, matrices) -> {
+        if (meta.containsKey(key)) {
+          throw new IllegalArgumentException("matrix group '" + key + "' written twice or clashes with a header key");
+        }
+        meta.put(key, writeMatrices(tmp, prefix, matrices));
+      });
       StoreHeader.write(tmp.resolve(METADATA_FILE), meta);
     });
   }
 
-  private static List<Map<String, Object>> writeBooks(Path dir, String prefix, List<FloatMatrix> books)
+  private static List<Map<String, Object>> writeMatrices(Path dir, String prefix, List<FloatMatrix> books)
       throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
     for (int j = 0; j < books.size(); j++) {
@@ -76,107 +73,189 @@ public final class ModelStore {
   /**
    * Loads a model saved by {@link #save}.
    *
-   * @throws InvalidInputException when the directory is not a model, its format version is not supported or
-   *     a codebook file is missing or fails its checksum
+   * @throws InvalidInputException when the directory is not a model, its method is unknown, its format or state
+   *     version is not supported, or a matrix file is missing or fails its checksum
    */
   public static Quantizer load(Path dir) throws IOException {
     Map<String, Object> meta = readMeta(dir);
-    String method = String.valueOf(meta.get("method"));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> p = (Map<String, Object>) meta.get("parameters");
-    List<FloatMatrix> books = readBooks(dir, meta, "codebooks");
-    int dim = ((Number) meta.get("dimension")).intValue();
-    KMeansParams km;
+    Path file = dir.resolve(METADATA_FILE);
+    if (!(meta.get("method") instanceof String method)) {
+      throw new InvalidInputException(file + ": no 'method'");
+    }
+    QuantizerFamily family;
     try {
-      km = new KMeansParams(firstInt(p.get("K")), num(p, "niter").intValue(),
-          num(p, "maxPointsPerCentroid").intValue(), num(p, "tolerance").doubleValue(),
-          Boolean.TRUE.equals(p.get("kmeansPlusPlus")));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(dir.resolve(METADATA_FILE) + ": bad parameters (" + e.getMessage() + ")");
+      family = QuantizerFamily.forName(method);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(file + ": " + e.getMessage());
+    }
+    Reader reader = new Reader(dir, meta);
+    if (reader.stateVersion() > family.stateVersion()) {
+      throw new InvalidInputException(file + ": the " + method + " state version " + reader.stateVersion()
+          + " is newer than this distok reads (" + family.stateVersion() + "); upgrade distok");
     }
     Quantizer q;
     try {
-      q = build(dir, meta, method, p, books, km);
+      q = family.read(reader);
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(dir.resolve(METADATA_FILE) + ": inconsistent model (" + e.getMessage() + ")");
+      throw new InvalidInputException(file + ": inconsistent model (" + e.getMessage() + ")");
     }
-    if (q.dimension() != dim) {
-      throw new InvalidInputException(dir + ": codebooks give dimension " + q.dimension() + " but " + METADATA_FILE
-          + " says " + dim);
+    if (q.dimension() != reader.dimension()) {
+      throw new InvalidInputException(dir + ": the model's matrices give dimension " + q.dimension() + " but "
+          + METADATA_FILE + " says " + reader.dimension());
     }
     return q;
   }
 
-  private static Quantizer build(Path dir, Map<String, Object> meta, String method, Map<String, Object> p,
-      List<FloatMatrix> books, KMeansParams km) throws IOException {
-    return switch (method) {
-      case "vq" -> new VectorQuantizer(books.get(0), km);
-      case "pq" -> new ProductQuantizer(books, km);
-      case "rq" -> {
-        @SuppressWarnings("unchecked")
-        List<Number> ks = (List<Number>) p.get("K");
-        int[] sizes = ks.stream().mapToInt(Number::intValue).toArray();
-        boolean normalize = Boolean.TRUE.equals(p.get("normalizeResiduals"));
-        int refine = p.get("refineRounds") instanceof Number r ? r.intValue() : 0;
-        int trainBeam = p.get("trainBeam") instanceof Number b ? b.intValue() : 1;
-        var params = new ResidualQuantizerParams(sizes, km, num(p, "beam").intValue(), normalize, refine, trainBeam);
-        yield new ResidualQuantizer(books, normalize ? readBooks(dir, meta, "directionCodebooks") : null, params);
-      }
-      default -> throw new InvalidInputException(dir + ": unknown method '" + method + "' in " + METADATA_FILE);
-    };
+  /**
+   * Loads a model saved by {@link #save} that must be of type {@code type}.
+   *
+   * @throws InvalidInputException if it is of another family
+   */
+  public static <Q extends Quantizer> Q load(Path dir, Class<Q> type) throws IOException {
+    Quantizer q = load(dir);
+    if (!type.isInstance(q)) {
+      throw new InvalidInputException(dir + ": a " + q.method() + " model, expected a " + type.getSimpleName());
+    }
+    return type.cast(q);
   }
 
   private static Map<String, Object> readMeta(Path dir) throws IOException {
     return StoreHeader.read(dir, METADATA_FILE, FORMAT, FORMAT_VERSION, "a distok quantizer model");
   }
 
-  private static List<FloatMatrix> readBooks(Path dir, Map<String, Object> meta, String key) throws IOException {
+  /** The saved state of one model, read back with every problem reported against {@code model.json}. */
+  private static final class Reader implements ModelState.Reader {
+    private final Path dir;
+    private final Path file;
+    private final Map<String, Object> meta;
+    private final Map<String, Object> parameters;
+
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> entries = (List<Map<String, Object>>) meta.get(key);
-    if (entries == null || entries.isEmpty()) {
-      throw new InvalidInputException(dir.resolve(METADATA_FILE) + ": no " + key);
+    Reader(Path dir, Map<String, Object> meta) {
+      this.dir = dir;
+      this.file = dir.resolve(METADATA_FILE);
+      this.meta = meta;
+      if (!(meta.get("parameters") instanceof Map<?, ?> p)) {
+        throw new InvalidInputException(file + ": no 'parameters'");
+      }
+      this.parameters = (Map<String, Object>) p;
     }
-    List<FloatMatrix> books = new ArrayList<>();
-    for (Map<String, Object> e : entries) {
-      String name = String.valueOf(e.get("file"));
-      Path f = dir.resolve(name).normalize();
-      if (!f.startsWith(dir.normalize())) {
-        throw new InvalidInputException(dir + ": codebook path escapes the model directory: " + name);
-      }
-      if (!Files.exists(f)) {
-        throw new InvalidInputException(dir + ": codebook file " + name + " is missing");
-      }
-      String actual = sha256(f);
-      if (!actual.equals(e.get("sha256"))) {
-        throw new InvalidInputException(f + ": checksum mismatch (expected " + e.get("sha256") + ", found " + actual
-            + "); the model is corrupt or was modified");
-      }
-      FloatMatrix m = Npy.readFloats(f);
-      if (m.rows() != num(e, "rows").intValue() || m.cols() != num(e, "cols").intValue()) {
-        throw new InvalidInputException(f + ": shape " + m.rows() + " x " + m.cols() + " differs from "
-            + METADATA_FILE);
-      }
-      books.add(m);
-    }
-    return books;
-  }
 
-  private static Number num(Map<String, Object> m, String key) {
-    Object v = m.get(key);
-    if (!(v instanceof Number n)) {
-      throw new InvalidInputException(METADATA_FILE + ": missing or non-numeric '" + key + "'");
+    @Override
+    public String source() {
+      return file.toString();
     }
-    return n;
-  }
 
-  private static int firstInt(Object k) {
-    if (k instanceof Number n) {
+    @Override
+    public int stateVersion() {
+      return meta.get("stateVersion") instanceof Number n ? n.intValue() : 1;
+    }
+
+    @Override
+    public int dimension() {
+      if (!(meta.get("dimension") instanceof Number n)) {
+        throw new InvalidInputException(file + ": missing or non-numeric 'dimension'");
+      }
       return n.intValue();
     }
-    if (k instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Number n) {
+
+    @Override
+    public boolean hasMatrices(String key) {
+      return meta.get(key) instanceof List<?> l && !l.isEmpty();
+    }
+
+    @Override
+    public List<FloatMatrix> matrices(String key) throws IOException {
+      if (!(meta.get(key) instanceof List<?> entries) || entries.isEmpty()) {
+        throw new InvalidInputException(file + ": no " + key);
+      }
+      List<FloatMatrix> out = new ArrayList<>();
+      for (Object o : entries) {
+        if (!(o instanceof Map<?, ?> e)) {
+          throw new InvalidInputException(file + ": an entry of " + key + " is not an object");
+        }
+        String name = String.valueOf(e.get("file"));
+        Path f = dir.resolve(name).normalize();
+        if (!f.startsWith(dir.normalize())) {
+          throw new InvalidInputException(dir + ": matrix path escapes the model directory: " + name);
+        }
+        if (!Files.exists(f)) {
+          throw new InvalidInputException(dir + ": matrix file " + name + " is missing");
+        }
+        String actual = sha256(f);
+        if (!actual.equals(e.get("sha256"))) {
+          throw new InvalidInputException(f + ": checksum mismatch (expected " + e.get("sha256") + ", found " + actual
+              + "); the model is corrupt or was modified");
+        }
+        FloatMatrix m = Npy.readFloats(f);
+        if (!(e.get("rows") instanceof Number rows) || !(e.get("cols") instanceof Number cols)
+            || m.rows() != rows.intValue() || m.cols() != cols.intValue()) {
+          throw new InvalidInputException(f + ": shape " + m.rows() + " x " + m.cols() + " differs from "
+              + METADATA_FILE);
+        }
+        out.add(m);
+      }
+      return out;
+    }
+
+    private Object value(String name) {
+      Object v = parameters.get(name);
+      if (v == null) {
+        throw new InvalidInputException(file + ": missing parameter '" + name + "'");
+      }
+      return v;
+    }
+
+    @Override
+    public int intParameter(String name) {
+      Object v = value(name);
+      if (v instanceof List<?> l && !l.isEmpty()) {
+        v = l.get(0);
+      }
+      if (!(v instanceof Number n)) {
+        throw new InvalidInputException(file + ": parameter '" + name + "' is not a number: " + v);
+      }
       return n.intValue();
     }
-    throw new InvalidInputException(METADATA_FILE + ": missing 'K'");
+
+    @Override
+    public int intParameter(String name, int absent) {
+      return parameters.containsKey(name) ? intParameter(name) : absent;
+    }
+
+    @Override
+    public int[] intListParameter(String name) {
+      Object v = value(name);
+      List<?> l = v instanceof List<?> list ? list : List.of(v);
+      int[] out = new int[l.size()];
+      for (int i = 0; i < out.length; i++) {
+        if (!(l.get(i) instanceof Number n)) {
+          throw new InvalidInputException(file + ": parameter '" + name + "' holds a non-number: " + l.get(i));
+        }
+        out[i] = n.intValue();
+      }
+      return out;
+    }
+
+    @Override
+    public double doubleParameter(String name) {
+      if (!(value(name) instanceof Number n)) {
+        throw new InvalidInputException(file + ": parameter '" + name + "' is not a number: " + value(name));
+      }
+      return n.doubleValue();
+    }
+
+    @Override
+    public boolean booleanParameter(String name, boolean absent) {
+      Object v = parameters.get(name);
+      if (v == null) {
+        return absent;
+      }
+      if (!(v instanceof Boolean b)) {
+        throw new InvalidInputException(file + ": parameter '" + name + "' is not true or false: " + v);
+      }
+      return b;
+    }
   }
 
   /** Hex SHA-256 of a file. */

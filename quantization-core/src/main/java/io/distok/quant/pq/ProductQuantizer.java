@@ -1,6 +1,10 @@
 package io.distok.quant.pq;
 
+import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
+import io.distok.quant.ExplicitCodebooks;
+import io.distok.quant.LookupTableScorer;
+import io.distok.quant.QueryScorer;
 import io.distok.quant.FloatMatrix;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.Parallel;
@@ -10,6 +14,7 @@ import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.kmeans.KMeans;
+import io.distok.quant.kmeans.KMeansFamilyParameters;
 import io.distok.quant.kmeans.KMeansParams;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +27,7 @@ import java.util.Map;
  * costs O(n K d) in total; {@link #adcTable} and {@link #adcDistance} give asymmetric query-to-code distances
  * in O(M K d/M) per query plus O(M) per code.
  */
-public final class ProductQuantizer implements Quantizer {
+public final class ProductQuantizer implements Quantizer, ExplicitCodebooks {
   private final List<FloatMatrix> codebooks;
   private final List<PackedRows> packed;
   private final KMeansParams kmeans;
@@ -90,13 +95,49 @@ public final class ProductQuantizer implements Quantizer {
   }
 
   @Override
-  public int codebookCount() {
-    return codebooks.size();
+  public CodeLayout layout() {
+    return CodeLayout.uniform(codebooks.size(), kmeans.k());
   }
 
+  /**
+   * The ADC scorer: the query's sub-space distances and inner products to every centroid, O(K d) to build, O(M)
+   * per item.
+   */
   @Override
-  public int codebookSize(int j) {
-    return codebooks.get(j).rows();
+  public LookupTableScorer scorer(float[] query) {
+    float[] q = QueryScorer.requireQuery(this, query);
+    int m = codebooks.size();
+    int k = kmeans.k();
+    float[] dist = adcTable(q);
+    float[] dots = new float[m * k];
+    DistanceKernel kernel = DistanceKernels.get();
+    float[] scratch = new float[k];
+    for (int s = 0; s < m; s++) {
+      float[] sub = java.util.Arrays.copyOfRange(q, s * subDim, (s + 1) * subDim);
+      kernel.dots(sub, 0, packed.get(s), scratch);
+      System.arraycopy(scratch, 0, dots, s * k, k);
+    }
+    return new LookupTableScorer() {
+      @Override
+      public float squaredDistance(Codes codes, int row) {
+        return adcDistance(dist, codes, row);
+      }
+
+      @Override
+      public float innerProduct(Codes codes, int row) {
+        return adcDistance(dots, codes, row);
+      }
+
+      @Override
+      public float contribution(int j, int code) {
+        return dist[j * k + code];
+      }
+
+      @Override
+      public int size(int j) {
+        return k;
+      }
+    };
   }
 
   @Override
@@ -110,10 +151,7 @@ public final class ProductQuantizer implements Quantizer {
     p.put("M", codebooks.size());
     p.put("K", kmeans.k());
     p.put("dsub", subDim);
-    p.put("niter", kmeans.niter());
-    p.put("maxPointsPerCentroid", kmeans.maxPointsPerCentroid());
-    p.put("tolerance", kmeans.tolerance());
-    p.put("kmeansPlusPlus", kmeans.kmeansPlusPlus());
+    KMeansFamilyParameters.put(kmeans, p);
     return p;
   }
 

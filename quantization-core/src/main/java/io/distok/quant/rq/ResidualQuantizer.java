@@ -1,6 +1,11 @@
 package io.distok.quant.rq;
 
+import io.distok.quant.AdditiveCodeScorer;
+import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
+import io.distok.quant.ExplicitCodebooks;
+import io.distok.quant.LookupTableScorer;
+import io.distok.quant.QueryScorer;
 import io.distok.quant.FloatMatrix;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.NearestCodes;
@@ -12,6 +17,7 @@ import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.kmeans.KMeans;
+import io.distok.quant.kmeans.KMeansFamilyParameters;
 import io.distok.quant.kmeans.KMeansParams;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,13 +30,15 @@ import java.util.Map;
  * residuals (RQ-KMeans); encoded greedily (beam 1, O(n sum(K_l) d)) or with beam search of width B, which
  * keeps the B best partial code tuples by reconstruction error at every level (O(n B sum(K_l) d)).
  */
-public final class ResidualQuantizer implements Quantizer {
+public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
   private final List<FloatMatrix> codebooks;
   private final List<PackedRows> packed;
   /** Per level, the unit-direction centroids used for assignment when residuals are normalised; else null. */
   private final List<FloatMatrix> directions;
   private final List<PackedRows> packedDirections;
   private final ResidualQuantizerParams params;
+  /** Norm and cross-term tables for scoring, built on first use (racy but idempotent). */
+  private volatile AdditiveCodeScorer.CrossTerms cross;
 
   /**
    * Wraps trained codebooks (copied).
@@ -284,13 +292,32 @@ public final class ResidualQuantizer implements Quantizer {
   }
 
   @Override
-  public int codebookCount() {
-    return codebooks.size();
+  public CodeLayout layout() {
+    long[] sizes = new long[codebooks.size()];
+    for (int l = 0; l < sizes.length; l++) {
+      sizes[l] = codebooks.get(l).rows();
+    }
+    return CodeLayout.of(sizes);
   }
 
+  /**
+   * A look-up-table scorer (faiss's additive-quantizer LUT search with the norm from the codes): one table of
+   * the query's inner products per level, O(d sum K_l) to build, and O(L^2) per item, the item's norm coming
+   * from cross-term tables built once per model (O(d sum_{l<m} K_l K_m) on first use).
+   */
   @Override
-  public int codebookSize(int j) {
-    return codebooks.get(j).rows();
+  public LookupTableScorer scorer(float[] query) {
+    float[] q = QueryScorer.requireQuery(this, query);
+    return new AdditiveCodeScorer(codebooks, crossTerms(), q);
+  }
+
+  private AdditiveCodeScorer.CrossTerms crossTerms() {
+    AdditiveCodeScorer.CrossTerms c = cross;
+    if (c == null) {
+      c = AdditiveCodeScorer.CrossTerms.of(codebooks);
+      cross = c;
+    }
+    return c;
   }
 
   @Override
@@ -321,10 +348,7 @@ public final class ResidualQuantizer implements Quantizer {
     p.put("normalizeResiduals", params.normalizeResiduals());
     p.put("refineRounds", params.refineRounds());
     p.put("trainBeam", params.trainBeam());
-    p.put("niter", params.kmeans().niter());
-    p.put("maxPointsPerCentroid", params.kmeans().maxPointsPerCentroid());
-    p.put("tolerance", params.kmeans().tolerance());
-    p.put("kmeansPlusPlus", params.kmeans().kmeansPlusPlus());
+    KMeansFamilyParameters.put(params.kmeans(), p);
     return p;
   }
 

@@ -1,13 +1,19 @@
 package io.distok.quant.vq;
 
+import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
+import io.distok.quant.ExplicitCodebooks;
 import io.distok.quant.FloatMatrix;
 import io.distok.quant.NearestCodes;
 import io.distok.quant.Quantizer;
+import io.distok.quant.QueryScorer;
 import io.distok.quant.QuantizerTrainer;
+import io.distok.quant.AdditiveCodeScorer;
+import io.distok.quant.LookupTableScorer;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.kmeans.KMeans;
+import io.distok.quant.kmeans.KMeansFamilyParameters;
 import io.distok.quant.kmeans.KMeansParams;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +23,12 @@ import java.util.Map;
  * Vector quantization: one codebook of K centroids trained by k-means; each vector becomes the index of its
  * nearest centroid (m = 1). Encoding costs O(n K d), decoding O(n d).
  */
-public final class VectorQuantizer implements Quantizer {
+public final class VectorQuantizer implements Quantizer, ExplicitCodebooks {
   private final FloatMatrix codebook;
   private final PackedRows packed;
   private final KMeansParams params;
+  /** Norms for scoring, built on first use (racy but idempotent: every thread builds the same tables). */
+  private volatile AdditiveCodeScorer.CrossTerms cross;
 
   /** Wraps a trained codebook (copied). */
   public VectorQuantizer(FloatMatrix codebook, KMeansParams params) {
@@ -53,16 +61,8 @@ public final class VectorQuantizer implements Quantizer {
   }
 
   @Override
-  public int codebookCount() {
-    return 1;
-  }
-
-  @Override
-  public int codebookSize(int j) {
-    if (j != 0) {
-      throw new IndexOutOfBoundsException("VQ has one codebook, asked for " + j);
-    }
-    return codebook.rows();
+  public CodeLayout layout() {
+    return CodeLayout.of(codebook.rows());
   }
 
   @Override
@@ -74,10 +74,7 @@ public final class VectorQuantizer implements Quantizer {
   public Map<String, Object> parameters() {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("K", params.k());
-    p.put("niter", params.niter());
-    p.put("maxPointsPerCentroid", params.maxPointsPerCentroid());
-    p.put("tolerance", params.tolerance());
-    p.put("kmeansPlusPlus", params.kmeansPlusPlus());
+    KMeansFamilyParameters.put(params, p);
     return p;
   }
 
@@ -85,6 +82,25 @@ public final class VectorQuantizer implements Quantizer {
   public Codes encode(FloatMatrix x) {
     requireCompatible(x, "input");
     return Codes.wrap(NearestCodes.assign(x, packed, DistanceKernels.get(), null), x.rows(), 1);
+  }
+
+  /**
+   * A look-up-table scorer: the query's distance and inner product to every centroid, O(K d) to build, O(1) per
+   * item.
+   */
+  @Override
+  public LookupTableScorer scorer(float[] query) {
+    float[] q = QueryScorer.requireQuery(this, query);
+    return new AdditiveCodeScorer(List.of(codebook), crossTerms(), q);
+  }
+
+  private AdditiveCodeScorer.CrossTerms crossTerms() {
+    AdditiveCodeScorer.CrossTerms c = cross;
+    if (c == null) {
+      c = AdditiveCodeScorer.CrossTerms.of(List.of(codebook));
+      cross = c;
+    }
+    return c;
   }
 
   @Override

@@ -100,17 +100,11 @@ class ModelStoreTest {
       @Override public int dimension() {
         return 1;
       }
-      @Override public int codebookCount() {
-        return 1;
-      }
-      @Override public int codebookSize(int j) {
-        return 1;
-      }
-      @Override public List<FloatMatrix> codebooks() {
-        throw new IllegalStateException("boom");
+      @Override public io.distok.quant.CodeLayout layout() {
+        return io.distok.quant.CodeLayout.of(1);
       }
       @Override public java.util.Map<String, Object> parameters() {
-        return java.util.Map.of();
+        throw new IllegalStateException("boom");
       }
       @Override public io.distok.quant.Codes encode(FloatMatrix x) {
         throw new UnsupportedOperationException();

@@ -1,0 +1,72 @@
+package io.distok.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.SyntheticData;
+import io.distok.quant.io.ModelStore;
+import io.distok.quant.io.Npy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quantize commands take their methods and options from the families on the class path: the test-only
+ * {@code toy-sign} family (from the core's test jar, unknown to the CLI's code) fits, encodes and evaluates, gets
+ * its own help section, and options of other families are refused for it.
+ */
+class FamilyOptionsCliTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aFamilyTheCliNeverHeardOfFitsEncodesAndEvaluates() throws Exception {
+    FloatMatrix x = SyntheticData.gaussianClusters(200, 7, 4, 0.3, 5);
+    Path in = dir.resolve("x.npy");
+    Npy.write(in, x);
+    Path model = dir.resolve("m");
+    CliTest.Run fit = CliTest.run("quantize", "fit", "--method", "toy-sign", "--group-bits", "3", "--input",
+        in.toString(), "--out", model.toString());
+    assertEquals(0, fit.code(), fit.err());
+    assertTrue(fit.out().contains("trained toy-sign (groupBits=3)"), fit.out());
+    assertEquals("toy-sign", ModelStore.load(model).method());
+    Path codes = dir.resolve("codes.npy");
+    CliTest.Run enc = CliTest.run("quantize", "encode", "--model", model.toString(), "--input", in.toString(),
+        "--out", codes.toString());
+    assertEquals(0, enc.code(), enc.err());
+    assertTrue(Files.size(codes) > 0);
+    CliTest.Run eval = CliTest.run("quantize", "eval", "--model", model.toString(), "--input", in.toString());
+    assertEquals(0, eval.code(), eval.err());
+    assertTrue(eval.out().contains("toy-sign (groupBits=3)") && eval.out().contains("MSE"), eval.out());
+  }
+
+  @Test
+  void helpHasASectionPerFamilyAndForeignOptionsAreRefused() throws Exception {
+    CliTest.Run help = CliTest.run("quantize", "fit", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("Options of --method toy-sign (test-only sign codes"), help.out());
+    assertTrue(help.out().contains("--group-bits=<int>"), help.out());
+    assertTrue(help.out().contains("Options of --method pq (") && help.out().contains("--M=<int>"), help.out());
+    FloatMatrix x = SyntheticData.gaussianClusters(50, 4, 2, 0.3, 5);
+    Path in = dir.resolve("x.npy");
+    Npy.write(in, x);
+    CliTest.Run r = CliTest.run("quantize", "fit", "--method", "toy-sign", "--M", "2", "--input", in.toString(),
+        "--out", dir.resolve("m").toString());
+    assertEquals(DistokCommand.EXIT_USAGE, r.code());
+    assertTrue(r.err().contains("--M does not apply to --method toy-sign; it applies to pq"), r.err());
+    r = CliTest.run("quantize", "fit", "--method", "vq", "--K", "x", "--input", in.toString(), "--out",
+        dir.resolve("m").toString());
+    assertEquals(DistokCommand.EXIT_USAGE, r.code());
+    assertTrue(r.err().contains("--K: 'x' is not an integer"), r.err());
+    assertEquals(0, CliTest.run("quantize", "fit", "--method", "vq", "--K", "4", "--input", in.toString(), "--out",
+        dir.resolve("vq").toString()).code());
+    r = CliTest.run("quantize", "encode", "--model", dir.resolve("vq").toString(), "--input", in.toString(),
+        "--beam", "3", "--out", dir.resolve("c.npy").toString());
+    assertEquals(DistokCommand.EXIT_USAGE, r.code());
+    assertTrue(r.err().contains("--beam does not apply to") && r.err().contains("(a vq model); it applies to rq"),
+        r.err());
+    assertTrue(!Files.exists(dir.resolve("c.npy")));
+  }
+}

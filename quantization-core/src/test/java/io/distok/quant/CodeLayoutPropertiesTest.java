@@ -1,0 +1,89 @@
+package io.distok.quant;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+
+/** Randomized properties of code layouts and their byte packing; jqwik prints the seed of every run. */
+class CodeLayoutPropertiesTest {
+
+  private static long[] randomSizes(SplittableRandom rng, int positions, long maxSize) {
+    long[] sizes = new long[positions];
+    for (int j = 0; j < positions; j++) {
+      sizes[j] = 1 + rng.nextLong(maxSize);
+    }
+    return sizes;
+  }
+
+  /** Packing then unpacking gives the codes back, in exactly codeSizeBytes per row. */
+  @Property(tries = 60)
+  void packThenUnpackIsIdentity(@ForAll @IntRange(min = 1, max = 12) int positions,
+      @ForAll @IntRange(min = 0, max = 40) int rows, @ForAll @IntRange(min = 1, max = 31) int maxBits,
+      @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    CodeLayout layout = CodeLayout.of(randomSizes(rng, positions, 1L << maxBits));
+    Codes codes = new Codes(rows, positions);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < positions; j++) {
+        codes.set(i, j, (int) rng.nextLong(layout.size(j)));
+      }
+    }
+    byte[] packed = layout.pack(codes);
+    assertEquals(rows * layout.codeSizeBytes(), packed.length);
+    assertEquals(codes, layout.unpack(packed, rows));
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < positions; j++) {
+        assertEquals(codes.get(i, j), layout.unpack(packed, i * layout.codeSizeBytes(), j));
+      }
+    }
+  }
+
+  /** bits(j) is the least number of bits that can write every code of the position; the total is their sum. */
+  @Property(tries = 200)
+  void bitsAreTheLeastThatHoldEveryCode(@ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long size) {
+    int b = CodeLayout.bitsFor(size);
+    assertTrue(b == 63 || size <= 1L << b, size + " codes do not fit " + b + " bits");
+    assertTrue(b == 0 || size > 1L << (b - 1), size + " codes fit fewer than " + b + " bits");
+    CodeLayout l = CodeLayout.of(size, 3, 256);
+    assertEquals(b + 2 + 8, l.totalBits());
+    assertEquals((b + 10 + 7) / 8, l.codeSizeBytes());
+  }
+
+  @Test
+  void longSizesAreDescribedWithoutAllocation() {
+    CodeLayout l = CodeLayout.of(1L << 40, 4);
+    assertEquals(1L << 40, l.size(0));
+    assertEquals(40, l.bits(0));
+    assertEquals(6, l.codeSizeBytes());
+    assertTrue(!l.fitsInt());
+    assertThrows(IllegalStateException.class, () -> l.unpack(new byte[6], 1));
+  }
+
+  @Test
+  void faissBitOrder() {
+    // two 4-bit codes 0x3 and 0xA pack into one byte, the first in the low nibble (faiss's BitstringWriter)
+    CodeLayout l = CodeLayout.uniform(2, 16);
+    assertArrayEquals(new byte[] {(byte) 0xA3}, l.pack(Codes.wrap(new int[] {3, 10}, 1, 2)));
+  }
+
+  @Test
+  void outOfRangeCodesAndBadSizesAreRefused() {
+    CodeLayout l = CodeLayout.of(5, 2);
+    var e = assertThrows(InvalidInputException.class, () -> l.pack(Codes.wrap(new int[] {5, 0}, 1, 2)));
+    assertTrue(e.getMessage().contains("code 5 in row 0, position 0 is outside [0, 5)"), e.getMessage());
+    // 3 bits hold 7, which is not a code of a 5-code position
+    e = assertThrows(InvalidInputException.class, () -> l.unpack(new byte[] {7}, 1));
+    assertTrue(e.getMessage().contains("outside [0, 5)"), e.getMessage());
+    assertThrows(InvalidInputException.class, () -> l.unpack(new byte[2], 1));
+    assertThrows(IllegalArgumentException.class, () -> CodeLayout.of(4, 0));
+    assertThrows(IllegalArgumentException.class, CodeLayout::of);
+  }
+}
