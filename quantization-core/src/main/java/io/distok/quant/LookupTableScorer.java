@@ -20,31 +20,14 @@ public interface LookupTableScorer extends QueryScorer {
 
   /**
    * The {@code t} codes of position {@code j} with the smallest {@link #contribution}, smallest first (ties by
-   * code). O(K log t).
+   * code). O(K t), O(K log K) when t >= K.
    */
   default int[] nearestCodes(int j, int t) {
     int k = size(j);
-    int keep = Math.min(Math.max(t, 0), k);
-    if (keep == 0) {
-      return new int[0];
-    }
-    int[] top = new int[keep];
-    float[] score = new float[keep];
-    int held = 0;
+    float[] v = new float[k];
     for (int c = 0; c < k; c++) {
-      float v = contribution(j, c);
-      if (held == keep && !(v < score[keep - 1])) {
-        continue;
-      }
-      int p = held < keep ? held++ : keep - 1;
-      while (p > 0 && score[p - 1] > v) {
-        score[p] = score[p - 1];
-        top[p] = top[p - 1];
-        p--;
-      }
-      score[p] = v;
-      top[p] = c;
+      v[c] = contribution(j, c);
     }
-    return top;
+    return TopK.smallest(v, k, t);
   }
 }

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * @param niter k-means iterations per level
  * @param seed random seed
  * @param normalize L2-normalise embeddings first (for cosine-style embeddings)
- * @param balanced balanced (size-constrained) assignment at every level, see {@link BalancedAssignment}
+ * @param balanced balanced (size-constrained) assignment at every level, see {@link io.distok.quant.train.BalancedAssigner}
  * @param balanceRounds rounds of balanced assignment plus centroid update after plain k-means
  * @param balanceSlack how far a code may exceed its fair share within a prefix group: capacity is
  *     {@code ceil(g (1 + slack) / K)} (0 = strict balance; default 1 = twice the fair share)

@@ -207,7 +207,7 @@ public final class SemanticIdModel {
     for (int j = 0; j < dist.length; j++) {
       dist[j] = book.norm(j) - 2f * dots[j];
     }
-    return BalancedAssignment.smallest(dist, dist.length, new Integer[dist.length]);
+    return io.distok.quant.TopK.smallest(dist, dist.length, dist.length);
   }
 
   /**

@@ -19,47 +19,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
-/** Randomized properties of balanced assignment and collision policies; jqwik prints each run's seed. */
+/** Randomized properties of collision policies; jqwik prints each run's seed. */
 class RecsysPropertiesTest {
-
-  /** No code of any group takes more than its capacity ceil(g (1 + slack) / K). */
-  @Property(tries = 40)
-  void balancedAssignmentNeverExceedsCapacity(@ForAll @IntRange(min = 1, max = 300) int n,
-      @ForAll @IntRange(min = 1, max = 20) int k, @ForAll @IntRange(min = 1, max = 6) int groups,
-      @ForAll @DoubleRange(min = 0, max = 2) double slack, @ForAll long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    int d = 1 + rng.nextInt(6);
-    FloatMatrix x = new FloatMatrix(n, d);
-    FloatMatrix c = new FloatMatrix(k, d);
-    for (int i = 0; i < n; i++) {
-      for (int t = 0; t < d; t++) {
-        // clumped data: many rows want the same code, so capacity has to bind
-        x.set(i, t, (float) (rng.nextInt(3) + 0.1 * rng.nextGaussian()));
-      }
-    }
-    for (int j = 0; j < k; j++) {
-      for (int t = 0; t < d; t++) {
-        c.set(j, t, (float) rng.nextGaussian());
-      }
-    }
-    int[] group = new int[n];
-    int[] size = new int[groups];
-    for (int i = 0; i < n; i++) {
-      group[i] = rng.nextInt(groups);
-      size[group[i]]++;
-    }
-    int[] codes = BalancedAssignment.assign(x, c, group, groups, slack);
-    Map<Long, Integer> used = new HashMap<>();
-    for (int i = 0; i < n; i++) {
-      assertTrue(codes[i] >= 0 && codes[i] < k, "code " + codes[i]);
-      used.merge((long) group[i] * k + codes[i], 1, Integer::sum);
-    }
-    for (Map.Entry<Long, Integer> e : used.entrySet()) {
-      int g = (int) (e.getKey() / k);
-      long cap = (long) Math.ceil(size[g] * (1 + slack) / k);
-      assertTrue(e.getValue() <= cap, "group " + g + " code " + (e.getKey() % k) + ": " + e.getValue() + " > " + cap);
-    }
-  }
 
   /** Suffix and reassign give every item a unique ID, and the same ID whatever order the items come in. */
   @Property(tries = 40)

@@ -4,20 +4,28 @@ import io.distok.quant.FloatMatrix;
 import io.distok.quant.InvalidInputException;
 import io.distok.quant.Parallel;
 import io.distok.quant.ProgressListener;
+import io.distok.quant.Quantizer;
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
+import io.distok.quant.train.CodebookUpdate;
+import io.distok.quant.train.DeadCodePolicy;
+import io.distok.quant.train.MeanUpdate;
+import io.distok.quant.train.SplitLargeClusters;
+import io.distok.quant.train.TrainableQuantizer;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Lloyd's k-means with k-means++ seeding (Arthur and Vassilvitskii 2007), faiss-style training-set subsampling
- * ({@code maxPointsPerCentroid}) and splitting of empty clusters (a large cluster's centroid is copied and
- * both copies are nudged apart, as faiss does).
+ * ({@code maxPointsPerCentroid}), composed of the training steps of {@code io.distok.quant.train}: nearest
+ * assignment, a {@link CodebookUpdate} (the mean) and a {@link DeadCodePolicy} (faiss's split of a large
+ * cluster for an empty one). A run is a {@link Lloyd} state that {@link #run} iterates.
  *
  * <p>Cost: seeding O(n K d); each iteration O(n K d) for the assignment (blocked, vectorized, parallel over
  * rows) plus O(n d) for the update. Memory O(n + K d) besides the data. The result is a deterministic function
@@ -25,20 +33,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class KMeans {
   private static final Logger LOG = LoggerFactory.getLogger(KMeans.class);
-  private static final float SPLIT_EPS = 1f / 1024f;
   /** Rows per parallel chunk of k-means++ seeding: K passes over the data, so fewer, larger tasks. */
   private static final int SEEDING_CHUNK = 2048;
 
   private final KMeansParams params;
   private final DistanceKernel kernel;
+  private final CodebookUpdate update;
+  private final DeadCodePolicy deadCodes;
 
   public KMeans(KMeansParams params) {
     this(params, DistanceKernels.get());
   }
 
   public KMeans(KMeansParams params, DistanceKernel kernel) {
-    this.params = params;
-    this.kernel = kernel;
+    this(params, kernel, MeanUpdate.INSTANCE, SplitLargeClusters.INSTANCE);
+  }
+
+  /** k-means with the given update and dead-code steps (Lloyd's mean and faiss's split are the defaults). */
+  public KMeans(KMeansParams params, DistanceKernel kernel, CodebookUpdate update, DeadCodePolicy deadCodes) {
+    this.params = java.util.Objects.requireNonNull(params, "params");
+    this.kernel = java.util.Objects.requireNonNull(kernel, "kernel");
+    this.update = java.util.Objects.requireNonNull(update, "update");
+    this.deadCodes = java.util.Objects.requireNonNull(deadCodes, "deadCodes");
   }
 
   /**
@@ -47,29 +63,45 @@ public final class KMeans {
    * @throws InvalidInputException if {@code data} is empty
    */
   public KMeansResult train(FloatMatrix data, long seed, ProgressListener progress, String stage) {
+    Lloyd<Quantizer> run = start(data, seed, stage, null);
+    return run(run, progress, stage);
+  }
+
+  /**
+   * Subsamples and seeds, and returns the training state before the first Lloyd iteration; {@link
+   * #run} iterates it, or a caller steps it itself.
+   *
+   * @param freezer builds the model {@link Lloyd#freeze()} returns from the centroids (null: no model)
+   * @throws InvalidInputException if {@code data} is empty
+   */
+  public <Q extends Quantizer> Lloyd<Q> start(FloatMatrix data, long seed, String stage,
+      Function<FloatMatrix, Q> freezer) {
     if (data.rows() == 0 || data.cols() == 0) {
       throw new InvalidInputException("k-means: empty training data (" + data.rows() + " x " + data.cols() + ")");
     }
     SplittableRandom rng = new SplittableRandom(seed);
     int k = params.k();
     FloatMatrix x = subsample(data, rng);
-    int n = x.rows();
-    int d = x.cols();
     int distinct = countDistinct(x, k);
     if (distinct < k) {
       LOG.warn("{}: K={} exceeds the {} distinct training rows; {} centroids will be dead codes", stage, k,
           distinct, k - distinct);
     }
     FloatMatrix centroids = params.kmeansPlusPlus() ? seedPlusPlus(x, k, rng) : seedRandom(x, k, rng);
-    int[] assign = new int[n];
-    float[] dist = new float[n];
+    return new Lloyd<>(x, centroids, distinct, rng, freezer);
+  }
+
+  /**
+   * Runs {@code niter} Lloyd iterations of {@code state} on its training rows (fewer when the objective stops
+   * improving by the tolerance).
+   */
+  public KMeansResult run(Lloyd<?> state, ProgressListener progress, String stage) {
     double[] history = new double[params.niter()];
     int it = 0;
     double previous = Double.POSITIVE_INFINITY;
     for (; it < params.niter(); it++) {
-      double obj = assign(x, centroids, assign, dist) / n;
+      double obj = state.step(state.trainingRows);
       history[it] = obj;
-      centroids = update(x, assign, k, centroids, rng);
       progress.progress(stage, it + 1, params.niter());
       if (params.tolerance() > 0 && previous - obj <= params.tolerance() * previous) {
         it++;
@@ -77,7 +109,72 @@ public final class KMeans {
       }
       previous = obj;
     }
-    return new KMeansResult(centroids, it, Arrays.copyOf(history, it), n, distinct);
+    return new KMeansResult(state.centroids, it, Arrays.copyOf(history, it), state.trainingRows.rows(),
+        state.distinct);
+  }
+
+  /**
+   * The state of one k-means run as a {@link TrainableQuantizer}: the centroids, and a step that is one Lloyd
+   * iteration on a batch (nearest assignment, the {@link CodebookUpdate}, the {@link DeadCodePolicy}), O(n K d).
+   *
+   * @param <Q> the model {@link #freeze()} builds from the centroids
+   */
+  public final class Lloyd<Q extends Quantizer> implements TrainableQuantizer<Q> {
+    private final FloatMatrix trainingRows;
+    private final int distinct;
+    private final SplittableRandom rng;
+    private final Function<FloatMatrix, Q> freezer;
+    private FloatMatrix centroids;
+    private int steps;
+
+    private Lloyd(FloatMatrix trainingRows, FloatMatrix centroids, int distinct, SplittableRandom rng,
+        Function<FloatMatrix, Q> freezer) {
+      this.trainingRows = trainingRows;
+      this.centroids = centroids;
+      this.distinct = distinct;
+      this.rng = rng;
+      this.freezer = freezer;
+    }
+
+    /** The rows the run trains on (the data, or its subsample). */
+    public FloatMatrix trainingRows() {
+      return trainingRows;
+    }
+
+    /** A copy of the current centroids. */
+    public FloatMatrix centroids() {
+      return centroids.copy();
+    }
+
+    @Override
+    public double step(FloatMatrix batch) {
+      int n = batch.rows();
+      int[] assign = new int[n];
+      float[] dist = new float[n];
+      double obj = assign(batch, centroids, assign, dist) / n;
+      int[] counts = new int[params.k()];
+      for (int a : assign) {
+        counts[a]++;
+      }
+      FloatMatrix next = update.update(batch, assign, counts, centroids);
+      deadCodes.repair(next, counts, n, rng);
+      centroids = next;
+      steps++;
+      return obj;
+    }
+
+    @Override
+    public int steps() {
+      return steps;
+    }
+
+    @Override
+    public Q freeze() {
+      if (freezer == null) {
+        throw new IllegalStateException("this k-means run was started without a model to freeze into");
+      }
+      return freezer.apply(centroids.copy());
+    }
   }
 
   private FloatMatrix subsample(FloatMatrix data, SplittableRandom rng) {
@@ -352,98 +449,5 @@ public final class KMeans {
       total += p;
     }
     return total;
-  }
-
-  /**
-   * New centroids = means of their rows, summed in double in row order per cluster (parallel over clusters,
-   * so deterministic); empty clusters are split off large ones.
-   */
-  private static FloatMatrix update(FloatMatrix x, int[] assign, int k, FloatMatrix old, SplittableRandom rng) {
-    int n = x.rows();
-    int d = x.cols();
-    int[] counts = new int[k];
-    for (int a : assign) {
-      counts[a]++;
-    }
-    int[] start = new int[k + 1];
-    for (int j = 0; j < k; j++) {
-      start[j + 1] = start[j] + counts[j];
-    }
-    int[] order = new int[n];
-    int[] fill = Arrays.copyOf(start, k);
-    for (int i = 0; i < n; i++) {
-      order[fill[assign[i]]++] = i;
-    }
-    FloatMatrix c = new FloatMatrix(k, d);
-    float[] xd = x.data();
-    float[] cdata = c.data();
-    Parallel.forEachChunk(k, 8, (ci, from, to) -> {
-      double[] sum = new double[d];
-      for (int j = from; j < to; j++) {
-        if (counts[j] == 0) {
-          continue;
-        }
-        Arrays.fill(sum, 0);
-        for (int s = start[j]; s < start[j + 1]; s++) {
-          int off = order[s] * d;
-          for (int t = 0; t < d; t++) {
-            sum[t] += xd[off + t];
-          }
-        }
-        double inv = 1.0 / counts[j];
-        for (int t = 0; t < d; t++) {
-          cdata[j * d + t] = (float) (sum[t] * inv);
-        }
-      }
-    });
-    splitEmptyClusters(c, counts, n, rng);
-    return c;
-  }
-
-  /**
-   * faiss's remedy for empty clusters: pick a cluster with probability proportional to its size beyond one,
-   * give the empty cluster a copy of its centroid and push the two copies apart by a relative {@code 1/1024}.
-   * The next assignment then splits the big cluster between them.
-   */
-  static int splitEmptyClusters(FloatMatrix c, int[] counts, int n, SplittableRandom rng) {
-    int k = c.rows();
-    int d = c.cols();
-    int splits = 0;
-    float[] cd = c.data();
-    for (int ci = 0; ci < k; ci++) {
-      if (counts[ci] != 0) {
-        continue;
-      }
-      long weight = 0;
-      for (int j = 0; j < k; j++) {
-        weight += Math.max(0, counts[j] - 1);
-      }
-      if (weight == 0) {
-        break; // every non-empty cluster holds one point: nothing to split
-      }
-      long r = rng.nextLong(weight);
-      int cj = 0;
-      for (; cj < k; cj++) {
-        long w = Math.max(0, counts[cj] - 1);
-        if (r < w) {
-          break;
-        }
-        r -= w;
-      }
-      System.arraycopy(cd, cj * d, cd, ci * d, d);
-      for (int t = 0; t < d; t++) {
-        if (t % 2 == 0) {
-          cd[ci * d + t] *= 1 + SPLIT_EPS;
-          cd[cj * d + t] *= 1 - SPLIT_EPS;
-        } else {
-          cd[ci * d + t] *= 1 - SPLIT_EPS;
-          cd[cj * d + t] *= 1 + SPLIT_EPS;
-        }
-      }
-      counts[ci] = counts[cj] / 2;
-      counts[cj] -= counts[ci];
-      splits++;
-    }
-    return splits;
   }
 }

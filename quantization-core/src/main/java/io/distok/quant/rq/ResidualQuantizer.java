@@ -19,7 +19,10 @@ import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.kmeans.KMeans;
 import io.distok.quant.kmeans.KMeansFamilyParameters;
 import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.train.AssignmentContext;
+import io.distok.quant.train.LevelAssignment;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,21 +78,36 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
 
   /** A trainer for the given parameters (RQ-KMeans). Cost O(niter n sum(K_l) d). */
   public static QuantizerTrainer<ResidualQuantizer> trainer(ResidualQuantizerParams params) {
-    return (data, seed, progress) -> train(data, seed, progress, params);
+    return (data, seed, progress) -> fit(data, seed, progress, params).model();
   }
 
-  private static ResidualQuantizer train(FloatMatrix data, long seed, ProgressListener progress,
-      ResidualQuantizerParams params) {
+  /**
+   * A trained model and the codes its level-wise training gave the training rows. With nearest assignment and
+   * no refinement these are the model's own greedy codes of the rows; with a balanced {@link LevelAssignment}
+   * they are the balanced codes, which the model's nearest-code encoder does not reproduce; with refinement they
+   * are the codes before it.
+   *
+   * @param model the trained quantizer
+   * @param trainingCodes n x L codes of the training rows, in their order
+   */
+  public record Fit(ResidualQuantizer model, Codes trainingCodes) {}
+
+  /**
+   * Trains on {@code data} and keeps the training rows' codes (see {@link Fit}). Cost O(niter n sum(K_l) d), plus
+   * the level assignment's rounds.
+   */
+  public static Fit fit(FloatMatrix data, long seed, ProgressListener progress, ResidualQuantizerParams params) {
     data.requireFinite("training data");
     if (data.rows() == 0) {
       throw new InvalidInputException("RQ: empty training data");
     }
     List<FloatMatrix> books = new ArrayList<>();
     List<FloatMatrix> dirs = params.normalizeResiduals() ? new ArrayList<>() : null;
+    Codes trainingCodes;
     if (params.trainBeam() > 1) {
-      trainLevelsWithBeam(data, seed, progress, params, books);
+      trainingCodes = trainLevelsWithBeam(data, seed, progress, params, books);
     } else {
-      trainLevelsGreedily(data, seed, progress, params, books, dirs);
+      trainingCodes = trainLevelsGreedily(data, seed, progress, params, books, dirs);
     }
     ResidualQuantizer model = new ResidualQuantizer(books, dirs, params);
     if (params.refineRounds() > 0) {
@@ -108,7 +126,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
       }
       progress.progress("RQ refinement", params.refineRounds(), params.refineRounds());
     }
-    return model;
+    return new Fit(model, trainingCodes);
   }
 
   /** The k-means seed of level {@code level}: distinct per level, a function of the training seed only. */
@@ -116,12 +134,20 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     return seed + 0x9E3779B97F4A7C15L * (level + 1);
   }
 
-  /** RQ-KMeans: each level's k-means on the greedy residuals of the levels before. */
-  private static void trainLevelsGreedily(FloatMatrix data, long seed, ProgressListener progress,
+  /**
+   * RQ-KMeans: each level's k-means on the residuals of the levels before, then the level's {@link
+   * LevelAssignment} (nearest, or e.g. balanced within prefix groups, followed by its mean-update rounds).
+   * Returns the training rows' codes.
+   */
+  private static Codes trainLevelsGreedily(FloatMatrix data, long seed, ProgressListener progress,
       ResidualQuantizerParams params, List<FloatMatrix> books, List<FloatMatrix> dirs) {
     int[] ks = params.codebookSizes();
+    int n = data.rows();
     DistanceKernel kernel = DistanceKernels.get();
+    LevelAssignment assignment = params.assignment();
     FloatMatrix residual = data.copy();
+    Codes trainingCodes = new Codes(n, ks.length);
+    PrefixGroups prefixes = new PrefixGroups(n);
     for (int l = 0; l < ks.length; l++) {
       KMeansParams kp = params.kmeans().withK(ks[l]);
       String stage = "RQ level " + (l + 1) + "/" + ks.length;
@@ -136,10 +162,47 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
         dirs.add(dir);
       } else {
         book = new KMeans(kp, kernel).train(residual, levelSeed, progress, stage).centroids();
-        codes = NearestCodes.assign(residual, new PackedRows(book), kernel, null);
+        AssignmentContext context = new AssignmentContext(l, ks.length, prefixes.group, prefixes.count);
+        codes = assignment.assigner().assign(residual, book, context);
+        for (int round = 0; round < assignment.rounds(); round++) {
+          book = KMeans.clusterMeans(residual, codes, book);
+          codes = assignment.assigner().assign(residual, book, context);
+        }
       }
       subtract(residual, book, codes);
       books.add(book);
+      for (int i = 0; i < n; i++) {
+        trainingCodes.set(i, l, codes[i]);
+      }
+      if (!assignment.isNearest() && l + 1 < ks.length) {
+        prefixes.refine(codes, ks[l]);
+      }
+    }
+    return trainingCodes;
+  }
+
+  /** Rows grouped by their codes of the levels so far, numbered in order of first appearance. */
+  private static final class PrefixGroups {
+    final int[] group;
+    int count = 1;
+
+    PrefixGroups(int n) {
+      group = new int[n];
+    }
+
+    /** Splits every group by the rows' codes of one more level. O(n) expected. */
+    void refine(int[] codes, int k) {
+      Map<Long, Integer> next = new HashMap<>();
+      for (int i = 0; i < group.length; i++) {
+        long key = (long) group[i] * k + codes[i];
+        Integer g = next.get(key);
+        if (g == null) {
+          g = next.size();
+          next.put(key, g);
+        }
+        group[i] = g;
+      }
+      count = next.size();
     }
   }
 
@@ -149,7 +212,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
    * one level with the new codebook, keeping the B best of its B x K_l extensions. Memory O(n B (d + L)); time
    * about B times the greedy training.
    */
-  private static void trainLevelsWithBeam(FloatMatrix data, long seed, ProgressListener progress,
+  private static Codes trainLevelsWithBeam(FloatMatrix data, long seed, ProgressListener progress,
       ResidualQuantizerParams params, List<FloatMatrix> books) {
     int[] ks = params.codebookSizes();
     int n = data.rows();
@@ -194,6 +257,14 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
         }
       });
     }
+    // every row's beam is kept best first: slot 0 holds its best full encoding
+    Codes best = new Codes(n, levels);
+    for (int i = 0; i < n; i++) {
+      for (int l = 0; l < levels; l++) {
+        best.set(i, l, codes[i * beam * levels + l]);
+      }
+    }
+    return best;
   }
 
   /** Total squared reconstruction error of {@code x} under the model's own encoder, summed in row order. */
@@ -348,6 +419,9 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     p.put("normalizeResiduals", params.normalizeResiduals());
     p.put("refineRounds", params.refineRounds());
     p.put("trainBeam", params.trainBeam());
+    if (!params.assignment().isNearest()) {
+      p.put("trainingAssignment", params.assignment().describe());
+    }
     KMeansFamilyParameters.put(params.kmeans(), p);
     return p;
   }

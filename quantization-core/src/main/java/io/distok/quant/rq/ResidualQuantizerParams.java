@@ -1,7 +1,9 @@
 package io.distok.quant.rq;
 
 import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.train.LevelAssignment;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Parameters of residual quantization.
@@ -18,9 +20,12 @@ import java.util.Arrays;
  *     the residuals of all B best partial encodings of every training row, and the beam is then advanced one level
  *     with the new codebook (faiss's {@code ResidualQuantizer} training with {@code max_beam_size = B}); costs
  *     about B times the greedy training
+ * @param assignment how each level assigns its training rows after its k-means ({@link LevelAssignment#NEAREST}
+ *     for RQ-KMeans; a balanced assigner for semantic IDs); other than nearest it needs training beam 1 and raw
+ *     residuals. It shapes the codebooks only: encoding is always by nearest codes (or the beam)
  */
 public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam,
-    boolean normalizeResiduals, int refineRounds, int trainBeam) {
+    boolean normalizeResiduals, int refineRounds, int trainBeam, LevelAssignment assignment) {
 
   /** Default refinement rounds. */
   public static final int DEFAULT_REFINE_ROUNDS = 6;
@@ -34,6 +39,12 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
   public ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam, boolean normalizeResiduals,
       int refineRounds) {
     this(codebookSizes, kmeans, beam, normalizeResiduals, refineRounds, 1);
+  }
+
+  /** Parameters with nearest assignment at every level (RQ-KMeans). */
+  public ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, int beam, boolean normalizeResiduals,
+      int refineRounds, int trainBeam) {
+    this(codebookSizes, kmeans, beam, normalizeResiduals, refineRounds, trainBeam, LevelAssignment.NEAREST);
   }
 
   public ResidualQuantizerParams {
@@ -58,6 +69,10 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
       throw new IllegalArgumentException("training beam must be >= 1, and 1 with normalized residuals, got "
           + trainBeam);
     }
+    Objects.requireNonNull(assignment, "assignment");
+    if (!assignment.isNearest() && (trainBeam != 1 || normalizeResiduals)) {
+      throw new IllegalArgumentException("assignment other than nearest needs training beam 1 and raw residuals");
+    }
     codebookSizes = codebookSizes.clone();
   }
 
@@ -69,15 +84,19 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
   }
 
   public ResidualQuantizerParams withBeam(int b) {
-    return new ResidualQuantizerParams(codebookSizes, kmeans, b, normalizeResiduals, refineRounds, trainBeam);
+    return new ResidualQuantizerParams(codebookSizes, kmeans, b, normalizeResiduals, refineRounds, trainBeam, assignment);
   }
 
   public ResidualQuantizerParams withRefineRounds(int r) {
-    return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, r, trainBeam);
+    return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, r, trainBeam, assignment);
   }
 
   public ResidualQuantizerParams withTrainBeam(int b) {
-    return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, refineRounds, b);
+    return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, refineRounds, b, assignment);
+  }
+
+  public ResidualQuantizerParams withAssignment(LevelAssignment a) {
+    return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, refineRounds, trainBeam, a);
   }
 
   @Override
@@ -89,7 +108,7 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
   public boolean equals(Object o) {
     return o instanceof ResidualQuantizerParams p && Arrays.equals(codebookSizes, p.codebookSizes)
         && kmeans.equals(p.kmeans) && beam == p.beam && normalizeResiduals == p.normalizeResiduals
-        && refineRounds == p.refineRounds && trainBeam == p.trainBeam;
+        && refineRounds == p.refineRounds && trainBeam == p.trainBeam && assignment.equals(p.assignment);
   }
 
   @Override
@@ -100,6 +119,6 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
   @Override
   public String toString() {
     return "RQ" + Arrays.toString(codebookSizes) + " beam=" + beam + " normalize=" + normalizeResiduals + " refine="
-        + refineRounds + " trainBeam=" + trainBeam;
+        + refineRounds + " trainBeam=" + trainBeam + " assignment=" + assignment.describe();
   }
 }

@@ -41,12 +41,15 @@ public final class VectorQuantizer implements Quantizer, ExplicitCodebooks {
     this.params = params;
   }
 
-  /** A trainer running {@link KMeans} with the given parameters. */
+  /** A trainer running {@link KMeans} with the given parameters, frozen from its trainable state. */
   public static QuantizerTrainer<VectorQuantizer> trainer(KMeansParams params) {
     return (data, seed, progress) -> {
       data.requireFinite("training data");
-      var result = new KMeans(params).train(data, seed, progress, "k-means");
-      return new VectorQuantizer(result.centroids(), params);
+      KMeans kmeans = new KMeans(params);
+      KMeans.Lloyd<VectorQuantizer> state = kmeans.start(data, seed, "k-means",
+          centroids -> new VectorQuantizer(centroids, params));
+      kmeans.run(state, progress, "k-means");
+      return state.freeze();
     };
   }
 

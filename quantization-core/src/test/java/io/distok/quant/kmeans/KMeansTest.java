@@ -133,7 +133,7 @@ class KMeansTest {
   void splittingFillsEmptyClusters() {
     FloatMatrix c = FloatMatrix.ofRows(new float[] {1, 1}, new float[] {5, 5}, new float[] {9, 9});
     int[] counts = {10, 0, 0};
-    int splits = KMeans.splitEmptyClusters(c, counts, 10, new SplittableRandom(1));
+    int splits = io.distok.quant.train.SplitLargeClusters.INSTANCE.repair(c, counts, 10, new SplittableRandom(1));
     assertEquals(2, splits);
     for (int j = 0; j < 3; j++) {
       assertTrue(counts[j] > 0, "cluster " + j + " still empty");

@@ -1,42 +1,74 @@
-package io.distok.recsys;
+package io.distok.quant.train;
 
 import io.distok.quant.FloatMatrix;
 import io.distok.quant.Parallel;
+import io.distok.quant.TopK;
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
- * Size-constrained assignment of vectors to codes within groups: each code may take at most
- * {@code ceil(g (1 + slack) / K)} of a group's g items. With one group holding every item this is globally
- * balanced k-means assignment (no code dies and none swallows a dense region); with prefix groups (items
- * sharing their codes of the previous levels) smaller than K it gives the items of a group distinct codes,
- * which is what keeps full code tuples from colliding.
+ * Size-constrained assignment within groups: each code may take at most {@code ceil(g (1 + slack) / K)} of a
+ * group's g rows. With one group holding every row this is globally balanced k-means assignment (no code dies
+ * and none swallows a dense region); with prefix groups (rows sharing their codes of the previous levels)
+ * smaller than K it gives the rows of a group distinct codes, which keeps full code tuples from colliding.
+ * {@link Scope} says which groups a level balances over.
  *
- * <p>The assignment is greedy by distance: all (item, candidate code) pairs among each item's {@code T} nearest
- * codes are taken in ascending distance (ties by item then code), an item takes its pair's code when the code
- * has room; items left over then take their nearest code with room. Cost per level O(n K d) for distances plus
- * O(n T log(n T)) for the ordering; groups run in parallel and the result does not depend on the thread count.
+ * <p>The assignment is greedy by distance: all (row, candidate code) pairs among each row's {@code T = 32}
+ * nearest codes are taken in ascending distance (ties by row then code), a row takes its pair's code when the
+ * code has room; rows left over then take their nearest code with room. Cost per level O(n K d) for distances
+ * plus O(n T log(n T)) for the ordering; groups run in parallel and the result does not depend on the thread
+ * count.
+ *
+ * @param slack 0 is strict balance, larger values let dense regions keep more of their rows
+ * @param scope over which groups each level balances
  */
-public final class BalancedAssignment {
+public record BalancedAssigner(double slack, Scope scope) implements Assigner {
   private static final int CANDIDATES = 32;
 
-  private BalancedAssignment() {}
+  /** Which rows share a capacity. */
+  public enum Scope {
+    /** All rows of the level together. */
+    GLOBAL,
+    /** Each prefix group apart. */
+    WITHIN_PREFIX,
+    /**
+     * All rows together at the upper levels, so that rows of one prefix may still share the next code (prefix
+     * sharing is what makes semantic IDs hierarchical), and each prefix group apart at the last level, which
+     * gives the rows of a group distinct last codes.
+     */
+    LAST_LEVEL_WITHIN_PREFIX
+  }
 
-  /**
-   * Assigns every row of {@code x} to a row of {@code centroids}.
-   *
-   * @param group prefix group of every row (values in {@code [0, groups)})
-   * @return the code of every row
-   */
-  public static int[] assign(FloatMatrix x, FloatMatrix centroids, int[] group, int groups) {
-    return assign(x, centroids, group, groups, 0);
+  public BalancedAssigner {
+    if (!(slack >= 0) || Double.isInfinite(slack)) {
+      throw new IllegalArgumentException("balance slack must be a finite number >= 0, got " + slack);
+    }
+    if (scope == null) {
+      throw new IllegalArgumentException("a balance scope is required");
+    }
+  }
+
+  @Override
+  public int[] assign(FloatMatrix x, FloatMatrix codebook, AssignmentContext context) {
+    boolean within = scope == Scope.WITHIN_PREFIX || (scope == Scope.LAST_LEVEL_WITHIN_PREFIX && context.lastLevel());
+    return within ? assign(x, codebook, context.prefixGroup(), context.prefixGroups(), slack)
+        : assign(x, codebook, new int[x.rows()], 1, slack);
+  }
+
+  @Override
+  public String describe() {
+    return String.format(Locale.ROOT, "balanced(slack=%s, scope=%s)", slack, scope.name().toLowerCase(Locale.ROOT));
   }
 
   /**
-   * As {@link #assign(FloatMatrix, FloatMatrix, int[], int)}, with capacity {@code ceil(g (1 + slack) / K)}:
-   * slack 0 is strict balance, larger values let dense regions keep more of their items.
+   * Assigns every row of {@code x} to a row of {@code centroids} with capacity {@code ceil(g (1 + slack) / K)}
+   * per code within each group.
+   *
+   * @param group group of every row (values in {@code [0, groups)})
+   * @return the code of every row
    */
   public static int[] assign(FloatMatrix x, FloatMatrix centroids, int[] group, int groups, double slack) {
     int n = x.rows();
@@ -74,13 +106,12 @@ public final class BalancedAssignment {
     int t = Math.min(CANDIDATES, k);
     float[] dots = new float[k];
     float[] dist = new float[k];
-    Integer[] order = new Integer[k];
     int[] candCode = new int[g * t];
     long[] keys = new long[g * t];
     for (int m = 0; m < g; m++) {
       int i = members[from + m];
       kernel.squaredDistances(x.data(), x.offset(i), c, dots, dist);
-      int[] top = smallest(dist, t, order);
+      int[] top = TopK.smallest(dist, k, t);
       for (int r = 0; r < t; r++) {
         int p = m * t + r;
         candCode[p] = top[r];
@@ -127,34 +158,4 @@ public final class BalancedAssignment {
     }
   }
 
-  /** Indices of the {@code t} smallest values, ascending (ties by index). */
-  static int[] smallest(float[] v, int t, Integer[] scratch) {
-    int k = v.length;
-    if (t == k) {
-      for (int j = 0; j < k; j++) {
-        scratch[j] = j;
-      }
-      Arrays.sort(scratch, 0, k, (a, b) -> v[a] != v[b] ? Float.compare(v[a], v[b]) : Integer.compare(a, b));
-      int[] out = new int[k];
-      for (int j = 0; j < k; j++) {
-        out[j] = scratch[j];
-      }
-      return out;
-    }
-    int[] top = new int[t];
-    int size = 0;
-    for (int j = 0; j < k; j++) {
-      float val = v[j];
-      if (size == t && !(val < v[top[t - 1]])) {
-        continue;
-      }
-      int p = size < t ? size++ : t - 1;
-      while (p > 0 && v[top[p - 1]] > val) {
-        top[p] = top[p - 1];
-        p--;
-      }
-      top[p] = j;
-    }
-    return top;
-  }
 }

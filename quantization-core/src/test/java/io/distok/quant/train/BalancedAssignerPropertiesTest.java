@@ -1,0 +1,93 @@
+package io.distok.quant.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.Parallel;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+
+/** Randomized properties of the balanced assigner; jqwik prints each run's seed. */
+class BalancedAssignerPropertiesTest {
+
+  /** No code of any group takes more than its capacity ceil(g (1 + slack) / K). */
+  @Property(tries = 40)
+  void balancedAssignmentNeverExceedsCapacity(@ForAll @IntRange(min = 1, max = 300) int n,
+      @ForAll @IntRange(min = 1, max = 20) int k, @ForAll @IntRange(min = 1, max = 6) int groups,
+      @ForAll @DoubleRange(min = 0, max = 2) double slack, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(6);
+    FloatMatrix x = new FloatMatrix(n, d);
+    FloatMatrix c = new FloatMatrix(k, d);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        // clumped data: many rows want the same code, so capacity has to bind
+        x.set(i, t, (float) (rng.nextInt(3) + 0.1 * rng.nextGaussian()));
+      }
+    }
+    for (int j = 0; j < k; j++) {
+      for (int t = 0; t < d; t++) {
+        c.set(j, t, (float) rng.nextGaussian());
+      }
+    }
+    int[] group = new int[n];
+    int[] size = new int[groups];
+    for (int i = 0; i < n; i++) {
+      group[i] = rng.nextInt(groups);
+      size[group[i]]++;
+    }
+    int[] codes = BalancedAssigner.assign(x, c, group, groups, slack);
+    Map<Long, Integer> used = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      assertTrue(codes[i] >= 0 && codes[i] < k, "code " + codes[i]);
+      used.merge((long) group[i] * k + codes[i], 1, Integer::sum);
+    }
+    for (Map.Entry<Long, Integer> e : used.entrySet()) {
+      int g = (int) (e.getKey() / k);
+      long cap = (long) Math.ceil(size[g] * (1 + slack) / k);
+      assertTrue(e.getValue() <= cap, "group " + g + " code " + (e.getKey() % k) + ": " + e.getValue() + " > " + cap);
+    }
+  }
+
+  /**
+   * The scope decides the groups: global at upper levels and within prefix groups at the last for the semantic-ID
+   * scope, and the result does not depend on the thread count.
+   */
+  @Property(tries = 20)
+  void scopeChoosesTheGroupsAndThreadsDoNotMatter(@ForAll @IntRange(min = 2, max = 200) int n,
+      @ForAll @IntRange(min = 2, max = 12) int k, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    FloatMatrix x = new FloatMatrix(n, 3);
+    FloatMatrix c = new FloatMatrix(k, 3);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < 3; t++) {
+        x.set(i, t, (float) rng.nextGaussian());
+      }
+    }
+    for (int j = 0; j < k; j++) {
+      for (int t = 0; t < 3; t++) {
+        c.set(j, t, (float) rng.nextGaussian());
+      }
+    }
+    int[] group = new int[n];
+    for (int i = 0; i < n; i++) {
+      group[i] = rng.nextInt(3);
+    }
+    BalancedAssigner a = new BalancedAssigner(0.0, BalancedAssigner.Scope.LAST_LEVEL_WITHIN_PREFIX);
+    AssignmentContext upper = new AssignmentContext(0, 2, group, 3);
+    AssignmentContext last = new AssignmentContext(1, 2, group, 3);
+    assertArrayEquals(BalancedAssigner.assign(x, c, new int[n], 1, 0.0), a.assign(x, c, upper));
+    assertArrayEquals(BalancedAssigner.assign(x, c, group, 3, 0.0), a.assign(x, c, last));
+    int[] one = Parallel.withThreads(1, () -> a.assign(x, c, last));
+    int[] four = Parallel.withThreads(4, () -> a.assign(x, c, last));
+    assertArrayEquals(one, four);
+    assertEquals("balanced(slack=0.0, scope=last_level_within_prefix)", a.describe());
+  }
+}
