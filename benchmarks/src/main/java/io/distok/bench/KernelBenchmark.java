@@ -6,7 +6,6 @@ import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.Hamming;
 import io.distok.quant.kernel.PackedRows;
-import io.distok.quant.kernel.VectorDistanceKernel;
 import io.distok.quant.kmeans.KMeansParams;
 import io.distok.quant.pq.ProductQuantizer;
 import io.distok.quant.ProgressListener;
@@ -75,7 +74,7 @@ public class KernelBenchmark {
       if (!DistanceKernels.vectorApiAvailable()) {
         throw new IllegalStateException("jdk.incubator.vector is not in this JVM");
       }
-      k = new VectorDistanceKernel();
+      k = DistanceKernels.vector();
     } else {
       k = DistanceKernels.scalar();
     }

@@ -8,6 +8,8 @@ import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.UsageMetrics;
 import io.distok.quant.family.ParameterValues;
 import io.distok.quant.family.QuantizerFamily;
+import io.distok.quant.transform.TransformStep;
+import io.distok.quant.transform.TransformedQuantizer;
 import io.distok.quant.io.AtomicFiles;
 import io.distok.quant.io.CsvWriter;
 import io.distok.quant.io.Inputs;
@@ -74,6 +76,11 @@ public final class QuantizeCommand implements Runnable {
     @Option(names = "--input", required = true, description = "Training vectors.")
     Path input;
 
+    @Option(names = "--transform", paramLabel = "STEPS", description = "Vector transforms fitted on the training "
+        + "data and applied before the quantizer, comma-separated and saved with the model: l2, pca:D, "
+        + "pca-whiten:D, rotation, itq:D.")
+    String transform;
+
     @Option(names = "--out", required = true, description = "Model directory to write.")
     Path out;
 
@@ -97,7 +104,8 @@ public final class QuantizeCommand implements Runnable {
           "--method " + family.name());
       QuantizerTrainer<? extends Quantizer> trainer;
       try {
-        trainer = CliSupport.options(spec, () -> family.trainer(values));
+        QuantizerTrainer<? extends Quantizer> inner = CliSupport.options(spec, () -> family.trainer(values));
+        trainer = transform == null ? inner : TransformedQuantizer.trainer(TransformStep.parse(transform), inner);
       } catch (io.distok.quant.InvalidInputException e) {
         throw CliSupport.usage(spec, e.getMessage());
       }

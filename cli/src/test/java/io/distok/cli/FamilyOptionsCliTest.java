@@ -69,4 +69,26 @@ class FamilyOptionsCliTest {
         r.err());
     assertTrue(!Files.exists(dir.resolve("c.npy")));
   }
+
+  @Test
+  void transformsAreFittedSavedAndAppliedWithAnyFamily() throws Exception {
+    FloatMatrix x = SyntheticData.gaussianClusters(300, 8, 4, 0.3, 6);
+    Path in = dir.resolve("x.npy");
+    Npy.write(in, x);
+    Path model = dir.resolve("m");
+    CliTest.Run fit = CliTest.run("quantize", "fit", "--method", "pq", "--M", "2", "--K", "8", "--transform",
+        "l2,pca:4", "--input", in.toString(), "--out", model.toString());
+    assertEquals(0, fit.code(), fit.err());
+    assertTrue(fit.out().contains("transforms=l2,pca:4"), fit.out());
+    var loaded = ModelStore.load(model);
+    assertTrue(loaded instanceof io.distok.quant.transform.TransformedQuantizer t && t.inner().dimension() == 4);
+    CliTest.Run enc = CliTest.run("quantize", "encode", "--model", model.toString(), "--input", in.toString(),
+        "--out", dir.resolve("c.npy").toString());
+    assertEquals(0, enc.code(), enc.err());
+    CliTest.Run bad = CliTest.run("quantize", "fit", "--method", "vq", "--transform", "pca", "--input",
+        in.toString(), "--out", dir.resolve("m2").toString());
+    assertEquals(DistokCommand.EXIT_USAGE, bad.code());
+    assertTrue(bad.err().contains("pca needs its output dimension"), bad.err());
+    assertTrue(!Files.exists(dir.resolve("m2")));
+  }
 }

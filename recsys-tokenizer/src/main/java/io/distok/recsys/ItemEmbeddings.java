@@ -122,21 +122,6 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
 
   /** A copy whose rows are scaled to unit L2 norm (zero rows stay zero). */
   public ItemEmbeddings normalized() {
-    FloatMatrix u = vectors.copy();
-    int d = u.cols();
-    float[] a = u.data();
-    for (int i = 0; i < u.rows(); i++) {
-      double s = 0;
-      for (int t = 0; t < d; t++) {
-        s += (double) a[i * d + t] * a[i * d + t];
-      }
-      if (s > 0) {
-        float inv = (float) (1 / Math.sqrt(s));
-        for (int t = 0; t < d; t++) {
-          a[i * d + t] *= inv;
-        }
-      }
-    }
-    return new ItemEmbeddings(ids, u);
+    return new ItemEmbeddings(ids, io.distok.quant.transform.L2Normalization.normalizeRows(vectors));
   }
 }

@@ -172,7 +172,7 @@ public final class SemanticIdModel {
         continue;
       }
       int[] r = codes.row(i);
-      int[] fin = policy.resolveNew(id, r, taken, () -> lastLevelRanking(in.vectors(), i, r, books, lastBook));
+      int[] fin = policy.resolveNew(id, r, taken, () -> lastLevelRanking(in.vectors(), i, r, lastBook));
       taken.add(new CodeTuple(fin));
       newRaw.put(id, r);
       newIds.put(id, fin);
@@ -186,17 +186,10 @@ public final class SemanticIdModel {
   }
 
   /** Last-level codes ordered by distance to the item's residual after the other levels. */
-  private static int[] lastLevelRanking(FloatMatrix x, int row, int[] rawCodes, List<FloatMatrix> books,
-      PackedRows lastBook) {
-    int d = x.cols();
-    int last = books.size() - 1;
-    float[] r = x.rowCopy(row);
-    for (int l = 0; l < last; l++) {
-      FloatMatrix b = books.get(l);
-      for (int t = 0; t < d; t++) {
-        r[t] -= b.get(rawCodes[l], t);
-      }
-    }
+  private int[] lastLevelRanking(FloatMatrix x, int row, int[] rawCodes, PackedRows lastBook) {
+    FloatMatrix one = FloatMatrix.wrap(x.rowCopy(row), 1, x.cols());
+    float[] r = quantizer.residualsBefore(one, Codes.wrap(rawCodes.clone(), 1, rawCodes.length),
+        rawCodes.length - 1).data();
     return rankCodes(r, lastBook);
   }
 

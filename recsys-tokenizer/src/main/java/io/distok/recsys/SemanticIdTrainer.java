@@ -42,30 +42,17 @@ public final class SemanticIdTrainer {
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
     FloatMatrix x = in.vectors();
     int n = x.rows();
-    int d = x.cols();
     int levels = config.codebookSizes().length;
     ResidualQuantizer.Fit fit = ResidualQuantizer.fit(x, config.seed(), progress, quantizerParams(config));
     ResidualQuantizer rq = fit.model();
     Codes raw = fit.trainingCodes();
-    List<FloatMatrix> books = rq.codebooks();
-    // what the last level quantized: the rows less their codewords of the levels before, subtracted level by
-    // level in the trainer's order, so the collision policy ranks last codes exactly as the trainer saw them
-    FloatMatrix lastResidual = x.copy();
-    float[] r = lastResidual.data();
-    for (int l = 0; l < levels - 1; l++) {
-      float[] b = books.get(l).data();
-      for (int i = 0; i < n; i++) {
-        int bo = raw.get(i, l) * d;
-        for (int t = 0; t < d; t++) {
-          r[i * d + t] -= b[bo + t];
-        }
-      }
-    }
+    // what the last level quantized, so the collision policy ranks last codes exactly as the trainer saw them
+    FloatMatrix lastResidual = rq.residualsBefore(x, raw, levels - 1);
     List<int[]> rawList = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       rawList.add(raw.row(i));
     }
-    PackedRows lastBook = new PackedRows(books.get(levels - 1));
+    PackedRows lastBook = new PackedRows(rq.codebooks().get(levels - 1));
     List<int[]> fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(in.ids(), rawList,
         i -> SemanticIdModel.rankCodes(lastResidual.rowCopy(i), lastBook));
     LinkedHashMap<String, int[]> rawMap = new LinkedHashMap<>();

@@ -5,6 +5,10 @@ import io.distok.quant.InvalidInputException;
 import io.distok.quant.Quantizer;
 import io.distok.quant.family.ModelState;
 import io.distok.quant.family.QuantizerFamily;
+import io.distok.quant.transform.L2Normalization;
+import io.distok.quant.transform.LinearTransform;
+import io.distok.quant.transform.TransformedQuantizer;
+import io.distok.quant.transform.VectorTransform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,15 +33,19 @@ public final class ModelStore {
   private ModelStore() {}
 
   /** Writes {@code q} to directory {@code dir} atomically (replacing an existing model there). */
-  public static void save(Quantizer q, long seed, Path dir) throws IOException {
+  public static void save(Quantizer model, long seed, Path dir) throws IOException {
+    Quantizer q = model instanceof TransformedQuantizer t ? t.inner() : model;
     QuantizerFamily family = QuantizerFamily.forName(q.method());
     AtomicFiles.writeDirectory(dir, tmp -> {
       Map<String, Object> meta = StoreHeader.create(FORMAT, FORMAT_VERSION);
       meta.put("method", q.method());
       meta.put("stateVersion", family.stateVersion());
-      meta.put("dimension", q.dimension());
+      meta.put("dimension", model.dimension());
       meta.put("seed", seed);
       meta.put("parameters", q.parameters());
+      if (model instanceof TransformedQuantizer t) {
+        meta.put("transforms", writeTransforms(tmp, t.transforms()));
+      }
       family.write(q, (key, prefix, matrices) -> {
         if (meta.containsKey(key)) {
           throw new IllegalArgumentException("matrix group '" + key + "' written twice or clashes with a header key");
@@ -46,6 +54,52 @@ public final class ModelStore {
       });
       StoreHeader.write(tmp.resolve(METADATA_FILE), meta);
     });
+  }
+
+  /** One entry per transform: its kind, and for a linear map its source and the files of A and the mean. */
+  private static List<Map<String, Object>> writeTransforms(Path dir, List<VectorTransform> transforms)
+      throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < transforms.size(); i++) {
+      VectorTransform t = transforms.get(i);
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("kind", t.kind());
+      e.put("inputDimension", t.inputDimension());
+      if (t instanceof LinearTransform l) {
+        e.put("source", l.source());
+        e.put("matrices", writeMatrices(dir, "transform-" + i, List.of(l.matrix(),
+            FloatMatrix.wrap(l.mean(), 1, l.inputDimension()))));
+      } else if (!(t instanceof L2Normalization)) {
+        throw new IllegalArgumentException("cannot save a transform of kind " + t.kind());
+      }
+      out.add(e);
+    }
+    return out;
+  }
+
+  private static List<VectorTransform> readTransforms(Reader reader, Object entries) throws IOException {
+    if (!(entries instanceof List<?> list) || list.isEmpty()) {
+      throw new InvalidInputException(reader.source() + ": 'transforms' is not a list of transforms");
+    }
+    List<VectorTransform> out = new ArrayList<>();
+    for (Object o : list) {
+      if (!(o instanceof Map<?, ?> e) || !(e.get("inputDimension") instanceof Number dim)) {
+        throw new InvalidInputException(reader.source() + ": a transform entry lacks its kind or dimension");
+      }
+      String kind = String.valueOf(e.get("kind"));
+      if (kind.equals("l2")) {
+        out.add(new L2Normalization(dim.intValue()));
+      } else if (kind.equals("linear")) {
+        List<FloatMatrix> m = reader.matrixList(e.get("matrices"), "transform matrices");
+        if (m.size() != 2 || m.get(1).rows() != 1 || m.get(1).cols() != m.get(0).cols()) {
+          throw new InvalidInputException(reader.source() + ": a linear transform needs its matrix and its mean");
+        }
+        out.add(new LinearTransform(m.get(0), m.get(1).rowCopy(0), String.valueOf(e.get("source"))));
+      } else {
+        throw new InvalidInputException(reader.source() + ": unknown transform kind '" + kind + "'");
+      }
+    }
+    return out;
   }
 
   private static List<Map<String, Object>> writeMatrices(Path dir, String prefix, List<FloatMatrix> books)
@@ -96,6 +150,9 @@ public final class ModelStore {
     Quantizer q;
     try {
       q = family.read(reader);
+      if (meta.containsKey("transforms")) {
+        q = new TransformedQuantizer(readTransforms(reader, meta.get("transforms")), q);
+      }
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(file + ": inconsistent model (" + e.getMessage() + ")");
     }
@@ -166,7 +223,11 @@ public final class ModelStore {
 
     @Override
     public List<FloatMatrix> matrices(String key) throws IOException {
-      if (!(meta.get(key) instanceof List<?> entries) || entries.isEmpty()) {
+      return matrixList(meta.get(key), key);
+    }
+
+    List<FloatMatrix> matrixList(Object group, String key) throws IOException {
+      if (!(group instanceof List<?> entries) || entries.isEmpty()) {
         throw new InvalidInputException(file + ": no " + key);
       }
       List<FloatMatrix> out = new ArrayList<>();

@@ -4,7 +4,7 @@ package io.distok.quant.kernel;
  * Portable kernel in plain Java, used when the {@code jdk.incubator.vector} module is absent. It performs the
  * same fused multiply-adds in the same order as {@link VectorDistanceKernel}, so results are identical.
  */
-public final class ScalarDistanceKernel implements DistanceKernel {
+final class ScalarDistanceKernel implements DistanceKernel {
 
   @Override
   public String name() {

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Only load this class when {@link DistanceKernels#vectorApiAvailable()} is true: touching it without the
  * {@code jdk.incubator.vector} module throws {@link NoClassDefFoundError}.
  */
-public final class VectorDistanceKernel implements DistanceKernel {
+final class VectorDistanceKernel implements DistanceKernel {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int L = F.length();
   private static final int W = PackedRows.WIDTH;

@@ -20,6 +20,7 @@ import io.distok.quant.kmeans.KMeans;
 import io.distok.quant.kmeans.KMeansFamilyParameters;
 import io.distok.quant.kmeans.KMeansParams;
 import io.distok.quant.train.AssignmentContext;
+import io.distok.quant.transform.L2Normalization;
 import io.distok.quant.train.LevelAssignment;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -155,7 +156,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
       FloatMatrix book;
       int[] codes;
       if (params.normalizeResiduals()) {
-        FloatMatrix unit = normalizedRows(residual);
+        FloatMatrix unit = L2Normalization.normalizeRows(residual);
         FloatMatrix dir = new KMeans(kp, kernel).train(unit, levelSeed, progress, stage).centroids();
         codes = NearestCodes.assign(unit, new PackedRows(dir), kernel, null);
         book = KMeans.clusterMeans(residual, codes, new FloatMatrix(ks[l], residual.cols()));
@@ -324,19 +325,24 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     return new ResidualQuantizer(books, directions, params);
   }
 
-  static FloatMatrix normalizedRows(FloatMatrix x) {
-    FloatMatrix u = x.copy();
-    float[] a = u.data();
-    int d = u.cols();
-    for (int i = 0; i < u.rows(); i++) {
-      float norm = (float) Math.sqrt(PackedRows.squaredNorm(a, i * d, d));
-      if (norm > 0) {
-        for (int t = 0; t < d; t++) {
-          a[i * d + t] /= norm;
-        }
-      }
+  /**
+   * What level {@code level} quantizes for the rows of {@code x} whose codes are {@code codes}: the rows less
+   * their codewords of levels {@code 0 .. level-1}, subtracted level by level (the trainer's order, so the bits
+   * are the trainer's). O(n d level).
+   */
+  public FloatMatrix residualsBefore(FloatMatrix x, Codes codes, int level) {
+    if (level < 0 || level > codebooks.size()) {
+      throw new IndexOutOfBoundsException("level " + level + " of " + codebooks.size());
     }
-    return u;
+    FloatMatrix r = x.copy();
+    int[] column = new int[x.rows()];
+    for (int l = 0; l < level; l++) {
+      for (int i = 0; i < column.length; i++) {
+        column[i] = codes.get(i, l);
+      }
+      subtract(r, codebooks.get(l), column);
+    }
+    return r;
   }
 
   private static void subtract(FloatMatrix residual, FloatMatrix book, int[] codes) {
@@ -452,12 +458,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (c, from, to) -> {
       for (int l = 0; l < levels; l++) {
         if (work != null) {
-          for (int i = from; i < to; i++) {
-            float norm = (float) Math.sqrt(PackedRows.squaredNorm(r, i * d, d));
-            for (int t = 0; t < d; t++) {
-              work[i * d + t] = norm > 0 ? r[i * d + t] / norm : 0f;
-            }
-          }
+          L2Normalization.normalizeRows(r, from, to, d, work);
           kernel.nearest(work, from, to, packedDirections.get(l), idx, dist);
         } else {
           kernel.nearest(r, from, to, packed.get(l), idx, dist);

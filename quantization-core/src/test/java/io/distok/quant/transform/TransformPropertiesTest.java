@@ -1,0 +1,193 @@
+package io.distok.quant.transform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.quant.Codes;
+import io.distok.quant.FloatMatrix;
+import io.distok.quant.InvalidInputException;
+import io.distok.quant.ProgressListener;
+import io.distok.quant.Quantizer;
+import io.distok.quant.SyntheticData;
+import io.distok.quant.UsageMetrics;
+import io.distok.quant.io.ModelStore;
+import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.vq.VectorQuantizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** Randomized properties of the vector transforms; jqwik prints the seed of every run. */
+class TransformPropertiesTest {
+
+  private static FloatMatrix gaussian(int n, int d, SplittableRandom rng, double[] scales) {
+    FloatMatrix x = new FloatMatrix(n, d);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        x.set(i, t, (float) (scales[t] * rng.nextGaussian() + t));
+      }
+    }
+    return x;
+  }
+
+  /** The Jacobi decomposition reconstructs a random symmetric matrix from its eigenpairs, vectors orthonormal. */
+  @Property(tries = 40)
+  void eigenPairsReconstructTheMatrix(@ForAll @IntRange(min = 1, max = 12) int n, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[][] m = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = i; j < n; j++) {
+        m[i][j] = rng.nextGaussian();
+        m[j][i] = m[i][j];
+      }
+    }
+    SymmetricEigen e = SymmetricEigen.of(m);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        double dot = 0;
+        for (int r = 0; r < n; r++) {
+          s += e.values[r] * e.vectors[r][i] * e.vectors[r][j];
+          dot += e.vectors[i][r] * e.vectors[j][r];
+        }
+        assertEquals(m[i][j], s, 1e-9, "entry " + i + "," + j);
+        assertEquals(i == j ? 1 : 0, dot, 1e-9, "orthonormality " + i + "," + j);
+      }
+      if (i > 0) {
+        assertTrue(e.values[i] <= e.values[i - 1], "descending");
+      }
+    }
+  }
+
+  /**
+   * PCA to every dimension is a rotation about the mean: reverse(apply(x)) == x, and the variances come out in
+   * descending order; whitening gives unit variances.
+   */
+  @Property(tries = 20)
+  void fullPcaIsInvertibleAndOrdersVariance(@ForAll @IntRange(min = 2, max = 10) int d, @ForAll boolean whiten,
+      @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] scales = new double[d];
+    for (int t = 0; t < d; t++) {
+      scales[t] = 0.5 + 3 * rng.nextDouble();
+    }
+    FloatMatrix x = gaussian(400, d, rng, scales);
+    LinearTransform pca = LinearTransform.pca(x, d, whiten);
+    FloatMatrix y = pca.apply(x);
+    FloatMatrix back = pca.reverse(y);
+    for (int i = 0; i < x.rows(); i++) {
+      for (int t = 0; t < d; t++) {
+        assertEquals(x.get(i, t), back.get(i, t), 2e-3 * (1 + Math.abs(x.get(i, t))), "row " + i + " dim " + t);
+      }
+    }
+    double previous = Double.POSITIVE_INFINITY;
+    for (int t = 0; t < d; t++) {
+      double v = 0;
+      for (int i = 0; i < y.rows(); i++) {
+        v += y.get(i, t) * (double) y.get(i, t);
+      }
+      v /= y.rows() - 1;
+      if (whiten) {
+        assertEquals(1, v, 1e-2, "whitened variance of component " + t);
+      } else {
+        assertTrue(v <= previous * (1 + 1e-4), "component " + t + " variance " + v + " > " + previous);
+        previous = v;
+      }
+    }
+  }
+
+  /** A random rotation preserves distances and is a function of the seed. */
+  @Property(tries = 20)
+  void randomRotationsPreserveDistances(@ForAll @IntRange(min = 1, max = 20) int d, @ForAll long seed) {
+    LinearTransform r = LinearTransform.randomRotation(d, seed);
+    SplittableRandom rng = new SplittableRandom(seed + 1);
+    double[] ones = new double[d];
+    java.util.Arrays.fill(ones, 1);
+    FloatMatrix x = gaussian(10, d, rng, ones);
+    FloatMatrix y = r.apply(x);
+    for (int i = 1; i < x.rows(); i++) {
+      double a = 0;
+      double b = 0;
+      for (int t = 0; t < d; t++) {
+        a += Math.pow(x.get(i, t) - x.get(0, t), 2);
+        b += Math.pow(y.get(i, t) - y.get(0, t), 2);
+      }
+      assertEquals(a, b, 1e-4 * (1 + a));
+    }
+    assertTrue(java.util.Arrays.equals(r.matrix().data(), LinearTransform.randomRotation(d, seed).matrix().data()));
+  }
+
+  /** ITQ never raises its quantization loss, and its rows stay orthonormal within the PCA subspace. */
+  @Property(tries = 10)
+  void itqLossNeverRises(@ForAll @IntRange(min = 2, max = 8) int bits, @ForAll long seed) {
+    FloatMatrix x = SyntheticData.gaussianClusters(300, 12, 6, 0.5, seed);
+    Itq.Result r = Itq.train(x, bits, 15, seed);
+    for (int i = 1; i < r.loss().length; i++) {
+      assertTrue(r.loss()[i] <= r.loss()[i - 1] * (1 + 1e-9) + 1e-9, "iteration " + i + ": " + r.loss()[i] + " > "
+          + r.loss()[i - 1]);
+    }
+    assertEquals(bits, r.transform().outputDimension());
+  }
+
+  /** A general linear map's reverse is its pseudo-inverse: exact for an invertible square map. */
+  @Property(tries = 20)
+  void generalMapsReverseThroughThePseudoInverse(@ForAll @IntRange(min = 1, max = 8) int d, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    FloatMatrix a = new FloatMatrix(d, d);
+    for (int i = 0; i < d; i++) {
+      for (int t = 0; t < d; t++) {
+        a.set(i, t, (float) (rng.nextGaussian() + (i == t ? 3 : 0)));
+      }
+    }
+    float[] mean = new float[d];
+    for (int t = 0; t < d; t++) {
+      mean[t] = (float) rng.nextGaussian();
+    }
+    LinearTransform lt = new LinearTransform(a, mean, "given");
+    double[] ones = new double[d];
+    java.util.Arrays.fill(ones, 1);
+    FloatMatrix x = gaussian(20, d, rng, ones);
+    FloatMatrix back = lt.reverse(lt.apply(x));
+    for (int i = 0; i < x.rows(); i++) {
+      for (int t = 0; t < d; t++) {
+        assertEquals(x.get(i, t), back.get(i, t), 1e-3 * (1 + Math.abs(x.get(i, t))));
+      }
+    }
+  }
+
+  @Test
+  void transformedModelsSaveLoadAndEncodeIdentically(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    FloatMatrix x = SyntheticData.gaussianClusters(500, 16, 8, 0.4, 2);
+    var trainer = TransformedQuantizer.trainer(TransformStep.parse("l2,pca:8,rotation"),
+        VectorQuantizer.trainer(KMeansParams.of(16).withNiter(5)));
+    TransformedQuantizer q = trainer.train(x, 9, ProgressListener.NONE);
+    assertEquals(16, q.dimension());
+    assertEquals(8, q.inner().dimension());
+    Codes codes = q.encode(x);
+    ModelStore.save(q, 9, dir.resolve("m"));
+    Quantizer back = ModelStore.load(dir.resolve("m"));
+    assertTrue(back instanceof TransformedQuantizer);
+    assertEquals(codes, back.encode(x));
+    assertTrue(java.util.Arrays.equals(q.decode(codes).data(), back.decode(codes).data()));
+    assertTrue(Files.exists(dir.resolve("m").resolve("transform-1-0.npy")), "the PCA matrix is saved");
+    // the decoded vectors are unit-norm reconstructions: MSE against the normalised data is small
+    double mse = UsageMetrics.of(back, L2Normalization.normalizeRows(x), codes).relativeMse();
+    assertTrue(mse < 0.5, "relative MSE " + mse);
+  }
+
+  @Test
+  void badChainsAreNamed() {
+    var e = assertThrows(InvalidInputException.class, () -> TransformStep.parse("l2,pcaa:3"));
+    assertTrue(e.getMessage().contains("unknown step 'pcaa:3'"), e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> TransformStep.parse("pca"));
+    assertTrue(e.getMessage().contains("pca needs its output dimension"), e.getMessage());
+    FloatMatrix x = SyntheticData.gaussianClusters(20, 4, 2, 0.4, 2);
+    e = assertThrows(InvalidInputException.class, () -> TransformStep.parse("pca:9").get(0).fit(x, 1));
+    assertTrue(e.getMessage().contains("PCA to 9 dimensions of 4-dimensional data"), e.getMessage());
+  }
+}
