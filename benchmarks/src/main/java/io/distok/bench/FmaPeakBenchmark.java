@@ -1,6 +1,5 @@
 package io.distok.bench;
 
-import io.distok.quant.kernel.FmaPeak;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,14 +1,14 @@
 package io.distok.bench;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.Hamming;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.kmeans.KMeansParams;
 import io.distok.quant.pq.ProductQuantizer;
-import io.distok.quant.ProgressListener;
+import io.distok.util.ProgressListener;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

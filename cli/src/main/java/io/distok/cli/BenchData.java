@@ -1,7 +1,7 @@
 package io.distok.cli;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

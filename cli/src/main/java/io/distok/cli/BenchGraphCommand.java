@@ -6,10 +6,10 @@ import io.distok.graph.csr.CsrGraph;
 import io.distok.graph.nodepiece.NodePieceConfig;
 import io.distok.graph.nodepiece.NodePieceTokenizer;
 import io.distok.graph.nodepiece.NodeTokenization;
-import io.distok.graph.source.SyntheticGraphs;
+import io.distok.testdata.SyntheticGraphs;
 import io.distok.graph.source.TripleFiles;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.ProgressListener;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -107,7 +107,7 @@ public final class BenchGraphCommand implements Callable<Integer> {
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("graphs", rows);
-      io.distok.quant.io.JsonFiles.write(json, doc);
+      io.distok.util.io.JsonFiles.write(json, doc);
     }
     return 0;
   }

@@ -1,16 +1,16 @@
 package io.distok.cli;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.Parallel;
-import io.distok.quant.ProgressListener;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.Parallel;
+import io.distok.util.ProgressListener;
 import io.distok.quant.Codes;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.UsageMetrics;
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
-import io.distok.quant.kernel.FmaPeak;
+import io.distok.bench.FmaPeak;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.io.MatrixReader;
 import io.distok.quant.kmeans.KMeansParams;
@@ -261,7 +261,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     doc.put("methods", rows);
     doc.put("kernel", kernelReport(w, x, cores));
     if (json != null) {
-      io.distok.quant.io.JsonFiles.write(json, doc);
+      io.distok.util.io.JsonFiles.write(json, doc);
     }
     return 0;
   }

@@ -1,7 +1,7 @@
 package io.distok.cli;
 
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.ProgressListener;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.SemanticIdConfig;
 import io.distok.recsys.SemanticIdModel;
@@ -126,7 +126,7 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
         + " share of exact 10-NN sharing the level-1 / level-1+2 prefix; assign = frozen-codebook encoding of all"
         + " items)");
     if (json != null) {
-      io.distok.quant.io.JsonFiles.write(json, doc);
+      io.distok.util.io.JsonFiles.write(json, doc);
     }
     return 0;
   }

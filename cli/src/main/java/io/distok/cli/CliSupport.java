@@ -1,6 +1,6 @@
 package io.distok.cli;
 
-import io.distok.quant.io.OutputPaths;
+import io.distok.util.io.OutputPaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +35,7 @@ final class CliSupport {
   static void requireDistinct(CommandSpec spec, String option, Path output, Path... inputs) throws IOException {
     try {
       OutputPaths.requireDistinct(option, output, inputs);
-    } catch (io.distok.quant.InvalidInputException e) {
+    } catch (io.distok.util.InvalidInputException e) {
       throw usage(spec, e.getMessage());
     }
   }

@@ -1,7 +1,7 @@
 package io.distok.cli;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kmeans.KMeansParams;
 import io.distok.quant.pq.ProductQuantizer;

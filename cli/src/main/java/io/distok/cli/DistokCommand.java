@@ -1,8 +1,8 @@
 package io.distok.cli;
 
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.UnavailableServiceException;
-import io.distok.quant.io.Version;
+import io.distok.util.InvalidInputException;
+import io.distok.util.UnavailableServiceException;
+import io.distok.util.io.Version;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

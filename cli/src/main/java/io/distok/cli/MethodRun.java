@@ -2,8 +2,8 @@ package io.distok.cli;
 
 import io.distok.quant.CodebookUsage;
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.ProgressListener;
+import io.distok.util.FloatMatrix;
+import io.distok.util.ProgressListener;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.UsageMetrics;

@@ -1,6 +1,6 @@
 package io.distok.cli;
 
-import io.distok.graph.neo4j.Neo4jConnection;
+import io.distok.source.neo4j.Neo4jConnection;
 import picocli.CommandLine.Option;
 
 /** Options naming a Neo4j database and the item nodes in it. */

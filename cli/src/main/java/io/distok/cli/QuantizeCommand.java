@@ -1,8 +1,8 @@
 package io.distok.cli;
 
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.Parallel;
+import io.distok.util.FloatMatrix;
+import io.distok.util.Parallel;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.UsageMetrics;
@@ -10,9 +10,9 @@ import io.distok.quant.family.ParameterValues;
 import io.distok.quant.family.QuantizerFamily;
 import io.distok.quant.transform.TransformStep;
 import io.distok.quant.transform.TransformedQuantizer;
-import io.distok.quant.io.AtomicFiles;
-import io.distok.quant.io.CsvWriter;
-import io.distok.quant.io.Inputs;
+import io.distok.util.io.AtomicFiles;
+import io.distok.util.io.CsvWriter;
+import io.distok.util.io.Inputs;
 import io.distok.quant.io.LabeledMatrix;
 import io.distok.quant.io.MatrixReader;
 import io.distok.quant.io.ModelStore;
@@ -61,7 +61,7 @@ public final class QuantizeCommand implements Runnable {
   static QuantizerFamily family(picocli.CommandLine.Model.CommandSpec spec, String name) {
     try {
       return QuantizerFamily.forName(name.toLowerCase(Locale.ROOT));
-    } catch (io.distok.quant.InvalidInputException e) {
+    } catch (io.distok.util.InvalidInputException e) {
       throw CliSupport.usage(spec, "--method: " + e.getMessage());
     }
   }
@@ -106,7 +106,7 @@ public final class QuantizeCommand implements Runnable {
       try {
         QuantizerTrainer<? extends Quantizer> inner = CliSupport.options(spec, () -> family.trainer(values));
         trainer = transform == null ? inner : TransformedQuantizer.trainer(TransformStep.parse(transform), inner);
-      } catch (io.distok.quant.InvalidInputException e) {
+      } catch (io.distok.util.InvalidInputException e) {
         throw CliSupport.usage(spec, e.getMessage());
       }
       CliSupport.requireDistinct(spec, "--out", out, input);
@@ -178,7 +178,7 @@ public final class QuantizeCommand implements Runnable {
       Quantizer q;
       try {
         q = CliSupport.options(spec, () -> family.reconfigure(loaded, values));
-      } catch (io.distok.quant.InvalidInputException e) {
+      } catch (io.distok.util.InvalidInputException e) {
         throw CliSupport.usage(spec, e.getMessage());
       }
       LabeledMatrix in = text.read(input, spec.commandLine().getErr());
@@ -263,7 +263,7 @@ public final class QuantizeCommand implements Runnable {
         doc.put("parameters", q.parameters());
         doc.put("input", input.toString());
         doc.putAll(m.toMap());
-        io.distok.quant.io.JsonFiles.write(json, doc);
+        io.distok.util.io.JsonFiles.write(json, doc);
       }
       return 0;
     }

@@ -1,10 +1,10 @@
 package io.distok.cli;
 
-import io.distok.graph.neo4j.Neo4jNodeReader;
-import io.distok.graph.source.NodeVectors;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.io.AtomicFiles;
-import io.distok.quant.io.CsvWriter;
+import io.distok.source.neo4j.Neo4jNodeReader;
+import io.distok.source.NodeVectors;
+import io.distok.util.InvalidInputException;
+import io.distok.util.io.AtomicFiles;
+import io.distok.util.io.CsvWriter;
 import io.distok.recsys.CollisionPolicy;
 import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.SemanticIdConfig;
@@ -321,7 +321,7 @@ public final class SemanticIdsCommand implements Runnable {
       }
       spec.commandLine().getOut().print(r.toTable());
       if (json != null) {
-        io.distok.quant.io.JsonFiles.write(json, r.toMap());
+        io.distok.util.io.JsonFiles.write(json, r.toMap());
       }
       return 0;
     }

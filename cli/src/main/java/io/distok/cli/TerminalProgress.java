@@ -1,6 +1,6 @@
 package io.distok.cli;
 
-import io.distok.quant.ProgressListener;
+import io.distok.util.ProgressListener;
 import java.io.Console;
 import java.io.PrintStream;
 import java.lang.reflect.Method;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import io.distok.quant.Quantizer;
-import io.distok.quant.SyntheticData;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.io.ModelStore;
 import io.distok.quant.io.Npy;
 import java.io.IOException;
@@ -184,7 +184,7 @@ class CliTest {
       for (int round = 0; round < 2; round++) {
         // round r trains with seed 1234 + r; its MSE is the library's, with this row's parameters
         Quantizer vq = io.distok.quant.vq.VectorQuantizer.trainer(new io.distok.quant.kmeans.KMeansParams(32, 20,
-            256, 0, r == 1)).train(x, 1234 + round, io.distok.quant.ProgressListener.NONE);
+            256, 0, r == 1)).train(x, 1234 + round, io.distok.util.ProgressListener.NONE);
         double mse = io.distok.quant.UsageMetrics.of(vq, x, vq.encode(x)).mse();
         assertEquals(mse, perRound.get(round).doubleValue(), 1e-12, "row " + r + " round " + round);
         sum += mse;

@@ -3,8 +3,8 @@ package io.distok.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.io.ModelStore;
 import io.distok.quant.io.Npy;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.distok.graph.source.SyntheticGraphs;
+import io.distok.testdata.SyntheticGraphs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ class GraphCliTest {
     io.distok.graph.source.TripleFiles.readInto(kg, true, b);
     var t = io.distok.graph.nodepiece.NodePieceTokenizer.tokenize(b.build(),
         io.distok.graph.nodepiece.NodePieceConfig.DEFAULT.withAnchors(20).withK(4).withM(2),
-        io.distok.quant.ProgressListener.NONE);
+        io.distok.util.ProgressListener.NONE);
     assertTrue(p.out().contains("\ne5: " + String.join(" ", t.tokens("e5")) + "\n"),
         "the prompt carries e5's own tokens " + t.tokens("e5") + ": " + p.out());
     CliTest.Run s = CliTest.run("graph", "stats", "--triples", kg.toString());

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.io.Npy;
 import io.distok.recsys.SemanticIdModel;
 import io.distok.recsys.SemanticIdStore;

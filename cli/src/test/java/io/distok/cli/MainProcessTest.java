@@ -43,7 +43,7 @@ class MainProcessTest {
   @Test
   void quantizeCommandsEachRunInAFreshJvm() throws Exception {
     Path in = dir.resolve("x.npy");
-    io.distok.quant.io.Npy.write(in, io.distok.quant.SyntheticData.gaussianClusters(600, 8, 6, 0.2, 3));
+    io.distok.quant.io.Npy.write(in, io.distok.testdata.SyntheticData.gaussianClusters(600, 8, 6, 0.2, 3));
     Path model = dir.resolve("model");
     Result fit = run("quantize", "fit", "--method", "rq", "--K", "16", "--L", "2", "--input", in.toString(), "--out",
         model.toString());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.io.Npy;
 import io.distok.recsys.SemanticIdModel;
 import io.distok.recsys.SemanticIdStore;

@@ -1,8 +1,8 @@
 package io.distok.examples;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.ProgressListener;
-import io.distok.quant.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.util.ProgressListener;
+import io.distok.testdata.SyntheticData;
 import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.PrefixTrie;
 import io.distok.recsys.SemanticIdConfig;

@@ -1,5 +1,7 @@
 package io.distok.quant;
 
+import io.distok.util.FloatMatrix;
+
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;

@@ -1,5 +1,7 @@
 package io.distok.quant;
 
+import io.distok.util.InvalidInputException;
+
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,7 @@
 package io.distok.quant;
 
+import io.distok.util.TopK;
+
 /**
  * A {@link QueryScorer} built from per-position look-up tables, as faiss scores PQ and additive codes: the
  * query's score against an item is a sum of one table entry per code position (plus, for additive codes, the

@@ -1,5 +1,8 @@
 package io.distok.quant;
 
+import io.distok.util.FloatMatrix;
+import io.distok.util.Parallel;
+
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.PackedRows;
 

@@ -1,5 +1,8 @@
 package io.distok.quant;
 
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+
 import java.util.Map;
 
 /**

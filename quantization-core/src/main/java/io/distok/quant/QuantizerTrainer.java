@@ -1,5 +1,9 @@
 package io.distok.quant;
 
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
+
 /**
  * Trains a {@link Quantizer} from data. Trainers hold the method's parameters; training is a deterministic
  * function of the data, the parameters and the seed, whatever the thread count.

@@ -1,5 +1,7 @@
 package io.distok.quant;
 
+import io.distok.util.InvalidInputException;
+
 /**
  * Scores encoded items against one query vector from their codes alone, without the items' vectors: the
  * squared L2 distance (and inner product) between the query and the vector the codes stand for. Search and

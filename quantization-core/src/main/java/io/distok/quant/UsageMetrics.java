@@ -1,5 +1,7 @@
 package io.distok.quant;
 
+import io.distok.util.FloatMatrix;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.distok.quant;
 
+import io.distok.util.InvalidInputException;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

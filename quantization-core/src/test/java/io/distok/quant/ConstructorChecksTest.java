@@ -1,5 +1,7 @@
 package io.distok.quant;
 
+import io.distok.util.FloatMatrix;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

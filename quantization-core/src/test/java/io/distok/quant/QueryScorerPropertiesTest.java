@@ -1,5 +1,11 @@
 package io.distok.quant;
 
+import io.distok.testdata.SyntheticData;
+
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

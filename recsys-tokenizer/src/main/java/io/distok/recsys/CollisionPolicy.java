@@ -1,7 +1,7 @@
 package io.distok.recsys;
 
 import io.distok.quant.CodeTuple;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.InvalidInputException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

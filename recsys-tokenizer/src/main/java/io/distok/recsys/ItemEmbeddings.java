@@ -1,8 +1,8 @@
 package io.distok.recsys;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.io.Inputs;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.io.Inputs;
 import io.distok.quant.io.Delimited;
 import io.distok.quant.io.LabeledMatrix;
 import io.distok.quant.io.MatrixReader;
@@ -98,7 +98,7 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
   public static List<String> readIds(Path idFile) throws IOException {
     List<String> ids = new ArrayList<>();
     char sep = Inputs.baseName(idFile).endsWith(".csv") ? ',' : '\t';
-    org.apache.commons.csv.CSVFormat format = io.distok.quant.io.CsvWriter.format(sep).builder()
+    org.apache.commons.csv.CSVFormat format = io.distok.util.io.CsvWriter.format(sep).builder()
         .setIgnoreEmptyLines(true).setTrim(true).get();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(Inputs.open(idFile), StandardCharsets.UTF_8));
         org.apache.commons.csv.CSVParser p = org.apache.commons.csv.CSVParser.builder().setReader(r)
@@ -116,7 +116,7 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
   }
 
   /** Items read from a graph source (Neo4j, JGraphT): node ids become item ids. */
-  public static ItemEmbeddings of(io.distok.graph.source.NodeVectors nodes) {
+  public static ItemEmbeddings of(io.distok.source.NodeVectors nodes) {
     return new ItemEmbeddings(nodes.ids(), nodes.vectors());
   }
 

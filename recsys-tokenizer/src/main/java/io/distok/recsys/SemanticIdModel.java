@@ -2,8 +2,8 @@ package io.distok.recsys;
 
 import io.distok.quant.CodeTuple;
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.rq.ResidualQuantizer;
@@ -200,7 +200,7 @@ public final class SemanticIdModel {
     for (int j = 0; j < dist.length; j++) {
       dist[j] = book.norm(j) - 2f * dots[j];
     }
-    return io.distok.quant.TopK.smallest(dist, dist.length, dist.length);
+    return io.distok.util.TopK.smallest(dist, dist.length, dist.length);
   }
 
   /**

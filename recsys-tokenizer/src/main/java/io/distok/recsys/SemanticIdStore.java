@@ -1,12 +1,12 @@
 package io.distok.recsys;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.io.AtomicFiles;
-import io.distok.quant.io.CsvWriter;
+import io.distok.util.InvalidInputException;
+import io.distok.util.io.AtomicFiles;
+import io.distok.util.io.CsvWriter;
 import io.distok.quant.io.ModelStore;
-import io.distok.quant.io.StoreHeader;
-import io.distok.quant.io.Version;
+import io.distok.util.io.StoreHeader;
+import io.distok.util.io.Version;
 import io.distok.quant.rq.ResidualQuantizer;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

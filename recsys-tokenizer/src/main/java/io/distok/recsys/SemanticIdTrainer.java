@@ -1,8 +1,8 @@
 package io.distok.recsys;
 
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.ProgressListener;
+import io.distok.util.FloatMatrix;
+import io.distok.util.ProgressListener;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.kmeans.KMeansParams;
 import io.distok.quant.rq.ResidualQuantizer;

@@ -1,8 +1,8 @@
 package io.distok.recsys;
 
-import io.distok.graph.neo4j.Neo4jConnection;
-import io.distok.graph.neo4j.Neo4jPropertyWriter;
-import io.distok.quant.ProgressListener;
+import io.distok.source.neo4j.Neo4jConnection;
+import io.distok.source.neo4j.Neo4jPropertyWriter;
+import io.distok.util.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 import org.neo4j.driver.Driver;
@@ -16,7 +16,7 @@ public final class SemanticIdWriteBack {
    * (see {@link Neo4jPropertyWriter}).
    *
    * @param items item ids, in the order of {@code keys}
-   * @param keys the nodes' ids as Neo4j stores them (from {@link io.distok.graph.source.NodeVectors#keys()})
+   * @param keys the nodes' ids as Neo4j stores them (from {@link io.distok.source.NodeVectors#keys()})
    * @param idProperty the id property, or null for element ids
    * @return nodes written
    */

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distok.graph.source.JGraphTVectors;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.ProgressListener;
-import io.distok.quant.SyntheticData;
+import io.distok.source.jgrapht.JGraphTVectors;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
+import io.distok.testdata.SyntheticData;
 import org.jgrapht.graph.DefaultDirectedGraph;
 import org.jgrapht.graph.DefaultEdge;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distok.quant.CodeTuple;
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.distok.graph.anchor;
 
 import io.distok.graph.csr.CsrGraph;
-import io.distok.quant.Parallel;
+import io.distok.util.Parallel;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

@@ -1,7 +1,7 @@
 package io.distok.graph.anchor;
 
 import io.distok.graph.csr.CsrGraph;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.InvalidInputException;
 import java.util.Locale;
 
 /** How anchors are chosen. Each strategy returns nodes in rank order (rank 0 = most preferred). */

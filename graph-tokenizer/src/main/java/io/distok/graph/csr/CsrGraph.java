@@ -1,6 +1,6 @@
 package io.distok.graph.csr;
 
-import io.distok.quant.InvalidInputException;
+import io.distok.util.InvalidInputException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,10 @@
 package io.distok.graph.neo4j;
 
+import io.distok.source.neo4j.Neo4jConnection;
+
 import io.distok.graph.csr.CsrGraph;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.ProgressListener;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

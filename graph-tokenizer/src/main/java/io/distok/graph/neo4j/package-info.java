@@ -1,5 +1,5 @@
 /**
- * Neo4j as a graph source and sink through the Neo4j Java driver: node vectors streamed in keyset-paginated
- * batches, and node properties written back in batched transactions, all or nothing.
+ * Neo4j as a graph source: a whole graph streamed into a {@link io.distok.graph.csr.CsrGraph} through the
+ * shared connection of {@code io.distok.source.neo4j}, whose property writer takes tokens back.
  */
 package io.distok.graph.neo4j;

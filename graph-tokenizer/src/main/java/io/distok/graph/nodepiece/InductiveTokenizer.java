@@ -1,10 +1,10 @@
 package io.distok.graph.nodepiece;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.io.AtomicFiles;
-import io.distok.quant.io.CsvWriter;
-import io.distok.quant.io.StoreHeader;
+import io.distok.util.InvalidInputException;
+import io.distok.util.io.AtomicFiles;
+import io.distok.util.io.CsvWriter;
+import io.distok.util.io.StoreHeader;
 import java.io.OutputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;

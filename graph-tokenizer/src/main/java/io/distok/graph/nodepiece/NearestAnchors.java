@@ -1,9 +1,9 @@
 package io.distok.graph.nodepiece;
 
 import io.distok.graph.csr.CsrGraph;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.Parallel;
-import io.distok.quant.ProgressListener;
+import io.distok.util.InvalidInputException;
+import io.distok.util.Parallel;
+import io.distok.util.ProgressListener;
 import java.util.Arrays;
 
 /**

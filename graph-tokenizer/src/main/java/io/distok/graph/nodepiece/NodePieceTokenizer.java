@@ -1,8 +1,8 @@
 package io.distok.graph.nodepiece;
 
 import io.distok.graph.csr.CsrGraph;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.ProgressListener;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,8 +2,8 @@ package io.distok.graph.nodepiece;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.graph.csr.CsrGraph;
-import io.distok.quant.io.AtomicFiles;
-import io.distok.quant.io.CsvWriter;
+import io.distok.util.io.AtomicFiles;
+import io.distok.util.io.CsvWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;

@@ -2,7 +2,7 @@ package io.distok.graph.prompt;
 
 import io.distok.graph.csr.CsrGraph;
 import io.distok.graph.nodepiece.NodeTokenization;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,7 +1,7 @@
 package io.distok.graph.source;
 
 import io.distok.graph.csr.CsrGraph;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.InvalidInputException;
 import java.util.function.Function;
 import org.jgrapht.Graph;
 

@@ -1,8 +1,8 @@
 package io.distok.graph.source;
 
 import io.distok.graph.csr.CsrGraph;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.io.Inputs;
+import io.distok.util.InvalidInputException;
+import io.distok.util.io.Inputs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,13 +1,19 @@
 package io.distok.graph.neo4j;
 
+import io.distok.source.neo4j.Neo4jHarness;
+
+import io.distok.source.neo4j.Neo4jConnection;
+import io.distok.source.neo4j.Neo4jNodeReader;
+import io.distok.source.neo4j.Neo4jPropertyWriter;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distok.graph.source.NodeVectors;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.ProgressListener;
+import io.distok.source.NodeVectors;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +195,7 @@ class Neo4jNodeIoTest {
 
   @Test
   void unreachableServerIsAClearError() {
-    var e = assertThrows(io.distok.quant.UnavailableServiceException.class,
+    var e = assertThrows(io.distok.util.UnavailableServiceException.class,
         () -> new Neo4jConnection("bolt://127.0.0.1:1", "neo4j", "x", null).open());
     assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
   }

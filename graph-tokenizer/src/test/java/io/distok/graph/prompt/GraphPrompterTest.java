@@ -7,7 +7,7 @@ import io.distok.graph.csr.CsrGraph;
 import io.distok.graph.nodepiece.NodePieceConfig;
 import io.distok.graph.nodepiece.NodePieceTokenizer;
 import io.distok.graph.nodepiece.NodeTokenization;
-import io.distok.quant.ProgressListener;
+import io.distok.util.ProgressListener;
 import org.junit.jupiter.api.Test;
 
 class GraphPrompterTest {
@@ -49,7 +49,7 @@ class GraphPrompterTest {
     assertEquals(full.split("\n").length - 1, kept + dropped, "the note counts exactly the edges left out");
     String longer = p.prompt("acme", PromptEncoding.TRIPLES, new GraphPrompter.Options(3, 50, cut.length() + 30));
     assertTrue(longer.length() >= cut.length(), "a larger budget keeps at least as much");
-    var e = org.junit.jupiter.api.Assertions.assertThrows(io.distok.quant.InvalidInputException.class,
+    var e = org.junit.jupiter.api.Assertions.assertThrows(io.distok.util.InvalidInputException.class,
         () -> p.prompt("acme", PromptEncoding.TRIPLES, new GraphPrompter.Options(3, 50, 100)));
     assertTrue(e.getMessage().contains("too small"), e.getMessage());
   }

@@ -1,6 +1,6 @@
 package io.distok.quant.family;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import java.io.IOException;
 import java.util.List;
 
@@ -39,7 +39,7 @@ public final class ModelState {
     /**
      * The matrix group {@code key}, each file's checksum and shape verified.
      *
-     * @throws io.distok.quant.InvalidInputException if it is absent, a file is missing or corrupt
+     * @throws io.distok.util.InvalidInputException if it is absent, a file is missing or corrupt
      */
     List<FloatMatrix> matrices(String key) throws IOException;
 

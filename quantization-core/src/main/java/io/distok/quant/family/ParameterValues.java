@@ -1,6 +1,6 @@
 package io.distok.quant.family;
 
-import io.distok.quant.InvalidInputException;
+import io.distok.util.InvalidInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.distok.quant.family;
 
-import io.distok.quant.InvalidInputException;
+import io.distok.util.InvalidInputException;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import java.io.IOException;

@@ -1,7 +1,9 @@
 package io.distok.quant.io;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.io.Inputs;
+
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

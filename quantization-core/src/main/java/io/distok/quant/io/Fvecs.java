@@ -1,7 +1,10 @@
 package io.distok.quant.io;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.io.AtomicFiles;
+import io.distok.util.io.Inputs;
+
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

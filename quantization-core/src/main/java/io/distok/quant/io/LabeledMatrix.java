@@ -1,6 +1,6 @@
 package io.distok.quant.io;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import java.util.List;
 
 /**

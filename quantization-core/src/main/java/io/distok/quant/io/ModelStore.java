@@ -1,7 +1,11 @@
 package io.distok.quant.io;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.io.AtomicFiles;
+import io.distok.util.io.StoreHeader;
+import io.distok.util.io.Version;
+
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
 import io.distok.quant.Quantizer;
 import io.distok.quant.family.ModelState;
 import io.distok.quant.family.QuantizerFamily;

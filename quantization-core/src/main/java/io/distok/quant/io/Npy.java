@@ -1,8 +1,11 @@
 package io.distok.quant.io;
 
+import io.distok.util.io.AtomicFiles;
+import io.distok.util.io.Inputs;
+
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package io.distok.quant.kernel;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import java.util.Arrays;
 
 /**

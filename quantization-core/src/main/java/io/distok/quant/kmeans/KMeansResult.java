@@ -1,6 +1,6 @@
 package io.distok.quant.kmeans;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 
 /**
  * Outcome of a k-means run.

@@ -1,6 +1,6 @@
 package io.distok.quant.train;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 
 /**
  * The assignment step of training: the code every training row takes given a codebook. Implementations are

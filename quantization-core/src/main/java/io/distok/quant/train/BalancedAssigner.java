@@ -1,8 +1,8 @@
 package io.distok.quant.train;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.Parallel;
-import io.distok.quant.TopK;
+import io.distok.util.FloatMatrix;
+import io.distok.util.Parallel;
+import io.distok.util.TopK;
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;

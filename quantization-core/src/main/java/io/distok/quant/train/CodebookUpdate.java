@@ -1,6 +1,6 @@
 package io.distok.quant.train;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 
 /** The update step of training: new codewords from the rows and the codes they took. */
 public interface CodebookUpdate {

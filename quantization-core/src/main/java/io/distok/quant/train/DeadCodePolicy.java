@@ -1,6 +1,6 @@
 package io.distok.quant.train;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import java.util.SplittableRandom;
 
 /** What training does with codes that no row took in a step. */

@@ -1,7 +1,7 @@
 package io.distok.quant.train;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.Parallel;
+import io.distok.util.FloatMatrix;
+import io.distok.util.Parallel;
 import java.util.Arrays;
 
 /**

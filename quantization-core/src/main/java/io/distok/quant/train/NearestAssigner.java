@@ -1,6 +1,6 @@
 package io.distok.quant.train;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import io.distok.quant.NearestCodes;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;

@@ -1,7 +1,7 @@
 package io.distok.quant.transform;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
 import java.util.SplittableRandom;
 
 /**

@@ -1,8 +1,8 @@
 package io.distok.quant.transform;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.Parallel;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.Parallel;
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;

@@ -2,8 +2,8 @@ package io.distok.quant.transform;
 
 import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import java.util.ArrayList;

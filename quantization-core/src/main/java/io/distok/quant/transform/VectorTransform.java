@@ -1,6 +1,6 @@
 package io.distok.quant.transform;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import java.util.Map;
 
 /**
@@ -21,7 +21,7 @@ public interface VectorTransform {
   /**
    * Transforms every row of {@code x}.
    *
-   * @throws io.distok.quant.InvalidInputException if {@code x.cols() != inputDimension()}
+   * @throws io.distok.util.InvalidInputException if {@code x.cols() != inputDimension()}
    */
   FloatMatrix apply(FloatMatrix x);
 

@@ -3,7 +3,7 @@ package io.distok.quant.vq;
 import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
 import io.distok.quant.ExplicitCodebooks;
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import io.distok.quant.NearestCodes;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QueryScorer;

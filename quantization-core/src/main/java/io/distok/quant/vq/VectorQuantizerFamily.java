@@ -1,7 +1,7 @@
 package io.distok.quant.vq;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.family.FamilyParameter;

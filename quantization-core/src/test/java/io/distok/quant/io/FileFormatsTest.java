@@ -1,5 +1,7 @@
 package io.distok.quant.io;
 
+import io.distok.util.io.AtomicFiles;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.testdata.SyntheticData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.ProgressListener;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import io.distok.quant.Quantizer;
-import io.distok.quant.SyntheticData;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.kmeans.KMeansParams;
 import io.distok.quant.pq.ProductQuantizer;
 import io.distok.quant.rq.ResidualQuantizer;

@@ -1,9 +1,12 @@
 package io.distok.quant.io;
 
+import io.distok.util.io.AtomicFiles;
+import io.distok.util.io.CsvWriter;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

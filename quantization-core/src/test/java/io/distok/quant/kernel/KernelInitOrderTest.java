@@ -2,7 +2,7 @@ package io.distok.quant.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

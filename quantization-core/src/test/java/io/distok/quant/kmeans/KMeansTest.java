@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.Parallel;
-import io.distok.quant.ProgressListener;
-import io.distok.quant.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.Parallel;
+import io.distok.util.ProgressListener;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.kernel.DistanceKernels;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -3,9 +3,9 @@ package io.distok.quant.rq;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.ProgressListener;
-import io.distok.quant.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.util.ProgressListener;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.UsageMetrics;
 import io.distok.quant.kmeans.KMeansParams;
 import net.jqwik.api.ForAll;
@@ -108,8 +108,8 @@ class ResidualQuantizerPropertiesTest {
     FloatMatrix x = SyntheticData.gaussianClusters(700, 8, 9, 0.5, seed);
     var params = new ResidualQuantizerParams(new int[] {16, 16, 8}, KMeansParams.of(16).withNiter(3), 2, false, 1, 3);
     var trainer = ResidualQuantizer.trainer(params);
-    ResidualQuantizer one = io.distok.quant.Parallel.withThreads(1, () -> trainer.train(x, seed, ProgressListener.NONE));
-    ResidualQuantizer three = io.distok.quant.Parallel.withThreads(3,
+    ResidualQuantizer one = io.distok.util.Parallel.withThreads(1, () -> trainer.train(x, seed, ProgressListener.NONE));
+    ResidualQuantizer three = io.distok.util.Parallel.withThreads(3,
         () -> trainer.train(x, seed, ProgressListener.NONE));
     for (int l = 0; l < 3; l++) {
       org.junit.jupiter.api.Assertions.assertArrayEquals(one.codebooks().get(l).data(), three.codebooks().get(l).data(),

@@ -2,7 +2,7 @@ package io.distok.quant.toy;
 
 import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
+import io.distok.util.FloatMatrix;
 import io.distok.quant.ImplicitCodebook;
 import io.distok.quant.Quantizer;
 import java.util.LinkedHashMap;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.Parallel;
+import io.distok.util.FloatMatrix;
+import io.distok.util.Parallel;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distok.quant.Codes;
-import io.distok.quant.FloatMatrix;
-import io.distok.quant.InvalidInputException;
-import io.distok.quant.ProgressListener;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import io.distok.quant.Quantizer;
-import io.distok.quant.SyntheticData;
+import io.distok.testdata.SyntheticData;
 import io.distok.quant.UsageMetrics;
 import io.distok.quant.io.ModelStore;
 import io.distok.quant.kmeans.KMeansParams;

@@ -1,0 +1,46 @@
+package io.distok.util;
+
+import java.util.Arrays;
+
+/** The one top-k selection the project uses: indices of the smallest values, ties by index. */
+public final class TopK {
+  private TopK() {}
+
+  /**
+   * Indices of the {@code t} smallest of {@code v[0, count)}, ascending by value, ties by the smaller index.
+   * O(count t) by insertion for small t, O(count log count) by sorting when t is count.
+   */
+  public static int[] smallest(float[] v, int count, int t) {
+    int keep = Math.min(Math.max(t, 0), count);
+    if (keep == count) {
+      Integer[] order = new Integer[count];
+      for (int j = 0; j < count; j++) {
+        order[j] = j;
+      }
+      Arrays.sort(order, (a, b) -> v[a] != v[b] ? Float.compare(v[a], v[b]) : Integer.compare(a, b));
+      int[] out = new int[count];
+      for (int j = 0; j < count; j++) {
+        out[j] = order[j];
+      }
+      return out;
+    }
+    int[] top = new int[keep];
+    if (keep == 0) {
+      return top;
+    }
+    int size = 0;
+    for (int j = 0; j < count; j++) {
+      float val = v[j];
+      if (size == keep && !(val < v[top[keep - 1]])) {
+        continue;
+      }
+      int p = size < keep ? size++ : keep - 1;
+      while (p > 0 && v[top[p - 1]] > val) {
+        top[p] = top[p - 1];
+        p--;
+      }
+      top[p] = j;
+    }
+    return top;
+  }
+}
