@@ -4,7 +4,8 @@ import io.distok.graph.anchor.AnchorStrategy;
 import io.distok.graph.csr.CsrGraph;
 import io.distok.source.neo4j.Neo4jConnection;
 import io.distok.graph.neo4j.Neo4jGraphReader;
-import io.distok.source.neo4j.Neo4jPropertyWriter;
+import io.distok.graph.sink.Neo4jTokenSink;
+import io.distok.graph.sink.NodeTokenSink;
 import io.distok.graph.nodepiece.AnchorTieBreak;
 import io.distok.graph.nodepiece.InductiveTokenizer;
 import io.distok.graph.nodepiece.NodePieceConfig;
@@ -224,14 +225,11 @@ public final class GraphCommand implements Runnable {
       if (diagnosticsOnly && (out != null || vocabOut != null || writeBack != null)) {
         throw CliSupport.usage(spec, "--diagnostics-only writes nothing; drop --out, --vocab-out and --write-back");
       }
-      boolean tsv = false;
-      if (out != null) {
-        String base = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (base.endsWith(".tsv")) {
-          tsv = true;
-        } else if (!base.endsWith(".jsonl")) {
-          throw CliSupport.usage(spec, "--out " + out + ": unknown output format; the name must end in .jsonl or .tsv");
-        }
+      NodeTokenSink fileSink;
+      try {
+        fileSink = out == null ? null : NodeTokenSink.forFile(out);
+      } catch (io.distok.util.InvalidInputException e) {
+        throw CliSupport.usage(spec, "--out " + e.getMessage());
       }
       CliSupport.requireDistinct(spec, "--out", out, source.inputs());
       CliSupport.requireDistinct(spec, "--vocab-out", vocabOut, source.inputs());
@@ -244,12 +242,8 @@ public final class GraphCommand implements Runnable {
         w.printf(Locale.ROOT, "loaded %s in %.2f s; tokenized in %.2f s%n", g.describe(), (t1 - t0) / 1e9,
             (t2 - t1) / 1e9);
         w.print(t.diagnosticsTable());
-        if (out != null) {
-          if (tsv) {
-            t.writeTsv(out);
-          } else {
-            t.writeJsonl(out);
-          }
+        if (fileSink != null) {
+          fileSink.write(t, progress);
           w.println("wrote " + out);
         }
         if (vocabOut != null) {
@@ -257,14 +251,9 @@ public final class GraphCommand implements Runnable {
           w.println("saved vocabulary to " + vocabOut);
         }
         if (writeBack != null) {
-          List<Object> values = new ArrayList<>();
-          for (int v = 0; v < g.nodeCount(); v++) {
-            values.add(t.tokens(v));
-          }
-          String label = source.label;
-          long n = new Neo4jPropertyWriter(source.connection(), source.driver).write(label,
-              source.idPropertyOrNull(), writeBack, source.keys, values, source.batchSize, progress);
-          w.printf("wrote tokens of %d nodes to :%s.%s%n", n, label, writeBack);
+          long n = new Neo4jTokenSink(source.connection(), source.driver, source.label, source.idPropertyOrNull(),
+              writeBack, source.keys, source.batchSize).write(t, progress);
+          w.printf("wrote tokens of %d nodes to :%s.%s%n", n, source.label, writeBack);
         }
       } finally {
         source.close();

@@ -4,16 +4,30 @@ import io.distok.graph.csr.CsrGraph;
 import io.distok.util.InvalidInputException;
 import java.util.Locale;
 
-/** How anchors are chosen. Each strategy returns nodes in rank order (rank 0 = most preferred). */
+/**
+ * The anchor strategies by name, as configurations and command lines give them; each names one {@link
+ * AnchorSelector} algorithm class and returns nodes in rank order (rank 0 = most preferred).
+ */
 public enum AnchorStrategy {
   /** Highest total degree first (ties by node id). O(V log V). */
-  DEGREE,
+  DEGREE(new DegreeAnchors()),
   /** Highest PageRank first (undirected, damping 0.85, 30 iterations; ties by node id). O(30 (V + E)). */
-  PAGERANK,
+  PAGERANK(new PageRankAnchors()),
   /** Uniformly random, seeded. O(V). */
-  RANDOM,
+  RANDOM(new RandomAnchors()),
   /** 40% degree, 40% PageRank, 20% random, in that order, without duplicates (NodePiece's default mix). */
-  MIXED;
+  MIXED(new MixedAnchors());
+
+  private final AnchorSelector selector;
+
+  AnchorStrategy(AnchorSelector selector) {
+    this.selector = selector;
+  }
+
+  /** The selector algorithm behind this name. */
+  public AnchorSelector selector() {
+    return selector;
+  }
 
   /** The lower-case spelling used on command lines and in reports. */
   @Override
@@ -36,11 +50,6 @@ public enum AnchorStrategy {
       throw new InvalidInputException("anchor count " + count + " must be between 1 and the node count "
           + g.nodeCount());
     }
-    return switch (this) {
-      case DEGREE -> AnchorSelection.byDegree(g, count);
-      case PAGERANK -> AnchorSelection.byPageRank(g, count);
-      case RANDOM -> AnchorSelection.random(g, count, seed);
-      case MIXED -> AnchorSelection.mixed(g, count, seed);
-    };
+    return selector.select(g, count, seed);
   }
 }

@@ -1,15 +1,6 @@
 package io.distok.graph.nodepiece;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.graph.csr.CsrGraph;
-import io.distok.util.io.AtomicFiles;
-import io.distok.util.io.CsvWriter;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -206,58 +197,28 @@ public final class NodeTokenization {
         100 * (double) d.get("reachedShare"), 100 * (double) d.get("anchorCoverage"));
   }
 
-  /**
-   * Writes one JSON object per node: {@code {"node", "tokens", "token_ids", "anchors": [[name, distance]...],
-   * "relations": [...]}} (JSONL), atomically.
-   */
-  public void writeJsonl(Path file) throws IOException {
-    AtomicFiles.write(file, os -> {
-      Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
-      JSON json = JSON.std;
-      for (int v = 0; v < graph.nodeCount(); v++) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("node", graph.nodeName(v));
-        o.put("tokens", tokens(v));
-        o.put("token_ids", Arrays.stream(tokenIds(v)).boxed().toList());
-        List<List<Object>> pairs = new ArrayList<>();
-        for (int j = 0; j < labels.count(v); j++) {
-          pairs.add(List.of(vocabulary.anchorNames().get(labels.anchor(v, j)), labels.distance(v, j)));
-        }
-        o.put("anchors", pairs);
-        List<String> rels = new ArrayList<>();
-        for (int j = 0; j < m; j++) {
-          int t = relations[v * m + j];
-          if (t >= 0) {
-            rels.add(relationName(t));
-          }
-        }
-        o.put("relations", rels);
-        w.write(json.asString(o));
-        w.write('\n');
-      }
-      w.flush();
-    });
+  /** One of a node's nearest anchors: its name and its hop distance. */
+  public record AnchorDistance(String anchor, int distance) {}
+
+  /** The nearest anchors of node {@code v}, nearest first (at most k). O(k). */
+  public List<AnchorDistance> nearestAnchors(int v) {
+    List<AnchorDistance> out = new ArrayList<>(labels.count(v));
+    for (int j = 0; j < labels.count(v); j++) {
+      out.add(new AnchorDistance(vocabulary.anchorNames().get(labels.anchor(v, j)), labels.distance(v, j)));
+    }
+    return out;
   }
 
-  /**
-   * Writes {@code node<TAB>token token ...<TAB>anchor:distance ...} lines, atomically: the node, its tokens
-   * separated by spaces, and its nearest anchors by name with their hop distance; no header line. A field
-   * holding a tab, quote or line break is quoted (RFC 4180).
-   */
-  public void writeTsv(Path file) throws IOException {
-    AtomicFiles.write(file, os -> {
-      try (CsvWriter w = CsvWriter.open(os, '\t')) {
-        StringBuilder anchors = new StringBuilder();
-        for (int v = 0; v < graph.nodeCount(); v++) {
-          anchors.setLength(0);
-          for (int j = 0; j < labels.count(v); j++) {
-            anchors.append(j == 0 ? "" : " ").append(vocabulary.anchorNames().get(labels.anchor(v, j))).append(':')
-                .append(labels.distance(v, j));
-          }
-          w.row(graph.nodeName(v), String.join(" ", tokens(v)), anchors.toString());
-        }
+  /** The relation-context names of node {@code v} ({@code name} or {@code name^-1}), without padding. O(m). */
+  public List<String> relations(int v) {
+    List<String> rels = new ArrayList<>();
+    for (int j = 0; j < m; j++) {
+      int t = relations[v * m + j];
+      if (t >= 0) {
+        rels.add(relationName(t));
       }
-    });
+    }
+    return rels;
   }
 
   /** {@code name} or {@code name^-1} of a relation token. */

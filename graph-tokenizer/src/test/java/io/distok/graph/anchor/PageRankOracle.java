@@ -27,6 +27,6 @@ public final class PageRankOracle {
     for (int v = 0; v < theirs.length; v++) {
       theirs[v] = oracle.get(v);
     }
-    return new double[][] {AnchorSelection.pageRank(g, 0.85, iterations), theirs};
+    return new double[][] {PageRankAnchors.pageRank(g, 0.85, iterations), theirs};
   }
 }

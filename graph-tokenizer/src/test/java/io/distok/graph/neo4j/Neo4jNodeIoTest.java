@@ -171,12 +171,8 @@ class Neo4jNodeIoTest {
     }
     var t = io.distok.graph.nodepiece.NodePieceTokenizer.tokenize(g,
         io.distok.graph.nodepiece.NodePieceConfig.DEFAULT.withAnchors(4).withK(2).withM(1), ProgressListener.NONE);
-    List<Object> values = new ArrayList<>();
-    for (int v = 0; v < g.nodeCount(); v++) {
-      values.add(t.tokens(v));
-    }
-    assertEquals(40, new Neo4jPropertyWriter(conn, driver).write("Num", "id", "tokens", read.keys(), values, 9,
-        ProgressListener.NONE));
+    assertEquals(40, new io.distok.graph.sink.Neo4jTokenSink(conn, driver, "Num", "id", "tokens", read.keys(), 9)
+        .write(t, ProgressListener.NONE));
     try (Session s = driver.session()) {
       assertEquals(40L, s.run("MATCH (n:Num) WHERE n.tokens IS NOT NULL RETURN count(n) AS c").single().get("c")
           .asLong());

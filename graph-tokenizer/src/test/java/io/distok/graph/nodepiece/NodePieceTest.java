@@ -258,7 +258,7 @@ class NodePieceTest {
     NodeTokenization t = NodePieceTokenizer.tokenize(g, NodePieceConfig.DEFAULT.withAnchors(20).withK(4).withM(2),
         ProgressListener.NONE);
     Path out = dir.resolve("tokens.jsonl");
-    t.writeJsonl(out);
+    new io.distok.graph.sink.JsonlTokenSink(out).write(t, ProgressListener.NONE);
     List<String> lines = Files.readAllLines(out);
     assertEquals(400, lines.size());
     Map<String, Object> first = JSON.std.mapFrom(lines.get(0));
