@@ -19,4 +19,9 @@ public interface QuantizerTrainer<Q extends Quantizer> {
    * @throws InvalidInputException if the data is empty, holds non-finite values or does not fit the parameters
    */
   Q train(FloatMatrix data, long seed, ProgressListener progress);
+
+  /** As {@link #train(FloatMatrix, long, ProgressListener)}, without progress reports. */
+  default Q train(FloatMatrix data, long seed) {
+    return train(data, seed, ProgressListener.NONE);
+  }
 }

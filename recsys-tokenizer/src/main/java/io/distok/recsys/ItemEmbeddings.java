@@ -115,6 +115,33 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
     return ids;
   }
 
+  /**
+   * Items numbered {@code "0"} to {@code "n-1"} in row order, one embedding per row (copied).
+   *
+   * @throws InvalidInputException if the rows are empty, ragged or hold a non-finite value
+   */
+  public static ItemEmbeddings of(float[][] rows) {
+    List<String> ids = new java.util.ArrayList<>(rows.length);
+    for (int i = 0; i < rows.length; i++) {
+      ids.add(Integer.toString(i));
+    }
+    return of(ids, rows);
+  }
+
+  /** Items with the given ids, one embedding per row (copied). */
+  public static ItemEmbeddings of(List<String> ids, float[][] rows) {
+    if (rows.length == 0) {
+      throw new InvalidInputException("no items");
+    }
+    for (int i = 1; i < rows.length; i++) {
+      if (rows[i].length != rows[0].length) {
+        throw new InvalidInputException("embedding " + i + " has " + rows[i].length + " values, embedding 0 has "
+            + rows[0].length);
+      }
+    }
+    return new ItemEmbeddings(List.copyOf(ids), FloatMatrix.ofRows(rows));
+  }
+
   /** Items read from a graph source (Neo4j, JGraphT): node ids become item ids. */
   public static ItemEmbeddings of(io.distok.source.NodeVectors nodes) {
     return new ItemEmbeddings(nodes.ids(), nodes.vectors());

@@ -56,46 +56,137 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
     return codebookSizes.length;
   }
 
+  /** A builder starting from {@link #DEFAULT}. */
+  public static Builder builder() {
+    return DEFAULT.toBuilder();
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   public SemanticIdConfig withCodebookSizes(int... sizes) {
-    return new SemanticIdConfig(sizes, niter, seed, normalize, balanced, balanceRounds, balanceSlack, collision, suffixSize, format);
+    return toBuilder().codebookSizes(sizes).build();
   }
 
   public SemanticIdConfig withSeed(long s) {
-    return new SemanticIdConfig(codebookSizes, niter, s, normalize, balanced, balanceRounds, balanceSlack, collision, suffixSize,
-        format);
+    return toBuilder().seed(s).build();
   }
 
   public SemanticIdConfig withNormalize(boolean n) {
-    return new SemanticIdConfig(codebookSizes, niter, seed, n, balanced, balanceRounds, balanceSlack, collision, suffixSize,
-        format);
+    return toBuilder().normalize(n).build();
   }
 
   public SemanticIdConfig withBalanced(boolean b) {
-    return new SemanticIdConfig(codebookSizes, niter, seed, normalize, b, balanceRounds, balanceSlack, collision, suffixSize,
-        format);
+    return toBuilder().balanced(b).build();
   }
 
   public SemanticIdConfig withBalanceSlack(double slack) {
-    return new SemanticIdConfig(codebookSizes, niter, seed, normalize, balanced, balanceRounds, slack, collision,
-        suffixSize, format);
+    return toBuilder().balanceSlack(slack).build();
   }
 
   public SemanticIdConfig withCollision(CollisionPolicy.Kind c) {
-    return new SemanticIdConfig(codebookSizes, niter, seed, normalize, balanced, balanceRounds, balanceSlack, c, suffixSize, format);
+    return toBuilder().collision(c).build();
   }
 
   public SemanticIdConfig withSuffixSize(int s) {
-    return new SemanticIdConfig(codebookSizes, niter, seed, normalize, balanced, balanceRounds, balanceSlack, collision, s, format);
+    return toBuilder().suffixSize(s).build();
   }
 
   public SemanticIdConfig withFormat(TokenFormat f) {
-    return new SemanticIdConfig(codebookSizes, niter, seed, normalize, balanced, balanceRounds, balanceSlack, collision, suffixSize,
-        f);
+    return toBuilder().format(f).build();
   }
 
   public SemanticIdConfig withNiter(int n) {
-    return new SemanticIdConfig(codebookSizes, n, seed, normalize, balanced, balanceRounds, balanceSlack, collision, suffixSize,
-        format);
+    return toBuilder().niter(n).build();
+  }
+
+  /** Builds a configuration field by field; {@link #build()} checks it. */
+  public static final class Builder {
+    private int[] codebookSizes;
+    private int niter;
+    private long seed;
+    private boolean normalize;
+    private boolean balanced;
+    private int balanceRounds;
+    private double balanceSlack;
+    private CollisionPolicy.Kind collision;
+    private int suffixSize;
+    private TokenFormat format;
+
+    private Builder(SemanticIdConfig c) {
+      codebookSizes = c.codebookSizes;
+      niter = c.niter;
+      seed = c.seed;
+      normalize = c.normalize;
+      balanced = c.balanced;
+      balanceRounds = c.balanceRounds;
+      balanceSlack = c.balanceSlack;
+      collision = c.collision;
+      suffixSize = c.suffixSize;
+      format = c.format;
+    }
+
+    public Builder codebookSizes(int... sizes) {
+      codebookSizes = sizes.clone();
+      return this;
+    }
+
+    public Builder niter(int n) {
+      niter = n;
+      return this;
+    }
+
+    public Builder seed(long s) {
+      seed = s;
+      return this;
+    }
+
+    public Builder normalize(boolean n) {
+      normalize = n;
+      return this;
+    }
+
+    public Builder balanced(boolean b) {
+      balanced = b;
+      return this;
+    }
+
+    public Builder balanceRounds(int r) {
+      balanceRounds = r;
+      return this;
+    }
+
+    public Builder balanceSlack(double s) {
+      balanceSlack = s;
+      return this;
+    }
+
+    public Builder collision(CollisionPolicy.Kind c) {
+      collision = c;
+      return this;
+    }
+
+    public Builder suffixSize(int s) {
+      suffixSize = s;
+      return this;
+    }
+
+    public Builder format(TokenFormat f) {
+      format = f;
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException if a field is out of range
+     */
+    public SemanticIdConfig build() {
+      return new SemanticIdConfig(codebookSizes, niter, seed, normalize, balanced, balanceRounds, balanceSlack,
+          collision, suffixSize, format);
+    }
   }
 
   @Override

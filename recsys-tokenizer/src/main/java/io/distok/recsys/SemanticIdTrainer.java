@@ -37,8 +37,36 @@ public final class SemanticIdTrainer {
     return new ResidualQuantizerParams(ks, base, 1, false, 0, 1, assignment);
   }
 
-  /** Fits a model on {@code items}. */
-  public static SemanticIdModel fit(ItemEmbeddings items, SemanticIdConfig config, ProgressListener progress) {
+  /** Fits a model with the default recipe, without progress reports. */
+  public static SemanticIdModel fit(ItemEmbeddings items) {
+    return fit(items, SemanticIdConfig.DEFAULT, ProgressListener.NONE);
+  }
+
+  /** Fits a model without progress reports. */
+  public static SemanticIdModel fit(ItemEmbeddings items, SemanticIdConfig config) {
+    return fit(items, config, ProgressListener.NONE);
+  }
+
+  /**
+   * The configuration as used for {@code n} items: a level whose K exceeds n gets the largest power of two not
+   * above n (at least 2), so a small catalogue does not leave codes that no item can take; the model records the
+   * sizes used.
+   */
+  public static SemanticIdConfig scaledTo(SemanticIdConfig config, int n) {
+    int[] ks = config.codebookSizes();
+    boolean changed = false;
+    for (int l = 0; l < ks.length; l++) {
+      if (ks[l] > n) {
+        ks[l] = Math.max(2, Integer.highestOneBit(Math.max(1, n)));
+        changed = true;
+      }
+    }
+    return changed ? config.withCodebookSizes(ks) : config;
+  }
+
+  /** Fits a model on {@code items}, with the codebook sizes {@link #scaledTo} the catalogue. */
+  public static SemanticIdModel fit(ItemEmbeddings items, SemanticIdConfig requested, ProgressListener progress) {
+    SemanticIdConfig config = scaledTo(requested, items.size());
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
     FloatMatrix x = in.vectors();
     int n = x.rows();

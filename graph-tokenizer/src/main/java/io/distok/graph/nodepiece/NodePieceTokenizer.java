@@ -15,8 +15,15 @@ public final class NodePieceTokenizer {
   private NodePieceTokenizer() {}
 
   /**
+   * Tokenizes {@code g} without progress reports.
+   *
    * @throws InvalidInputException for an empty graph or parameters that do not fit it
    */
+  public static NodeTokenization tokenize(CsrGraph g, NodePieceConfig config) {
+    return tokenize(g, config, ProgressListener.NONE);
+  }
+
+  /** As {@link #tokenize(CsrGraph, NodePieceConfig)}, reporting progress. */
   public static NodeTokenization tokenize(CsrGraph g, NodePieceConfig config, ProgressListener progress) {
     if (g.nodeCount() == 0) {
       throw new InvalidInputException("empty graph: nothing to tokenize");
