@@ -79,13 +79,13 @@ public final class AdditiveCodeScorer implements LookupTableScorer {
 
   /**
    * The query-independent tables of additive codes: each codeword's squared norm and, for every pair of
-   * positions {@code j < l}, the K_j x K_l inner products of their codewords. Memory O(sum_{j<l} K_j K_l) floats
-   * (3 levels of 256 codes: 196,608 floats); built once per model in O(d sum_{j<l} K_j K_l).
+   * positions {@code j < l}, the K_j x K_l inner products of their codewords. Memory {@code O(sum_{j<l} K_j K_l)} floats
+   * (3 levels of 256 codes: 196,608 floats); built once per model in {@code O(d sum_{j<l} K_j K_l)}.
    */
   public static final class CrossTerms {
     private final List<PackedRows> packed;
     private final float[][] norms;
-    /** pair (j, l), j < l, at index j * m + l: row-major K_j x K_l inner products. */
+    /** pair (j, l), {@code j < l}, at index j * m + l: row-major K_j x K_l inner products. */
     private final float[][] pairs;
     private final int m;
 

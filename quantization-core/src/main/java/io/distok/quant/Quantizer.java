@@ -13,7 +13,7 @@ import java.util.Map;
  * <p>Every method of the core implements this one interface (faiss's {@code Quantizer}, minus training, which
  * lives in each method's trainer so that a trained model can be immutable). How the codewords are held is a
  * capability: {@link ExplicitCodebooks} for stored codebook matrices (VQ, RQ, PQ), {@link ImplicitCodebook} for
- * codewords computed from their index. Each method is found by name through its {@link QuantizerFamily}.
+ * codewords computed from their index. Each method is found by name through its {@link io.distok.quant.family.QuantizerFamily}.
  * Implementations are immutable and thread-safe; {@link #encode} is parallel over rows and deterministic whatever
  * the thread count.
  */

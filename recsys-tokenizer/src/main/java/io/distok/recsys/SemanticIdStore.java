@@ -29,7 +29,7 @@ import java.util.Map;
  * the same IDs and the same IDs to new items, bit for bit.
  *
  * <p>Also exports what an LLM stack consumes: the token vocabulary, a JSON list of added tokens, and item
- * <-> ID maps.
+ * {@code <->} ID maps.
  */
 public final class SemanticIdStore {
   public static final int FORMAT_VERSION = 1;

@@ -224,7 +224,7 @@ public final class KMeans {
     }
   }
 
-  /** Uniform seeding: K distinct training rows (with repeats only when n < K). */
+  /** Uniform seeding: K distinct training rows (with repeats only when {@code n < K}). */
   private static FloatMatrix seedRandom(FloatMatrix x, int k, SplittableRandom rng) {
     int n = x.rows();
     int[] perm = new int[n];

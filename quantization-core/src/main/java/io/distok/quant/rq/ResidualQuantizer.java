@@ -380,7 +380,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
   /**
    * A look-up-table scorer (faiss's additive-quantizer LUT search with the norm from the codes): one table of
    * the query's inner products per level, O(d sum K_l) to build, and O(L^2) per item, the item's norm coming
-   * from cross-term tables built once per model (O(d sum_{l<m} K_l K_m) on first use).
+   * from cross-term tables built once per model ({@code O(d sum_{l<m} K_l K_m)} on first use).
    */
   @Override
   public LookupTableScorer scorer(float[] query) {

@@ -282,7 +282,7 @@ public final class LinearTransform implements VectorTransform {
   }
 
   /**
-   * The Moore-Penrose pseudo-inverse of A (d_out x d_in), d_in x d_out: {@code A^T (A A^T)^-1} when d_out <= d_in,
+   * The Moore-Penrose pseudo-inverse of A (d_out x d_in), d_in x d_out: {@code A^T (A A^T)^-1} when {@code d_out <= d_in},
    * {@code (A^T A)^-1 A^T} otherwise, the Gram inverse through its eigen-decomposition with directions of
    * negligible eigenvalue dropped. For orthonormal rows it is A^T. O(d^3) in double.
    */

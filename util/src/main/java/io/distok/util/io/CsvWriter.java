@@ -11,7 +11,7 @@ import org.apache.commons.csv.QuoteMode;
 
 /**
  * Writes CSV or TSV rows with RFC 4180 quoting (through Apache Commons CSV): a field that holds the separator,
- * a double quote or a line break is quoted, so any id survives a round trip through {@link Delimited} or any
+ * a double quote or a line break is quoted, so any id survives a round trip through distok's readers or any
  * CSV reader. Lines end with {@code \n}.
  */
 public final class CsvWriter implements AutoCloseable {
