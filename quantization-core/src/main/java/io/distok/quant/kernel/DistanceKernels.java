@@ -5,7 +5,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the distance kernel once per JVM: the Vector API kernel when the {@code jdk.incubator.vector} module
- * is in the boot layer (run with {@code --add-modules jdk.incubator.vector}) and the CPU has 256-bit vectors,
+ * is in the boot layer (run with {@code --add-modules jdk.incubator.vector}) and the CPU has 128-bit or wider
+ * vectors (at the preferred width, or {@code distok.vectorBits}),
  * the scalar kernel otherwise. Setting the system property {@code distok.kernel=scalar} forces the fallback.
  */
 public final class DistanceKernels {
@@ -29,7 +30,7 @@ public final class DistanceKernels {
   /** Two vectors of the preferred species when the Vector API kernel is used, else 16. */
   static int panelWidth() {
     if (!"scalar".equalsIgnoreCase(System.getProperty("distok.kernel")) && vectorApiAvailable()) {
-      return 2 * VectorProbe.preferredBits() / 32;
+      return 2 * vectorBits() / 32;
     }
     return 16;
   }
@@ -52,7 +53,7 @@ public final class DistanceKernels {
   }
 
   /**
-   * True when the {@code jdk.incubator.vector} module is present and its preferred species is at least 256
+   * True when the {@code jdk.incubator.vector} module is present and its preferred species is at least 128
    * bits wide. Checked through the module layer, without touching any Vector API class.
    */
   public static boolean vectorApiAvailable() {
@@ -60,7 +61,7 @@ public final class DistanceKernels {
       return false;
     }
     try {
-      return VectorProbe.preferredBits() >= 256;
+      return VectorProbe.preferredBits() >= 128;
     } catch (LinkageError e) {
       return false;
     }
@@ -77,6 +78,31 @@ public final class DistanceKernels {
     LOG.warn("Java vector incubator module is not readable; distok uses its scalar kernels, several times "
         + "slower. Run the JVM with --add-modules jdk.incubator.vector to enable the vector kernels.");
     return new ScalarDistanceKernel();
+  }
+
+  /**
+   * Width in bits of the vector kernel's species: the machine's preferred one (512 with AVX-512, 256 with AVX2,
+   * 128 with NEON or SSE), or less when the system property {@code distok.vectorBits} (128, 256 or 512) asks for
+   * it, which lets one machine test the narrower paths. Only meaningful when {@link #vectorApiAvailable()}.
+   *
+   * @throws IllegalArgumentException if the property is not 128, 256 or 512
+   */
+  static int vectorBits() {
+    int preferred = VectorProbe.preferredBits();
+    String asked = System.getProperty("distok.vectorBits");
+    if (asked == null) {
+      return preferred;
+    }
+    int bits;
+    try {
+      bits = Integer.parseInt(asked.trim());
+    } catch (NumberFormatException e) {
+      bits = -1;
+    }
+    if (bits != 128 && bits != 256 && bits != 512) {
+      throw new IllegalArgumentException("distok.vectorBits must be 128, 256 or 512, got '" + asked + "'");
+    }
+    return Math.min(bits, preferred);
   }
 
   /** Isolates the Vector API reference so that merely loading DistanceKernels never needs the module. */

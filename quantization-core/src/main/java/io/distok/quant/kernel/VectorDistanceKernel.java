@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Kernel on the JDK Vector API, at the machine's preferred species (512-bit with AVX-512, 256-bit with AVX2). {@link #nearest} is register-blocked: a tile of 4 query rows
- * times one panel of 16 centroids keeps 8 vector accumulators live, each updated by one broadcast-FMA per
+ * Kernel on the JDK Vector API, at the machine's preferred species (512-bit with AVX-512, 256-bit with AVX2, 128-bit with NEON; see {@link
+ * DistanceKernels#vectorBits()}). {@link #nearest} is register-blocked: a tile of 4 query rows
+ * times one panel of two vectors of centroids keeps 8 vector accumulators live, each updated by one broadcast-FMA per
  * dimension, so the loop is bound by FMA throughput rather than loads. The per-panel epilogue is three vector
  * operations per accumulator (subtract from the half norms, store, running minimum); the arg-min is found once
  * per row afterwards by a vector equality scan.
@@ -15,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code jdk.incubator.vector} module throws {@link NoClassDefFoundError}.
  */
 final class VectorDistanceKernel implements DistanceKernel {
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
+      jdk.incubator.vector.VectorShape.forBitSize(DistanceKernels.vectorBits()));
   private static final int L = F.length();
   private static final int W = PackedRows.WIDTH;
   private static final int ROWS = 4;
