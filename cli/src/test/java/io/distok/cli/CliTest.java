@@ -154,7 +154,9 @@ class CliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("RQ 3x256 beam 1"), r.out());
     assertTrue(r.out().contains("sku-000000 -> <a_"), r.out());
-    assertTrue(r.out().contains("--- prompt, triples encoding"), r.out());
+    assertTrue(r.out().contains("--- prompt for e42 (incident-edge encoding") && r.out().contains("\ne42:\n"),
+        r.out());
+    assertTrue(r.out().contains("after policy 0.000%"), "every demo item gets its own ID: " + r.out());
   }
 
   @Test
