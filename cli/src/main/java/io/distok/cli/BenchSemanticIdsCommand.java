@@ -73,23 +73,21 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
           assign[r] = (t2 - t1) / 1e9;
         }
         SemanticIdReport rep = SemanticIdReport.of(m, items, 1000, 1);
-        Map<String, Object> d = rep.toMap();
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> levels = (List<Map<String, Object>>) d.get("perLevel");
-        double minUtil = levels.stream().mapToDouble(l -> ((Number) l.get("utilization")).doubleValue()).min()
+        double minUtil = rep.codes().perLevel().stream().mapToDouble(SemanticIdReport.LevelUsage::utilization).min()
             .orElse(0);
-        double minPpl = levels.stream().mapToDouble(l -> ((Number) l.get("perplexity")).doubleValue()).min()
+        double minPpl = rep.codes().perLevel().stream().mapToDouble(SemanticIdReport.LevelUsage::perplexity).min()
             .orElse(0);
+        SemanticIdReport.EmbeddingFigures e = rep.embedding();
         String label = (balanced ? "balanced" : "plain") + (normalize ? ", L2-normalised" : ", raw vectors");
         w.printf(Locale.ROOT, "%-26s %8.2f %8.3f %8.3f%% %9.4f %7.1f%% %8.1f %7.1f%% %7.1f%% %8.4f%n", label,
-            MethodRun.median(fit), MethodRun.median(assign), 100 * rep.rawCollisionRate(), num(d, "mse"),
-            100 * minUtil, minPpl, 100 * num(d, "neighbourPreservationLevel1"),
-            100 * num(d, "neighbourPreservationLevel12"), num(d, "meanCosine"));
+            MethodRun.median(fit), MethodRun.median(assign), 100 * rep.rawCollisionRate(), e.mse(),
+            100 * minUtil, minPpl, 100 * e.neighbourPreservationLevel1(), 100 * e.neighbourPreservationLevel12(),
+            e.meanCosine());
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("recipe", label);
         row.put("fit_s", MethodRun.median(fit));
         row.put("assign_s", MethodRun.median(assign));
-        row.put("report", d);
+        row.put("report", rep.toMap());
         rows.add(row);
       }
     }

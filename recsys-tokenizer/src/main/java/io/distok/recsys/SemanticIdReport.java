@@ -4,39 +4,98 @@ import io.distok.quant.CodeTuple;
 import io.distok.quant.CodebookUsage;
 import io.distok.quant.Codes;
 import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
 import io.distok.quant.UsageMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * Quality of a semantic-ID index: collisions before and after the policy, group sizes, uniqueness per prefix
- * depth, per-level utilisation, dead codes, perplexity and Gini of code usage, reconstruction error and cosine,
- * and neighbourhood preservation (for a sample of items, the share of their exact 10 nearest neighbours that
- * share their level-1 and level-1+2 prefixes, against the share expected by chance). Computing it costs
- * O(n m) plus O(s n d) for a sample of s items.
+ * Quality of a semantic-ID index as typed figures: collisions before and after the policy, group sizes,
+ * uniqueness per prefix depth, per-level utilisation, dead codes, perplexity and Gini of code usage ({@link
+ * CodeFigures}, from the codes alone), and reconstruction error, cosine and neighbourhood preservation (for a
+ * sample of items, the share of their exact 10 nearest neighbours that share their level-1 and level-1+2
+ * prefixes, against the share expected by chance; {@link EmbeddingFigures}, which need the embeddings). Computing
+ * it costs O(n m) plus O(s n d) for a sample of s items. {@link #toMap} and {@link #fromMap} give the JSON form of
+ * {@code report.json}.
+ *
+ * @param codes the figures that need only the codes
+ * @param embedding the figures that need the embeddings, or null when they were never measured
+ * @param extra further named figures (e.g. timings), in insertion order
  */
-public final class SemanticIdReport {
+public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Map<String, Object> extra) {
   /** Neighbours per sampled item. */
   public static final int NEIGHBOURS = 10;
 
-  private final Map<String, Object> doc;
-
-  private SemanticIdReport(Map<String, Object> doc) {
-    this.doc = doc;
+  public SemanticIdReport {
+    Objects.requireNonNull(codes, "codes");
+    extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra));
   }
 
-  /** Wraps a report read back from JSON. */
-  public static SemanticIdReport fromMap(Map<String, Object> doc) {
-    return new SemanticIdReport(new LinkedHashMap<>(doc));
+  /**
+   * The figures that need only the codes.
+   *
+   * @param items items measured
+   * @param levels code levels
+   * @param codebookSizes K of each level
+   * @param collisionPolicy the policy's name
+   * @param balanced whether balanced assignment was used
+   * @param normalized whether embeddings were L2-normalised
+   * @param rawCollisionRate share of items whose raw code tuple another item also has
+   * @param finalCollisionRate the same after the collision policy
+   * @param groupSizeHistogram number of code tuples by the number of items sharing them
+   * @param uniqueShareByDepth share of items with a prefix of depth 1, 2, ... no other item has
+   * @param perLevel usage of each level
+   */
+  public record CodeFigures(int items, int levels, List<Integer> codebookSizes, String collisionPolicy,
+      boolean balanced, boolean normalized, double rawCollisionRate, double finalCollisionRate,
+      SortedMap<Integer, Integer> groupSizeHistogram, List<Double> uniqueShareByDepth, List<LevelUsage> perLevel) {
+    public CodeFigures {
+      codebookSizes = List.copyOf(codebookSizes);
+      groupSizeHistogram = Collections.unmodifiableSortedMap(new TreeMap<>(groupSizeHistogram));
+      uniqueShareByDepth = List.copyOf(uniqueShareByDepth);
+      perLevel = List.copyOf(perLevel);
+    }
   }
+
+  /**
+   * Code usage at one level.
+   *
+   * @param level 1-based level
+   * @param k codes of the level
+   * @param utilization share of codes used
+   * @param deadCodes codes never used
+   * @param perplexity exp of the entropy of code use
+   * @param gini Gini coefficient of code use (0 = even)
+   */
+  public record LevelUsage(int level, long k, double utilization, long deadCodes, double perplexity, double gini) {}
+
+  /**
+   * The figures that need the embeddings.
+   *
+   * @param items items they were measured on
+   * @param mse mean squared reconstruction error of the raw codes
+   * @param relativeMse {@code mse} over the data's variance
+   * @param meanCosine mean cosine of items and their reconstructions
+   * @param neighbourSample items sampled for neighbourhood preservation
+   * @param neighbourPreservationLevel1 share of a sampled item's 10-NN with its level-1 code
+   * @param neighbourPreservationLevel12 the same for the level-1+2 prefix
+   * @param chanceLevel1 the share expected by chance for level 1
+   * @param chanceLevel12 the same for levels 1+2
+   */
+  public record EmbeddingFigures(int items, double mse, double relativeMse, double meanCosine, int neighbourSample,
+      double neighbourPreservationLevel1, double neighbourPreservationLevel12, double chanceLevel1,
+      double chanceLevel12) {}
 
   /**
    * Measures {@code model} on the embeddings of its items.
@@ -55,36 +114,27 @@ public final class SemanticIdReport {
         raw.set(i, l, r[l]);
       }
     }
-    Map<String, Object> doc = codeFigures(model, in.ids());
     UsageMetrics um = UsageMetrics.of(model.quantizer(), in.vectors(), raw);
-    doc.put("mse", um.mse());
-    doc.put("relativeMse", um.relativeMse());
-    doc.put("meanCosine", meanCosine(in.vectors(), model.quantizer().decode(raw)));
-    doc.putAll(neighbourhood(in.vectors(), raw, Math.min(sample, n), seed));
-    doc.put("embeddingFiguresItems", n);
-    return new SemanticIdReport(doc);
+    double[] nb = neighbourhood(in.vectors(), raw, Math.min(sample, n), seed);
+    EmbeddingFigures e = new EmbeddingFigures(n, um.mse(), um.relativeMse(),
+        meanCosine(in.vectors(), model.quantizer().decode(raw)), (int) nb[0], nb[1], nb[2], nb[3], nb[4]);
+    return new SemanticIdReport(codeFigures(model, in.ids()), e, Map.of());
   }
 
   /**
    * The report of {@code model} as it is now, when only the report of an earlier state is at hand (after
-   * {@link SemanticIdModel#assign} added items): every figure that comes from the codes (item count,
-   * collisions, group sizes, uniqueness, per-level usage) is recomputed over all items of the model; the figures
-   * that need the embeddings (MSE, cosine, neighbourhood preservation) are kept from {@code previous} and
-   * {@code embeddingFiguresItems} says how many items they were measured on. Cost O(n m).
+   * {@link SemanticIdModel#assign} added items): the code figures are recomputed over all items of the model;
+   * the embedding figures (MSE, cosine, neighbourhood preservation) and extra figures are kept from {@code
+   * previous}, and their {@code items} says how many items they were measured on. Cost O(n m).
    */
   public static SemanticIdReport refreshed(SemanticIdReport previous, SemanticIdModel model) {
-    Map<String, Object> doc = codeFigures(model, model.items());
-    if (previous != null) {
-      for (Map.Entry<String, Object> e : previous.doc.entrySet()) {
-        doc.putIfAbsent(e.getKey(), e.getValue());
-      }
-      doc.putIfAbsent("embeddingFiguresItems", previous.doc.get("items"));
-    }
-    return new SemanticIdReport(doc);
+    CodeFigures c = codeFigures(model, model.items());
+    return previous == null ? new SemanticIdReport(c, null, Map.of())
+        : new SemanticIdReport(c, previous.embedding, previous.extra);
   }
 
   /** The figures that need only the codes of {@code ids}. */
-  private static Map<String, Object> codeFigures(SemanticIdModel model, List<String> ids) {
+  private static CodeFigures codeFigures(SemanticIdModel model, List<String> ids) {
     int n = ids.size();
     int levels = model.config().levels();
     Codes raw = new Codes(n, levels);
@@ -98,51 +148,33 @@ public final class SemanticIdReport {
       rawRows.add(r);
       fin.add(model.codes(ids.get(i)));
     }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("items", n);
-    doc.put("levels", levels);
-    doc.put("codebookSizes", Arrays.stream(model.config().codebookSizes()).boxed().toList());
-    doc.put("collisionPolicy", model.config().collision().name().toLowerCase(Locale.ROOT));
-    doc.put("balanced", model.config().balanced());
-    doc.put("normalized", model.config().normalize());
-    doc.put("rawCollisionRate", sharedRate(rawRows));
-    doc.put("finalCollisionRate", sharedRate(fin));
-    doc.put("groupSizeHistogram", groupSizes(rawRows));
     List<Double> unique = new ArrayList<>();
     for (int depth = 1; depth <= levels; depth++) {
       int dd = depth;
       unique.add(1 - sharedRate(rawRows.stream().map(r -> Arrays.copyOf(r, dd)).toList()));
     }
-    doc.put("uniqueShareByDepth", unique);
-    List<Map<String, Object>> perLevel = new ArrayList<>();
+    int[] ks = model.config().codebookSizes();
+    List<LevelUsage> perLevel = new ArrayList<>();
     for (int l = 0; l < levels; l++) {
-      CodebookUsage u = CodebookUsage.of(raw, l, model.config().codebookSizes()[l]);
-      Map<String, Object> lv = new LinkedHashMap<>();
-      lv.put("level", l + 1);
-      lv.put("K", u.size());
-      lv.put("utilization", u.utilization());
-      lv.put("deadCodes", u.deadCodes());
-      lv.put("perplexity", u.perplexity());
-      lv.put("gini", gini(raw, l, model.config().codebookSizes()[l]));
-      perLevel.add(lv);
+      CodebookUsage u = CodebookUsage.of(raw, l, ks[l]);
+      perLevel.add(new LevelUsage(l + 1, u.size(), u.utilization(), u.deadCodes(), u.perplexity(), gini(raw, l, ks[l])));
     }
-    doc.put("perLevel", perLevel);
-    return doc;
+    return new CodeFigures(n, levels, Arrays.stream(ks).boxed().toList(),
+        model.config().collision().name().toLowerCase(Locale.ROOT), model.config().balanced(),
+        model.config().normalize(), sharedRate(rawRows), sharedRate(fin), groupSizes(rawRows), unique, perLevel);
   }
 
   static double sharedRate(List<int[]> rows) {
     return CodeTuple.sharedRate(CodeTuple.counts(rows), rows.size());
   }
 
-  private static Map<String, Object> groupSizes(List<int[]> rows) {
+  private static SortedMap<Integer, Integer> groupSizes(List<int[]> rows) {
     Map<CodeTuple, Integer> count = CodeTuple.counts(rows);
     TreeMap<Integer, Integer> hist = new TreeMap<>();
     for (int c : count.values()) {
       hist.merge(c, 1, Integer::sum);
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    hist.forEach((size, groups) -> out.put(Integer.toString(size), groups));
-    return out;
+    return Collections.unmodifiableSortedMap(hist);
   }
 
   /** Gini coefficient of code usage: 0 = every code used equally, towards 1 = one code takes everything. */
@@ -180,7 +212,7 @@ public final class SemanticIdReport {
   }
 
   /** Exact 10-NN of sampled items (brute force, squared L2) and how many share the item's prefixes. */
-  private static Map<String, Object> neighbourhood(FloatMatrix x, Codes raw, int sample, long seed) {
+  private static double[] neighbourhood(FloatMatrix x, Codes raw, int sample, long seed) {
     int n = x.rows();
     int[] picks = new SplittableRandom(seed).ints(0, n).distinct().limit(sample).toArray();
     Arrays.sort(picks);
@@ -218,13 +250,8 @@ public final class SemanticIdReport {
       g12.merge(new CodeTuple(levels < 2 ? new int[] {raw.get(i, 0)} : new int[] {raw.get(i, 0), raw.get(i, 1)}), 1,
           Integer::sum);
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("neighbourSample", picks.length);
-    out.put("neighbourPreservationLevel1", picks.length == 0 ? 0 : a / picks.length);
-    out.put("neighbourPreservationLevel12", picks.length == 0 ? 0 : b / picks.length);
-    out.put("chanceLevel1", chance(g1, n));
-    out.put("chanceLevel12", chance(g12, n));
-    return out;
+    return new double[] {picks.length, picks.length == 0 ? 0 : a / picks.length,
+        picks.length == 0 ? 0 : b / picks.length, chance(g1, n), chance(g12, n)};
   }
 
   private static double chance(Map<CodeTuple, Integer> groups, int n) {
@@ -266,72 +293,199 @@ public final class SemanticIdReport {
     return Arrays.copyOf(best, size);
   }
 
-  /** Adds a figure (e.g. timings) to the report. */
+  /** The report with one more named figure (e.g. a timing). */
   public SemanticIdReport with(String key, Object value) {
-    Map<String, Object> d = new LinkedHashMap<>(doc);
+    Map<String, Object> d = new LinkedHashMap<>(extra);
     d.put(key, value);
-    return new SemanticIdReport(d);
-  }
-
-  /** The report as nested maps and lists (JSON-ready); includes the number {@code rawCollisionRate}. */
-  public Map<String, Object> toMap() {
-    return java.util.Collections.unmodifiableMap(doc);
+    return new SemanticIdReport(codes, embedding, d);
   }
 
   public double rawCollisionRate() {
-    return ((Number) doc.get("rawCollisionRate")).doubleValue();
+    return codes.rawCollisionRate();
   }
 
   public double finalCollisionRate() {
-    return ((Number) doc.get("finalCollisionRate")).doubleValue();
+    return codes.finalCollisionRate();
+  }
+
+  /** The JSON form of {@code report.json}: one flat object (per-level usage as a list of objects). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("items", codes.items());
+    doc.put("levels", codes.levels());
+    doc.put("codebookSizes", codes.codebookSizes());
+    doc.put("collisionPolicy", codes.collisionPolicy());
+    doc.put("balanced", codes.balanced());
+    doc.put("normalized", codes.normalized());
+    doc.put("rawCollisionRate", codes.rawCollisionRate());
+    doc.put("finalCollisionRate", codes.finalCollisionRate());
+    Map<String, Object> hist = new LinkedHashMap<>();
+    codes.groupSizeHistogram().forEach((size, groups) -> hist.put(Integer.toString(size), groups));
+    doc.put("groupSizeHistogram", hist);
+    doc.put("uniqueShareByDepth", codes.uniqueShareByDepth());
+    List<Map<String, Object>> levels = new ArrayList<>();
+    for (LevelUsage u : codes.perLevel()) {
+      Map<String, Object> lv = new LinkedHashMap<>();
+      lv.put("level", u.level());
+      lv.put("K", u.k());
+      lv.put("utilization", u.utilization());
+      lv.put("deadCodes", u.deadCodes());
+      lv.put("perplexity", u.perplexity());
+      lv.put("gini", u.gini());
+      levels.add(lv);
+    }
+    doc.put("perLevel", levels);
+    if (embedding != null) {
+      doc.put("mse", embedding.mse());
+      doc.put("relativeMse", embedding.relativeMse());
+      doc.put("meanCosine", embedding.meanCosine());
+      doc.put("neighbourSample", embedding.neighbourSample());
+      doc.put("neighbourPreservationLevel1", embedding.neighbourPreservationLevel1());
+      doc.put("neighbourPreservationLevel12", embedding.neighbourPreservationLevel12());
+      doc.put("chanceLevel1", embedding.chanceLevel1());
+      doc.put("chanceLevel12", embedding.chanceLevel12());
+      doc.put("embeddingFiguresItems", embedding.items());
+    }
+    extra.forEach(doc::putIfAbsent);
+    return doc;
+  }
+
+  private static final List<String> KNOWN = List.of("items", "levels", "codebookSizes", "collisionPolicy", "balanced",
+      "normalized", "rawCollisionRate", "finalCollisionRate", "groupSizeHistogram", "uniqueShareByDepth", "perLevel",
+      "mse", "relativeMse", "meanCosine", "neighbourSample", "neighbourPreservationLevel1",
+      "neighbourPreservationLevel12", "chanceLevel1", "chanceLevel12", "embeddingFiguresItems");
+
+  /**
+   * Reads the JSON form back.
+   *
+   * @param source named in messages
+   * @throws InvalidInputException naming the figure that is missing or of the wrong type
+   */
+  public static SemanticIdReport fromMap(Map<String, Object> doc, String source) {
+    Json j = new Json(doc, source);
+    List<LevelUsage> perLevel = new ArrayList<>();
+    for (Object o : j.list("perLevel")) {
+      if (!(o instanceof Map<?, ?> m)) {
+        throw new InvalidInputException(source + ": an entry of perLevel is not an object");
+      }
+      @SuppressWarnings("unchecked")
+      Json lv = new Json((Map<String, Object>) m, source + " perLevel");
+      perLevel.add(new LevelUsage(lv.integer("level"), lv.number("K").longValue(), lv.real("utilization"),
+          lv.number("deadCodes").longValue(), lv.real("perplexity"), lv.real("gini")));
+    }
+    SortedMap<Integer, Integer> hist = new TreeMap<>();
+    for (Map.Entry<?, ?> e : j.map("groupSizeHistogram").entrySet()) {
+      try {
+        hist.put(Integer.parseInt(String.valueOf(e.getKey())), ((Number) e.getValue()).intValue());
+      } catch (NumberFormatException | ClassCastException ex) {
+        throw new InvalidInputException(source + ": groupSizeHistogram entry '" + e.getKey() + "' is not a count");
+      }
+    }
+    CodeFigures c = new CodeFigures(j.integer("items"), j.integer("levels"),
+        j.list("codebookSizes").stream().map(v -> ((Number) v).intValue()).toList(), j.text("collisionPolicy"),
+        j.bool("balanced"), j.bool("normalized"), j.real("rawCollisionRate"), j.real("finalCollisionRate"), hist,
+        j.list("uniqueShareByDepth").stream().map(v -> ((Number) v).doubleValue()).toList(), perLevel);
+    EmbeddingFigures e = null;
+    if (doc.containsKey("mse")) {
+      e = new EmbeddingFigures(doc.containsKey("embeddingFiguresItems") ? j.integer("embeddingFiguresItems")
+          : c.items(), j.real("mse"), j.real("relativeMse"), j.real("meanCosine"), j.integer("neighbourSample"),
+          j.real("neighbourPreservationLevel1"), j.real("neighbourPreservationLevel12"), j.real("chanceLevel1"),
+          j.real("chanceLevel12"));
+    }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    doc.forEach((k, v) -> {
+      if (!KNOWN.contains(k)) {
+        extra.put(k, v);
+      }
+    });
+    return new SemanticIdReport(c, e, extra);
+  }
+
+  /** Typed reads from a JSON object, with the source and key in every error. */
+  private record Json(Map<String, Object> doc, String source) {
+    Object get(String key) {
+      Object v = doc.get(key);
+      if (v == null) {
+        throw new InvalidInputException(source + ": missing figure '" + key + "'");
+      }
+      return v;
+    }
+
+    Number number(String key) {
+      if (!(get(key) instanceof Number n)) {
+        throw new InvalidInputException(source + ": figure '" + key + "' is not a number");
+      }
+      return n;
+    }
+
+    int integer(String key) {
+      return number(key).intValue();
+    }
+
+    double real(String key) {
+      return number(key).doubleValue();
+    }
+
+    boolean bool(String key) {
+      return Boolean.TRUE.equals(get(key));
+    }
+
+    String text(String key) {
+      return String.valueOf(get(key));
+    }
+
+    List<?> list(String key) {
+      if (!(get(key) instanceof List<?> l)) {
+        throw new InvalidInputException(source + ": figure '" + key + "' is not a list");
+      }
+      return l;
+    }
+
+    Map<?, ?> map(String key) {
+      if (!(get(key) instanceof Map<?, ?> m)) {
+        throw new InvalidInputException(source + ": figure '" + key + "' is not an object");
+      }
+      return m;
+    }
   }
 
   /** A human-readable table. */
-  @SuppressWarnings("unchecked")
   public String toTable() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "items %s, levels %s (codebook sizes %s), policy %s, balanced %s, "
-        + "normalized %s%n", doc.get("items"), doc.get("levels"), joined((List<?>) doc.get("codebookSizes")),
-        doc.get("collisionPolicy"), doc.get("balanced") != null && (Boolean) doc.get("balanced") ? "yes" : "no",
-        doc.get("normalized") != null && (Boolean) doc.get("normalized") ? "yes" : "no"));
+    sb.append(String.format(Locale.ROOT, "items %d, levels %d (codebook sizes %s), policy %s, balanced %s, "
+        + "normalized %s%n", codes.items(), codes.levels(),
+        String.join(",", codes.codebookSizes().stream().map(String::valueOf).toList()), codes.collisionPolicy(),
+        codes.balanced() ? "yes" : "no", codes.normalized() ? "yes" : "no"));
     sb.append(String.format(Locale.ROOT, "collision rate: raw %.3f%%, after policy %.3f%%%n",
-        100 * num("rawCollisionRate"), 100 * num("finalCollisionRate")));
+        100 * codes.rawCollisionRate(), 100 * codes.finalCollisionRate()));
     sb.append("code tuples by number of items sharing them:");
-    ((Map<String, Object>) doc.get("groupSizeHistogram")).forEach((size, groups) -> sb.append(' ').append(groups)
-        .append(" of ").append(size));
+    codes.groupSizeHistogram().forEach((size, groups) -> sb.append(' ').append(groups).append(" of ").append(size));
     sb.append('\n');
-    List<Number> unique = (List<Number>) doc.get("uniqueShareByDepth");
     sb.append("unique at prefix depth:");
-    for (int i = 0; i < unique.size(); i++) {
-      sb.append(String.format(Locale.ROOT, " %d: %.2f%%", i + 1, 100 * unique.get(i).doubleValue()));
+    for (int i = 0; i < codes.uniqueShareByDepth().size(); i++) {
+      sb.append(String.format(Locale.ROOT, " %d: %.2f%%", i + 1, 100 * codes.uniqueShareByDepth().get(i)));
     }
     sb.append('\n');
     sb.append(String.format(Locale.ROOT, "%-6s %6s %9s %6s %11s %6s%n", "level", "K", "util", "dead", "perplexity",
         "gini"));
-    for (Map<String, Object> lv : (List<Map<String, Object>>) doc.get("perLevel")) {
-      sb.append(String.format(Locale.ROOT, "%-6s %6s %8.1f%% %6s %11.1f %6.3f%n", lv.get("level"), lv.get("K"),
-          100 * ((Number) lv.get("utilization")).doubleValue(), lv.get("deadCodes"),
-          ((Number) lv.get("perplexity")).doubleValue(), ((Number) lv.get("gini")).doubleValue()));
+    for (LevelUsage u : codes.perLevel()) {
+      sb.append(String.format(Locale.ROOT, "%-6d %6d %8.1f%% %6d %11.1f %6.3f%n", u.level(), u.k(),
+          100 * u.utilization(), u.deadCodes(), u.perplexity(), u.gini()));
     }
-    Object embItems = doc.get("embeddingFiguresItems");
-    if (embItems != null && !embItems.equals(doc.get("items"))) {
-      sb.append("measured at fit time on ").append(embItems).append(" items (rerun report with --input to update):\n");
+    if (embedding == null) {
+      sb.append("no embedding figures (run report with --input)\n");
+      return sb.toString();
     }
-    sb.append(String.format(Locale.ROOT, "reconstruction: MSE %.4f (relative %.4f), mean cosine %.4f%n", num("mse"),
-        num("relativeMse"), num("meanCosine")));
-    sb.append(String.format(Locale.ROOT, "neighbourhood preservation (%s items, %d-NN): level-1 prefix %.1f%% "
-        + "(chance %.1f%%), level-1+2 prefix %.1f%% (chance %.2f%%)%n", doc.get("neighbourSample"), NEIGHBOURS,
-        100 * num("neighbourPreservationLevel1"), 100 * num("chanceLevel1"), 100 * num("neighbourPreservationLevel12"),
-        100 * num("chanceLevel12")));
+    if (embedding.items() != codes.items()) {
+      sb.append("measured at fit time on ").append(embedding.items())
+          .append(" items (rerun report with --input to update):\n");
+    }
+    sb.append(String.format(Locale.ROOT, "reconstruction: MSE %.4f (relative %.4f), mean cosine %.4f%n",
+        embedding.mse(), embedding.relativeMse(), embedding.meanCosine()));
+    sb.append(String.format(Locale.ROOT, "neighbourhood preservation (%d items, %d-NN): level-1 prefix %.1f%% "
+        + "(chance %.1f%%), level-1+2 prefix %.1f%% (chance %.2f%%)%n", embedding.neighbourSample(), NEIGHBOURS,
+        100 * embedding.neighbourPreservationLevel1(), 100 * embedding.chanceLevel1(),
+        100 * embedding.neighbourPreservationLevel12(), 100 * embedding.chanceLevel12()));
     return sb.toString();
-  }
-
-  private static String joined(List<?> values) {
-    return values == null ? "" : String.join(",", values.stream().map(String::valueOf).toList());
-  }
-
-  private double num(String key) {
-    Object v = doc.get(key);
-    return v instanceof Number nn ? nn.doubleValue() : Double.NaN;
   }
 }

@@ -135,7 +135,7 @@ public final class SemanticIdStore {
     if (!Files.exists(dir.resolve(REPORT))) {
       return null;
     }
-    return SemanticIdReport.fromMap(readJson(dir.resolve(REPORT), ""));
+    return SemanticIdReport.fromMap(readJson(dir.resolve(REPORT), ""), dir.resolve(REPORT).toString());
   }
 
   /**

@@ -60,6 +60,31 @@ class GraphSourcesTest {
     assertEquals("edge", g.relationName(0));
   }
 
+  /** JGraphT users look results up by their own vertex objects, here records that are not strings. */
+  @Test
+  void jgraphtResultsAreFoundByVertex() {
+    record Place(int id, String kind) {}
+    DirectedPseudograph<Place, String> g = new DirectedPseudograph<>(String.class);
+    java.util.List<Place> places = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      places.add(new Place(i, i % 2 == 0 ? "city" : "town"));
+      g.addVertex(places.get(i));
+    }
+    for (int i = 0; i < 30; i++) {
+      g.addEdge(places.get(i), places.get((i * 7 + 3) % 30), "e" + i);
+    }
+    JGraphTSource.VertexGraph<Place> vg = JGraphTSource.read(g, e -> "road");
+    io.distok.graph.nodepiece.NodeTokenization t = io.distok.graph.nodepiece.NodePieceTokenizer.tokenize(vg.graph(),
+        io.distok.graph.nodepiece.NodePieceConfig.DEFAULT.withAnchors(5).withK(2).withM(1));
+    for (Place p : places) {
+      int v = vg.node(p);
+      assertEquals(p, vg.vertices().get(v));
+      assertEquals(String.valueOf(p), vg.graph().nodeName(v));
+      assertEquals(t.tokens(String.valueOf(p)), t.tokens(v));
+    }
+    assertThrows(IllegalArgumentException.class, () -> vg.node(new Place(99, "city")));
+  }
+
   @Test
   void jgraphtMultigraphWithSelfLoops() {
     DirectedPseudograph<String, String> g = new DirectedPseudograph<>(String.class);
