@@ -1,6 +1,10 @@
 package io.distok.recsys;
 
+import io.distok.util.InvalidInputException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How semantic IDs are built. The defaults are the recipe of TIGER-style generators: RQ-KMeans with 3 levels of
@@ -54,6 +58,55 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
 
   public int levels() {
     return codebookSizes.length;
+  }
+
+  /** The configuration as the JSON object a saved model records ({@code semantic-ids.json}). */
+  public Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("codebookSizes", Arrays.stream(codebookSizes).boxed().toList());
+    m.put("niter", niter);
+    m.put("seed", seed);
+    m.put("normalize", normalize);
+    m.put("balanced", balanced);
+    m.put("balanceRounds", balanceRounds);
+    m.put("balanceSlack", balanceSlack);
+    m.put("collisionPolicy", collision.name());
+    m.put("suffixSize", suffixSize);
+    m.put("tokenStyle", format.style().name());
+    m.put("beginToken", format.begin());
+    m.put("endToken", format.end());
+    return m;
+  }
+
+  /**
+   * Reads what {@link #toJson} wrote.
+   *
+   * @param source named in messages
+   * @throws InvalidInputException naming the entry that is missing or malformed
+   */
+  public static SemanticIdConfig fromJson(Map<String, Object> m, String source) {
+    try {
+      List<?> ks = (List<?>) required(m, "codebookSizes", source);
+      int[] sizes = ks.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+      TokenFormat format = new TokenFormat(TokenFormat.Style.valueOf((String) required(m, "tokenStyle", source)),
+          (String) m.get("beginToken"), (String) m.get("endToken"));
+      return new SemanticIdConfig(sizes, ((Number) required(m, "niter", source)).intValue(),
+          ((Number) required(m, "seed", source)).longValue(), Boolean.TRUE.equals(m.get("normalize")),
+          Boolean.TRUE.equals(m.get("balanced")), ((Number) required(m, "balanceRounds", source)).intValue(),
+          ((Number) required(m, "balanceSlack", source)).doubleValue(),
+          CollisionPolicy.Kind.valueOf((String) required(m, "collisionPolicy", source)),
+          ((Number) required(m, "suffixSize", source)).intValue(), format);
+    } catch (ClassCastException | IllegalArgumentException e) {
+      throw new InvalidInputException(source + ": malformed configuration entry (" + e.getMessage() + ")");
+    }
+  }
+
+  private static Object required(Map<String, Object> m, String key, String source) {
+    Object v = m.get(key);
+    if (v == null) {
+      throw new InvalidInputException(source + ": missing entry '" + key + "'");
+    }
+    return v;
   }
 
   /** A builder starting from {@link #DEFAULT}. */

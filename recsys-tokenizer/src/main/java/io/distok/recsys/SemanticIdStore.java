@@ -45,18 +45,7 @@ public final class SemanticIdStore {
     AtomicFiles.writeDirectory(dir, tmp -> {
       SemanticIdConfig c = model.config();
       Map<String, Object> meta = StoreHeader.create(FORMAT, FORMAT_VERSION);
-      meta.put("codebookSizes", java.util.Arrays.stream(c.codebookSizes()).boxed().toList());
-      meta.put("niter", c.niter());
-      meta.put("seed", c.seed());
-      meta.put("normalize", c.normalize());
-      meta.put("balanced", c.balanced());
-      meta.put("balanceRounds", c.balanceRounds());
-      meta.put("balanceSlack", c.balanceSlack());
-      meta.put("collisionPolicy", c.collision().name());
-      meta.put("suffixSize", c.suffixSize());
-      meta.put("tokenStyle", c.format().style().name());
-      meta.put("beginToken", c.format().begin());
-      meta.put("endToken", c.format().end());
+      meta.putAll(c.toJson());
       meta.put("items", model.size());
       ModelStore.save(model.quantizer(), c.seed(), tmp.resolve("quantizer"));
       try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp.resolve(ITEMS)),
@@ -83,27 +72,8 @@ public final class SemanticIdStore {
   /** Loads a model written by {@link #save}. */
   public static SemanticIdModel load(Path dir) throws IOException {
     Map<String, Object> meta = StoreHeader.read(dir, META, FORMAT, FORMAT_VERSION, "a distok semantic-ID model");
-    try {
-      return load(dir, meta);
-    } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-      throw new InvalidInputException(dir.resolve(META) + ": missing or malformed entry (" + e.getMessage() + ")");
-    }
-  }
-
-  private static SemanticIdModel load(Path dir, Map<String, Object> meta) throws IOException {
-    @SuppressWarnings("unchecked")
-    List<Number> ks = (List<Number>) meta.get("codebookSizes");
-    TokenFormat format = new TokenFormat(TokenFormat.Style.valueOf((String) meta.get("tokenStyle")),
-        (String) meta.get("beginToken"), (String) meta.get("endToken"));
-    SemanticIdConfig config = new SemanticIdConfig(ks.stream().mapToInt(Number::intValue).toArray(),
-        ((Number) meta.get("niter")).intValue(), ((Number) meta.get("seed")).longValue(),
-        Boolean.TRUE.equals(meta.get("normalize")), Boolean.TRUE.equals(meta.get("balanced")),
-        ((Number) meta.get("balanceRounds")).intValue(), ((Number) meta.get("balanceSlack")).doubleValue(),
-        CollisionPolicy.Kind.valueOf((String) meta.get("collisionPolicy")),
-        ((Number) meta.get("suffixSize")).intValue(), format);
-    if (!(ModelStore.load(dir.resolve("quantizer")) instanceof ResidualQuantizer rq)) {
-      throw new InvalidInputException(dir + ": the quantizer of a semantic-ID model must be rq");
-    }
+    SemanticIdConfig config = SemanticIdConfig.fromJson(meta, dir.resolve(META).toString());
+    ResidualQuantizer rq = ModelStore.load(dir.resolve("quantizer"), ResidualQuantizer.class);
     LinkedHashMap<String, int[]> raw = new LinkedHashMap<>();
     LinkedHashMap<String, int[]> ids = new LinkedHashMap<>();
     Path items = dir.resolve(ITEMS);
