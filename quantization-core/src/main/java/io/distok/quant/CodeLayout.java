@@ -84,7 +84,7 @@ public final class CodeLayout {
     return (totalBits + 7) / 8;
   }
 
-  /** Whether every position's codes fit an {@code int}, which {@link Codes} stores. */
+  /** Whether every position's codes fit an {@code int} (else they need {@link Codes#wide} codes). */
   public boolean fitsInt() {
     for (long s : sizes) {
       if (s - 1 > Integer.MAX_VALUE) {
@@ -106,7 +106,7 @@ public final class CodeLayout {
     }
     for (int i = 0; i < codes.rows(); i++) {
       for (int j = 0; j < positions(); j++) {
-        int c = codes.get(i, j);
+        long c = codes.getLong(i, j);
         if (c < 0 || c >= sizes[j]) {
           throw new InvalidInputException("code " + c + " in row " + i + ", position " + j + " is outside [0, "
               + sizes[j] + ")");
@@ -120,7 +120,7 @@ public final class CodeLayout {
     Arrays.fill(out, offset, offset + codeSizeBytes(), (byte) 0);
     long bit = (long) offset * 8;
     for (int j = 0; j < sizes.length; j++) {
-      long c = codes.get(row, j);
+      long c = codes.getLong(row, j);
       if (c < 0 || c >= sizes[j]) {
         throw new InvalidInputException("code " + c + " in row " + row + ", position " + j + " is outside [0, "
             + sizes[j] + ")");
@@ -162,19 +162,17 @@ public final class CodeLayout {
   }
 
   /**
-   * Unpacks {@code rows} tuples written by {@link #pack(Codes)}.
+   * Unpacks {@code rows} tuples written by {@link #pack(Codes)}: int codes when {@link #fitsInt()}, else {@link
+   * Codes#wide} codes.
    *
    * @throws InvalidInputException if the byte count does not match or a code is out of range
    */
   public Codes unpack(byte[] packed, int rows) {
-    if (!fitsInt()) {
-      throw new IllegalStateException("codes of this layout do not fit an int; read them with unpack(bytes, offset, j)");
-    }
     if ((long) rows * codeSizeBytes() != packed.length) {
       throw new InvalidInputException(packed.length + " bytes are not " + rows + " codes of " + codeSizeBytes()
           + " bytes");
     }
-    Codes codes = new Codes(rows, positions());
+    Codes codes = fitsInt() ? new Codes(rows, positions()) : Codes.wide(rows, positions());
     for (int i = 0; i < rows; i++) {
       long bit = (long) i * codeSizeBytes() * 8;
       for (int j = 0; j < sizes.length; j++) {
@@ -188,7 +186,7 @@ public final class CodeLayout {
           throw new InvalidInputException("packed code " + c + " in row " + i + ", position " + j
               + " is outside [0, " + sizes[j] + ")");
         }
-        codes.set(i, j, (int) c);
+        codes.setLong(i, j, c);
       }
     }
     return codes;

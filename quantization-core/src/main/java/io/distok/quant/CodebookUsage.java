@@ -25,9 +25,9 @@ public record CodebookUsage(int codebook, long size, long used, double utilizati
    */
   public static CodebookUsage of(Codes codes, int j, long size) {
     int n = codes.rows();
-    int[] column = new int[n];
+    long[] column = new long[n];
     for (int i = 0; i < n; i++) {
-      int c = codes.get(i, j);
+      long c = codes.getLong(i, j);
       if (c < 0 || c >= size) {
         throw new InvalidInputException("code " + c + " in row " + i + ", position " + j + " is outside [0, " + size
             + ")");
@@ -49,4 +49,44 @@ public record CodebookUsage(int codebook, long size, long used, double utilizati
     }
     return new CodebookUsage(j, size, used, used / (double) size, Math.exp(entropy), size - used);
   }
+
+  /**
+   * The usage of position {@code j} factorised per bit, for sign codes (LFQ, BSQ) whose 2^bits codes are too many
+   * to count even sparsely in a meaningful way: the share of rows with each bit set, and the sum of the bits'
+   * binary entropies (nats), an upper bound on the code entropy that equals it when the bits are independent.
+   * O(n bits), no per-code memory.
+   *
+   * @param bits low bits of each code to look at (at most 63)
+   */
+  public static BitUsage perBit(Codes codes, int j, int bits) {
+    if (bits < 1 || bits > 63) {
+      throw new IllegalArgumentException("bits must be in [1, 63], got " + bits);
+    }
+    long[] ones = new long[bits];
+    for (int i = 0; i < codes.rows(); i++) {
+      long c = codes.getLong(i, j);
+      for (int b = 0; b < bits; b++) {
+        ones[b] += (c >>> b) & 1L;
+      }
+    }
+    double[] share = new double[bits];
+    double entropy = 0;
+    for (int b = 0; b < bits; b++) {
+      double p = codes.rows() == 0 ? 0 : ones[b] / (double) codes.rows();
+      share[b] = p;
+      if (p > 0 && p < 1) {
+        entropy -= p * Math.log(p) + (1 - p) * Math.log(1 - p);
+      }
+    }
+    return new BitUsage(j, share, entropy);
+  }
+
+  /**
+   * Per-bit usage of one position.
+   *
+   * @param codebook position j
+   * @param oneShare share of rows with bit b set, per bit
+   * @param factorisedEntropy sum of the bits' binary entropies in nats ({@code bits * ln 2} at most)
+   */
+  public record BitUsage(int codebook, double[] oneShare, double factorisedEntropy) {}
 }

@@ -60,13 +60,46 @@ public record UsageMetrics(int rows, double mse, double relativeMse, double vari
     for (int j = 0; j < layout.positions(); j++) {
       usage.add(CodebookUsage.of(codes, j, layout.size(j)));
     }
-    List<int[]> rows = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      rows.add(codes.row(i));
-    }
-    Map<CodeTuple, Integer> tuples = CodeTuple.counts(rows);
+    int[] tupleStats = tupleGroups(codes);
     return new UsageMetrics(n, mse, variance == 0 ? 0 : mse / variance, variance, List.copyOf(usage),
-        tuples.size(), CodeTuple.sharedRate(tuples, n));
+        tupleStats[0], n == 0 ? 0 : tupleStats[1] / (double) n);
+  }
+
+  /**
+   * {@code [distinct tuples, rows whose tuple another row shares]}, by sorting row indices on their codes
+   * (int or wide): O(n log n m), no per-code or per-tuple objects.
+   */
+  private static int[] tupleGroups(Codes codes) {
+    int n = codes.rows();
+    int m = codes.codesPerRow();
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Comparator<Integer> byCodes = (a, b) -> {
+      for (int j = 0; j < m; j++) {
+        int c = Long.compare(codes.getLong(a, j), codes.getLong(b, j));
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    };
+    java.util.Arrays.sort(order, byCodes);
+    int distinct = 0;
+    int shared = 0;
+    for (int i = 0; i < n; ) {
+      int run = i + 1;
+      while (run < n && byCodes.compare(order[i], order[run]) == 0) {
+        run++;
+      }
+      distinct++;
+      if (run - i > 1) {
+        shared += run - i;
+      }
+      i = run;
+    }
+    return new int[] {distinct, shared};
   }
 
   /** Metrics as nested maps and lists, ready for JSON. */

@@ -59,6 +59,26 @@ class CodeLayoutPropertiesTest {
     assertEquals((b + 10 + 7) / 8, l.codeSizeBytes());
   }
 
+  /** Positions of up to 2^62 codes round-trip through packing as wide codes. */
+  @Property(tries = 40)
+  void wideCodesPackAndUnpack(@ForAll @IntRange(min = 1, max = 5) int positions,
+      @ForAll @IntRange(min = 1, max = 30) int rows, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    long[] sizes = randomSizes(rng, positions, 1L << 62);
+    sizes[0] = (1L << 32) + rng.nextLong(1L << 40);
+    CodeLayout layout = CodeLayout.of(sizes);
+    assertTrue(!layout.fitsInt());
+    Codes codes = Codes.wide(rows, positions);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < positions; j++) {
+        codes.setLong(i, j, rng.nextLong(layout.size(j)));
+      }
+    }
+    Codes back = layout.unpack(layout.pack(codes), rows);
+    assertTrue(back.isWide());
+    assertEquals(codes, back);
+  }
+
   @Test
   void longSizesAreDescribedWithoutAllocation() {
     CodeLayout l = CodeLayout.of(1L << 40, 4);
@@ -66,7 +86,12 @@ class CodeLayoutPropertiesTest {
     assertEquals(40, l.bits(0));
     assertEquals(6, l.codeSizeBytes());
     assertTrue(!l.fitsInt());
-    assertThrows(IllegalStateException.class, () -> l.unpack(new byte[6], 1));
+    Codes one = Codes.wide(1, 2);
+    one.setLong(0, 0, (1L << 40) - 1);
+    one.setLong(0, 1, 3);
+    assertEquals((1L << 40) - 1, l.unpack(l.pack(one), 1).getLong(0, 0));
+    assertThrows(ArithmeticException.class, () -> one.get(0, 0));
+    assertThrows(IllegalStateException.class, one::data);
   }
 
   @Test

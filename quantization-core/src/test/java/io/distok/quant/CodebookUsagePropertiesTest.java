@@ -40,6 +40,35 @@ class CodebookUsagePropertiesTest {
     assertEquals(Math.exp(entropy), u.perplexity());
   }
 
+  /** Per-bit usage: the shares of set bits, and a factorised entropy of n ln 2 for independent fair bits. */
+  @Property(tries = 20)
+  void perBitUsageOfRandomSignCodes(@ForAll @IntRange(min = 1, max = 40) int bits, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int n = 4000;
+    Codes codes = Codes.wide(n, 1);
+    for (int i = 0; i < n; i++) {
+      codes.setLong(i, 0, rng.nextLong() & ((1L << bits) - 1));
+    }
+    CodebookUsage.BitUsage u = CodebookUsage.perBit(codes, 0, bits);
+    for (double share : u.oneShare()) {
+      assertEquals(0.5, share, 0.05);
+    }
+    assertEquals(bits * Math.log(2), u.factorisedEntropy(), 0.01 * bits);
+    Codes constant = Codes.wide(10, 1);
+    assertEquals(0.0, CodebookUsage.perBit(constant, 0, bits).factorisedEntropy(), "collapsed bits carry nothing");
+  }
+
+  @Test
+  void wideCodesOfTwoToTheFortyAreCountedSparsely() {
+    Codes codes = Codes.wide(3, 1);
+    codes.setLong(0, 0, (1L << 39) + 5);
+    codes.setLong(1, 0, (1L << 39) + 5);
+    codes.setLong(2, 0, 1L << 38);
+    CodebookUsage u = CodebookUsage.of(codes, 0, 1L << 40);
+    assertEquals(2, u.used());
+    assertEquals(Math.exp(-(2 / 3.0) * Math.log(2 / 3.0) - (1 / 3.0) * Math.log(1 / 3.0)), u.perplexity(), 1e-12);
+  }
+
   @Test
   void aPositionOfTwoToTheFortyCodesIsCountedFromTheCodesSeen() {
     Codes codes = Codes.wrap(new int[] {7, 7, 1 << 30, 3}, 4, 1);

@@ -191,9 +191,21 @@ public final class Npy {
     out.write(buf.array());
   }
 
-  /** Writes an int32 array of codes atomically. */
+  /** Writes codes atomically: an int32 array, or int64 for {@link Codes#isWide() wide} codes. */
   public static void write(Path file, Codes codes) throws IOException {
     AtomicFiles.write(file, out -> {
+      if (codes.isWide()) {
+        writeHeader(out, "<i8", codes.rows(), codes.codesPerRow());
+        ByteBuffer buf = ByteBuffer.allocate(Math.multiplyExact(codes.rows() * codes.codesPerRow(), 8))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < codes.rows(); i++) {
+          for (int j = 0; j < codes.codesPerRow(); j++) {
+            buf.putLong(codes.getLong(i, j));
+          }
+        }
+        out.write(buf.array());
+        return;
+      }
       writeHeader(out, "<i4", codes.rows(), codes.codesPerRow());
       ByteBuffer buf = ByteBuffer.allocate(codes.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
       buf.asIntBuffer().put(codes.data());

@@ -1,8 +1,11 @@
 package io.distok.quant.kernel;
 
 /**
- * Blocked distance computations between query rows and a {@link PackedRows} set. All methods are thread-safe
- * and allocation-light; callers parallelise over query rows.
+ * The project's one kernel provider, as Lucene's {@code VectorUtilSupport}: blocked distance and dot-product
+ * computations between query rows and a {@link PackedRows} set, a small matrix product for transforms, and
+ * Hamming distances of packed sign codes. Chosen once per JVM by {@link DistanceKernels#get()}; the vector and
+ * scalar implementations give the same bits. All methods are thread-safe and allocation-light; callers
+ * parallelise over query rows.
  *
  * <p>Distances returned are squared L2 computed as {@code |x|^2 + |c|^2 - 2 x.c}, clamped at 0.
  */
@@ -68,4 +71,26 @@ public interface DistanceKernel {
 
   /** Squared L2 distance between two slices of length {@code d}. */
   float squaredL2(float[] a, int aOffset, float[] b, int bOffset, int d);
+
+  /**
+   * The product {@code out = x B^T} of the rows {@code [from, to)} of the row-major {@code x} (dimension {@code
+   * b.dimension()}) with every row of {@code b}: {@code out[(i - from) * b.count() + r]}, through the blocked
+   * {@link #dots(float[], int, int, PackedRows, int, int, float[], int, int)}. O((to - from) K d).
+   */
+  default void multiply(float[] x, int from, int to, PackedRows b, float[] out) {
+    dots(x, from, to, b, 0, b.count(), out, 0, b.count());
+  }
+
+  /**
+   * Hamming distance between two sign codes of {@code words} 64-bit words each (popcount of the XOR, which the
+   * JIT compiles to the CPU's popcount instruction). O(words).
+   */
+  default int hamming(long[] a, int aOffset, long[] b, int bOffset, int words) {
+    return Hamming.distance(a, aOffset, b, bOffset, words);
+  }
+
+  /** Hamming distances of one query code to {@code out.length} codes packed one after the other. O(n words). */
+  default void hammingDistances(long[] query, long[] codes, int words, int[] out) {
+    Hamming.distances(query, codes, words, out);
+  }
 }

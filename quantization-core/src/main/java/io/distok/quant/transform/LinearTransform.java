@@ -117,7 +117,9 @@ public final class LinearTransform implements VectorTransform {
         }
         base = from;
       }
-      kernel.dots(src, from - base, to - base, b, 0, dout, y.data(), from * dout, dout);
+      float[] block = new float[(to - from) * dout];
+      kernel.multiply(src, from - base, to - base, b, block);
+      System.arraycopy(block, 0, y.data(), from * dout, block.length);
       if (after != null) {
         for (int i = from; i < to; i++) {
           for (int t = 0; t < dout; t++) {
