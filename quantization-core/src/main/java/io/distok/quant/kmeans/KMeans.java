@@ -13,6 +13,7 @@ import io.distok.quant.train.DeadCodePolicy;
 import io.distok.quant.train.MeanUpdate;
 import io.distok.quant.train.SplitLargeClusters;
 import io.distok.quant.train.TrainableQuantizer;
+import io.distok.quant.train.UsageRegularizer;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -40,6 +41,7 @@ public final class KMeans {
   private final DistanceKernel kernel;
   private final CodebookUpdate update;
   private final DeadCodePolicy deadCodes;
+  private final UsageRegularizer regularizer;
 
   public KMeans(KMeansParams params) {
     this(params, DistanceKernels.get());
@@ -51,10 +53,21 @@ public final class KMeans {
 
   /** k-means with the given update and dead-code steps (Lloyd's mean and faiss's split are the defaults). */
   public KMeans(KMeansParams params, DistanceKernel kernel, CodebookUpdate update, DeadCodePolicy deadCodes) {
+    this(params, kernel, update, deadCodes, null);
+  }
+
+  /**
+   * k-means whose assignment also pays {@code regularizer}'s cost for each code, from the usage of the step
+   * before (null: plain nearest assignment). With a regulariser an assignment step costs O(n K d) through one
+   * distance row per training row instead of the blocked nearest search.
+   */
+  public KMeans(KMeansParams params, DistanceKernel kernel, CodebookUpdate update, DeadCodePolicy deadCodes,
+      UsageRegularizer regularizer) {
     this.params = java.util.Objects.requireNonNull(params, "params");
     this.kernel = java.util.Objects.requireNonNull(kernel, "kernel");
     this.update = java.util.Objects.requireNonNull(update, "update");
     this.deadCodes = java.util.Objects.requireNonNull(deadCodes, "deadCodes");
+    this.regularizer = regularizer;
   }
 
   /**
@@ -126,6 +139,45 @@ public final class KMeans {
     private final Function<FloatMatrix, Q> freezer;
     private FloatMatrix centroids;
     private int steps;
+    /** Rows per code at the last step's assignment (null before the first), for the usage regulariser. */
+    private int[] lastCounts;
+
+    /**
+     * Nearest assignment with the regulariser's per-code costs added to each distance, the costs following the
+     * usage of the rows assigned so far in this pass (row order, so it is a function of the data alone: a cost
+     * from the whole previous step would send every row of a dense region to the same under-used code and
+     * oscillate). Distances come row by row from the vector kernel; the pass is sequential, O(n K (d + 1)). The
+     * objective is the plain squared distance of the chosen codes.
+     */
+    private double assignRegularized(FloatMatrix x, FloatMatrix c, int[] assign, float[] dist) {
+      int k = c.rows();
+      float[] cost = new float[k];
+      int[] running = new int[k];
+      PackedRows packed = new PackedRows(c);
+      float[] dots = new float[k];
+      float[] d2 = new float[k];
+      double total = 0;
+      for (int i = 0; i < x.rows(); i++) {
+        regularizer.assignmentCosts(running, i, cost);
+        kernel.squaredDistances(x.data(), x.offset(i), packed, dots, d2);
+        int best = 0;
+        for (int j = 1; j < k; j++) {
+          if (d2[j] + cost[j] < d2[best] + cost[best]) {
+            best = j;
+          }
+        }
+        assign[i] = best;
+        dist[i] = d2[best];
+        running[best]++;
+        total += d2[best];
+      }
+      return total;
+    }
+
+    /** The regulariser's loss at the last step's usage (0 without a regulariser or before a step). */
+    public double usageLoss() {
+      return regularizer == null || lastCounts == null ? 0 : regularizer.loss(lastCounts, trainingRows.rows());
+    }
 
     private Lloyd(FloatMatrix trainingRows, FloatMatrix centroids, int distinct, SplittableRandom rng,
         Function<FloatMatrix, Q> freezer) {
@@ -151,11 +203,13 @@ public final class KMeans {
       int n = batch.rows();
       int[] assign = new int[n];
       float[] dist = new float[n];
-      double obj = assign(batch, centroids, assign, dist) / n;
+      double obj = (regularizer == null ? assign(batch, centroids, assign, dist)
+          : assignRegularized(batch, centroids, assign, dist)) / n;
       int[] counts = new int[params.k()];
       for (int a : assign) {
         counts[a]++;
       }
+      lastCounts = counts.clone();
       FloatMatrix next = update.update(batch, assign, counts, centroids);
       deadCodes.repair(next, counts, n, rng);
       centroids = next;
