@@ -142,11 +142,10 @@ public final class BenchGraphCommand implements Callable<Integer> {
     }
     double tok = MethodRun.median(times);
     double cpuS = MethodRun.median(cpu);
-    Map<String, Object> d = t.diagnostics();
-    w.printf(Locale.ROOT, "%-14s %9d %9d %7s %5d %4d %9.2f %10.3f %8.3f %9.0f %8.2f%% %8.2f%% %8.3f%%%n", name,
-        g.nodeCount(), g.edgeCount(), d.get("anchors"), t.k(), t.m(), loadS, tok, cpuS, peak / 1048576.0,
-        100 * (double) d.get("uniqueTokenSetShare"), 100 * (double) d.get("uniqueTokenSetShareWithoutDistances"),
-        100 * (double) d.get("shortOfKShare"));
+    NodeTokenization.Diagnostics d = t.diagnostics();
+    w.printf(Locale.ROOT, "%-14s %9d %9d %7d %5d %4d %9.2f %10.3f %8.3f %9.0f %8.2f%% %8.2f%% %8.3f%%%n", name,
+        g.nodeCount(), g.edgeCount(), d.anchors(), t.k(), t.m(), loadS, tok, cpuS, peak / 1048576.0,
+        100 * d.uniqueTokenSetShare(), 100 * d.uniqueTokenSetShareWithoutDistances(), 100 * d.shortOfKShare());
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("graph", name);
     row.put("load_s", loadS);
@@ -154,7 +153,7 @@ public final class BenchGraphCommand implements Callable<Integer> {
     row.put("tokenize_cpu_s", cpuS);
     row.put("tie_break", config.tieBreak().toString());
     row.put("peak_heap_mb", peak / 1048576.0);
-    row.put("diagnostics", d);
+    row.put("diagnostics", d.toMap());
     if (ref != null) {
       w.printf(Locale.ROOT, "%-14s reference tokenizer (published, other machine, graph build included): %.1f s CPU%s,"
           + " %.0f MB peak RSS, unique %.1f%% with distances / %.1f%% without, short of k %.2f%%%n", "",

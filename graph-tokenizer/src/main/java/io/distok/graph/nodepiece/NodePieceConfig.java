@@ -42,39 +42,136 @@ public record NodePieceConfig(int anchors, AnchorStrategy strategy, int k, int m
     }
   }
 
-  public NodePieceConfig withAnchors(int a) {
-    return new NodePieceConfig(a, strategy, k, m, autoPercentile, selection, maxHops, directed, seed, tieBreak);
+  /** A builder starting from {@link #DEFAULT}. */
+  public static Builder builder() {
+    return DEFAULT.toBuilder();
   }
 
-  public NodePieceConfig withK(int kk) {
-    return new NodePieceConfig(anchors, strategy, kk, m, autoPercentile, selection, maxHops, directed, seed, tieBreak);
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public NodePieceConfig withM(int mm) {
-    return new NodePieceConfig(anchors, strategy, k, mm, autoPercentile, selection, maxHops, directed, seed, tieBreak);
+  public NodePieceConfig withAnchors(int value) {
+    return toBuilder().anchors(value).build();
   }
 
-  public NodePieceConfig withStrategy(AnchorStrategy s) {
-    return new NodePieceConfig(anchors, s, k, m, autoPercentile, selection, maxHops, directed, seed, tieBreak);
+  public NodePieceConfig withK(int value) {
+    return toBuilder().k(value).build();
   }
 
-  public NodePieceConfig withDirected(boolean d) {
-    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, d, seed, tieBreak);
+  public NodePieceConfig withM(int value) {
+    return toBuilder().m(value).build();
   }
 
-  public NodePieceConfig withSelection(RelationContext.Selection s) {
-    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, s, maxHops, directed, seed, tieBreak);
+  public NodePieceConfig withStrategy(AnchorStrategy value) {
+    return toBuilder().strategy(value).build();
   }
 
-  public NodePieceConfig withMaxHops(int h) {
-    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, h, directed, seed, tieBreak);
+  public NodePieceConfig withDirected(boolean value) {
+    return toBuilder().directed(value).build();
   }
 
-  public NodePieceConfig withSeed(long s) {
-    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, directed, s, tieBreak);
+  public NodePieceConfig withSelection(RelationContext.Selection value) {
+    return toBuilder().selection(value).build();
   }
 
-  public NodePieceConfig withTieBreak(AnchorTieBreak t) {
-    return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, directed, seed, t);
+  public NodePieceConfig withMaxHops(int value) {
+    return toBuilder().maxHops(value).build();
+  }
+
+  public NodePieceConfig withSeed(long value) {
+    return toBuilder().seed(value).build();
+  }
+
+  public NodePieceConfig withTieBreak(AnchorTieBreak value) {
+    return toBuilder().tieBreak(value).build();
+  }
+
+  /** Builds a configuration field by field; {@link #build()} checks it. */
+  public static final class Builder {
+    private int anchors;
+    private AnchorStrategy strategy;
+    private int k;
+    private int m;
+    private double autoPercentile;
+    private RelationContext.Selection selection;
+    private int maxHops;
+    private boolean directed;
+    private long seed;
+    private AnchorTieBreak tieBreak;
+
+    private Builder(NodePieceConfig c) {
+      anchors = c.anchors;
+      strategy = c.strategy;
+      k = c.k;
+      m = c.m;
+      autoPercentile = c.autoPercentile;
+      selection = c.selection;
+      maxHops = c.maxHops;
+      directed = c.directed;
+      seed = c.seed;
+      tieBreak = c.tieBreak;
+    }
+
+    public Builder anchors(int value) {
+      anchors = value;
+      return this;
+    }
+
+    public Builder strategy(AnchorStrategy value) {
+      strategy = value;
+      return this;
+    }
+
+    public Builder k(int value) {
+      k = value;
+      return this;
+    }
+
+    public Builder m(int value) {
+      m = value;
+      return this;
+    }
+
+    public Builder autoPercentile(double value) {
+      autoPercentile = value;
+      return this;
+    }
+
+    public Builder selection(RelationContext.Selection value) {
+      selection = value;
+      return this;
+    }
+
+    public Builder maxHops(int value) {
+      maxHops = value;
+      return this;
+    }
+
+    public Builder directed(boolean value) {
+      directed = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder tieBreak(AnchorTieBreak value) {
+      tieBreak = value;
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException if a field is out of range
+     */
+    public NodePieceConfig build() {
+      return new NodePieceConfig(anchors, strategy, k, m, autoPercentile, selection, maxHops, directed, seed,
+          tieBreak);
+    }
   }
 }

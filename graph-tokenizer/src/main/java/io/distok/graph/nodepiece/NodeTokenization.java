@@ -101,7 +101,7 @@ public final class NodeTokenization {
    * same for anchors alone and for the bare token sequence (no distances), mean anchor distance, share of nodes short of k anchors, share of nodes reached by
    * at least one anchor, and share of anchors used by some other node. O(V (k + m)).
    */
-  public Map<String, Object> diagnostics() {
+  public Diagnostics diagnostics() {
     int n = graph.nodeCount();
     int k = labels.k();
     Map<List<Integer>, Integer> full = new java.util.HashMap<>();
@@ -159,23 +159,48 @@ public final class NodeTokenization {
     for (boolean u : used) {
       usedCount += u ? 1 : 0;
     }
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("nodes", n);
-    d.put("edges", graph.edgeCount());
-    d.put("relations", graph.relationCount());
-    d.put("anchors", anchors.length);
-    d.put("k", k);
-    d.put("m", m);
-    d.put("vocabularySize", vocabulary.size());
-    d.put("uniqueTokenSetShare", singletons(full) / (double) n);
-    d.put("uniqueTokenSetShareWithoutDistances", singletons(withoutDistances) / (double) n);
-    d.put("uniqueAnchorSetShare", singletons(anchorOnly) / (double) n);
-    d.put("uniqueTokenSequenceShare", singletons(sequences) / (double) n);
-    d.put("meanAnchorDistance", labelsTotal == 0 ? 0 : distSum / (double) labelsTotal);
-    d.put("shortOfKShare", shortOfK / (double) n);
-    d.put("reachedShare", reached / (double) n);
-    d.put("anchorCoverage", usedCount / (double) anchors.length);
-    return d;
+    return new Diagnostics(n, graph.edgeCount(), graph.relationCount(), anchors.length, k, m, vocabulary.size(),
+        singletons(full) / (double) n, singletons(withoutDistances) / (double) n, singletons(anchorOnly) / (double) n,
+        singletons(sequences) / (double) n, labelsTotal == 0 ? 0 : distSum / (double) labelsTotal,
+        shortOfK / (double) n, reached / (double) n, usedCount / (double) anchors.length);
+  }
+
+  /**
+   * Diagnostics of a tokenization.
+   *
+   * @param nodes V
+   * @param edges E
+   * @param relations relation types
+   * @param anchors anchors chosen
+   * @param k anchors per node
+   * @param m relation tokens per node
+   * @param vocabularySize tokens in the vocabulary
+   * @param uniqueTokenSetShare share of nodes whose anchors with hop distances plus relations no other node has
+   * @param uniqueTokenSetShareWithoutDistances the same without hop distances (NodePiece's own figure)
+   * @param uniqueAnchorSetShare the same for the anchors with distances alone
+   * @param uniqueTokenSequenceShare the same for the bare token sequence
+   * @param meanAnchorDistance mean hop distance to the nearest anchors
+   * @param shortOfKShare share of nodes with fewer than k anchors
+   * @param reachedShare share of nodes reached by at least one anchor
+   * @param anchorCoverage share of anchors used by some other node
+   */
+  public record Diagnostics(int nodes, long edges, int relations, int anchors, int k, int m, int vocabularySize,
+      double uniqueTokenSetShare, double uniqueTokenSetShareWithoutDistances, double uniqueAnchorSetShare,
+      double uniqueTokenSequenceShare, double meanAnchorDistance, double shortOfKShare, double reachedShare,
+      double anchorCoverage) {
+
+    /** As a JSON-ready map, keys named as the components. */
+    public Map<String, Object> toMap() {
+      Map<String, Object> d = new LinkedHashMap<>();
+      for (var c : Diagnostics.class.getRecordComponents()) {
+        try {
+          d.put(c.getName(), c.getAccessor().invoke(this));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return d;
+    }
   }
 
   /** Number of keys seen exactly once. */
@@ -185,16 +210,14 @@ public final class NodeTokenization {
 
   /** Diagnostics as text lines. */
   public String diagnosticsTable() {
-    Map<String, Object> d = diagnostics();
-    return String.format(Locale.ROOT, "nodes %s, edges %s, relations %s; anchors %s, k %s, m %s, vocabulary %s%n"
+    Diagnostics d = diagnostics();
+    return String.format(Locale.ROOT, "nodes %d, edges %d, relations %d; anchors %d, k %d, m %d, vocabulary %d%n"
         + "unique token sets %.2f%% with hop distances, %.2f%% without (anchors alone %.2f%%, token sequences "
         + "%.2f%%), mean anchor distance %.2f, short of k anchors %.2f%%, reached by an anchor %.2f%%, anchors used "
-        + "by other nodes %.2f%%%n", d.get("nodes"), d.get("edges"), d.get("relations"), d.get("anchors"), d.get("k"),
-        d.get("m"), d.get("vocabularySize"), 100 * (double) d.get("uniqueTokenSetShare"),
-        100 * (double) d.get("uniqueTokenSetShareWithoutDistances"),
-        100 * (double) d.get("uniqueAnchorSetShare"), 100 * (double) d.get("uniqueTokenSequenceShare"),
-        (double) d.get("meanAnchorDistance"), 100 * (double) d.get("shortOfKShare"),
-        100 * (double) d.get("reachedShare"), 100 * (double) d.get("anchorCoverage"));
+        + "by other nodes %.2f%%%n", d.nodes(), d.edges(), d.relations(), d.anchors(), d.k(), d.m(),
+        d.vocabularySize(), 100 * d.uniqueTokenSetShare(), 100 * d.uniqueTokenSetShareWithoutDistances(),
+        100 * d.uniqueAnchorSetShare(), 100 * d.uniqueTokenSequenceShare(), d.meanAnchorDistance(),
+        100 * d.shortOfKShare(), 100 * d.reachedShare(), 100 * d.anchorCoverage());
   }
 
   /** One of a node's nearest anchors: its name and its hop distance. */

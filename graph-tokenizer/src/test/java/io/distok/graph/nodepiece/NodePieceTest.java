@@ -192,9 +192,10 @@ class NodePieceTest {
     List<String> b1 = t.tokens("b");
     assertEquals("<rel:r>", b1.get(3));
     assertEquals("<rel:r^-1>", b1.get(4), "outgoing and inverse relations are kept apart");
-    Map<String, Object> d = t.diagnostics();
-    assertTrue((double) d.get("shortOfKShare") > 0);
-    assertTrue((double) d.get("reachedShare") < 1);
+    NodeTokenization.Diagnostics d = t.diagnostics();
+    assertTrue(d.shortOfKShare() > 0);
+    assertTrue(d.reachedShare() < 1);
+    assertEquals(d.shortOfKShare(), d.toMap().get("shortOfKShare"));
   }
 
   @Test
@@ -291,5 +292,12 @@ class NodePieceTest {
       }
     }
     return (int) best;
+  }
+
+  @Test
+  void configBuilderAndWithersAgree() {
+    NodePieceConfig a = NodePieceConfig.builder().k(4).m(2).anchors(9).seed(3).directed(true).build();
+    assertEquals(NodePieceConfig.DEFAULT.withK(4).withM(2).withAnchors(9).withSeed(3).withDirected(true), a);
+    assertThrows(IllegalArgumentException.class, () -> NodePieceConfig.builder().k(0).build());
   }
 }
