@@ -1,5 +1,7 @@
 package io.distok.cli;
 
+import io.distok.bench.BenchData;
+
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.graph.anchor.AnchorStrategy;
 import io.distok.graph.csr.CsrGraph;
@@ -57,14 +59,6 @@ public final class BenchGraphCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  /**
-   * A published reference point of the NodePiece reference tokenizer (single core, Python/igraph, on another
-   * machine, graph build included): CPU and wall seconds, peak RSS, unique token sets with and without hop
-   * distances, share of nodes short of k anchors.
-   */
-  private record Reference(double cpuSeconds, double wallSeconds, double peakMb, double uniqueWithDistances,
-      double uniqueWithoutDistances, double shortOfK) {}
-
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
@@ -83,13 +77,13 @@ public final class BenchGraphCommand implements Callable<Integer> {
       }
       if (Files.exists(fb)) {
         rows.add(run(w, "FB15k-237", () -> TripleFiles.readTriples(fb), NodePieceConfig.DEFAULT.withAnchors(1000)
-            .withK(20).withM(15), repeat, new Reference(4.8, 6.8, 429, 0.947, 0.943, 0.0006)));
+            .withK(20).withM(15), repeat, BenchData.NODEPIECE_FB15K237));
       } else {
         w.println("FB15k-237 skipped: " + fb + " not found");
       }
       if (Files.exists(wn)) {
         rows.add(run(w, "WN18RR", () -> TripleFiles.readTriples(wn), NodePieceConfig.DEFAULT.withAnchors(500)
-            .withK(50).withM(4), repeat, new Reference(11.9, Double.NaN, 415, 0.694, 0.654, 0.0029)));
+            .withK(50).withM(4), repeat, BenchData.NODEPIECE_WN18RR));
       } else {
         w.println("WN18RR skipped: " + wn + " not found");
       }
@@ -119,7 +113,7 @@ public final class BenchGraphCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> run(PrintWriter w, String name, Loader loader, NodePieceConfig config, int repeats,
-      Reference ref) throws Exception {
+      BenchData.NodePieceReference ref) throws Exception {
     long t0 = System.nanoTime();
     CsrGraph g = loader.load();
     double loadS = (System.nanoTime() - t0) / 1e9;

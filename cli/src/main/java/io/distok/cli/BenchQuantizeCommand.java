@@ -1,5 +1,8 @@
 package io.distok.cli;
 
+import io.distok.bench.BenchData;
+import io.distok.bench.CpuLoad;
+
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
@@ -186,7 +189,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
               for (String python : pythons) {
                 List<String> args = new ArrayList<>(c.faissArgs());
                 args.addAll(List.of("--seed", "" + roundSeed, "--repeat", "1", "--min-seconds", "" + minSeconds));
-                Map<String, Object> f = BenchData.runFaiss(faiss.withPython(python), data, args, cores);
+                Map<String, Object> f = BenchData.runFaiss(python, faiss.script, data, args, cores);
                 if (f == null) {
                   throw new InvalidInputException("faiss run failed: " + python + " " + faiss.script + " " + data
                       + " " + String.join(" ", args) + " (is python3-faiss installed, with OpenBLAS?)");

@@ -1,5 +1,7 @@
 package io.distok.cli;
 
+import io.distok.bench.BenchData;
+
 import io.distok.util.InvalidInputException;
 import io.distok.util.ProgressListener;
 import io.distok.recsys.ItemEmbeddings;
@@ -105,7 +107,7 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
           if (normalize) {
             args.add("--normalize");
           }
-          Map<String, Object> f = BenchData.runFaiss(faiss, data, args, Runtime.getRuntime()
+          Map<String, Object> f = BenchData.runFaiss(faiss.python, faiss.script, data, args, Runtime.getRuntime()
               .availableProcessors());
           if (f == null) {
             w.println("faiss run failed (is python3-faiss installed?)");

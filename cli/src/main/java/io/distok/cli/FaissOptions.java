@@ -16,14 +16,6 @@ final class FaissOptions {
       + "${DEFAULT-VALUE}).")
   String python;
 
-  /** The same script run by another Python (another faiss build). */
-  FaissOptions withPython(String other) {
-    FaissOptions o = new FaissOptions();
-    o.script = script;
-    o.python = other;
-    return o;
-  }
-
   /** One line naming the faiss build, its compile options, the BLAS it loaded and its thread count. */
   static String describe(Map<String, Object> figures) {
     Object version = figures.getOrDefault("faiss_version", figures.get("tool"));

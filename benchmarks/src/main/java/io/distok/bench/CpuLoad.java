@@ -1,4 +1,4 @@
-package io.distok.cli;
+package io.distok.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -16,10 +16,10 @@ import java.nio.file.Path;
  * @param ownCpuNanos this process's CPU time
  * @param wallNanos {@link System#nanoTime()} when sampled
  */
-record CpuLoad(long totalJiffies, long idleJiffies, long ownCpuNanos, long wallNanos) {
+public record CpuLoad(long totalJiffies, long idleJiffies, long ownCpuNanos, long wallNanos) {
   private static final Path STAT = Path.of("/proc/stat");
 
-  static CpuLoad sample() {
+  public static CpuLoad sample() {
     long total = 0;
     long idle = 0;
     try {
@@ -40,7 +40,7 @@ record CpuLoad(long totalJiffies, long idleJiffies, long ownCpuNanos, long wallN
   }
 
   /** Share (0..1) of all CPUs' time between this sample and {@code later} used by other processes. */
-  double othersShareUntil(CpuLoad later) {
+  public double othersShareUntil(CpuLoad later) {
     long total = later.totalJiffies - totalJiffies;
     long wall = later.wallNanos - wallNanos;
     if (total <= 0 || wall <= 0) {
@@ -53,13 +53,13 @@ record CpuLoad(long totalJiffies, long idleJiffies, long ownCpuNanos, long wallN
   }
 
   /** One timed figure: seconds per call, the calls it took, other processes' CPU share, the last result. */
-  record Timed<T>(double seconds, int calls, double othersShare, T result) {}
+  public record Timed<T>(double seconds, int calls, double othersShare, T result) {}
 
   /**
    * Calls {@code operation} until {@code minSeconds} have passed (at least once) and reports the time per call:
    * a single call shorter than about half a second is noise on a shared machine.
    */
-  static <T> Timed<T> atLeast(double minSeconds, java.util.function.Supplier<T> operation) {
+  public static <T> Timed<T> atLeast(double minSeconds, java.util.function.Supplier<T> operation) {
     CpuLoad start = sample();
     int calls = 0;
     T result;

@@ -1,4 +1,4 @@
-package io.distok.cli;
+package io.distok.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
