@@ -36,32 +36,44 @@ public record SoftAssigner(double temperature, long seed) implements Assigner {
    */
   public record Weighted(int[] codes, float[] weights, int topN) {}
 
-  @Override
-  public int[] assign(FloatMatrix x, FloatMatrix codebook, AssignmentContext context) {
-    int n = x.rows();
+  /** What is done with one row's squared distances and softmax weights. */
+  @FunctionalInterface
+  private interface RowStep {
+    void accept(int row, float[] dist, double[] p, double total);
+  }
+
+  /** Distances and softmax weights of every row, handed to {@code step}; parallel over row chunks. O(n K d). */
+  private void forEachRow(FloatMatrix x, FloatMatrix codebook, RowStep step) {
     int k = codebook.rows();
     PackedRows packed = new PackedRows(codebook);
     DistanceKernel kernel = DistanceKernels.get();
-    int[] codes = new int[n];
-    Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (c, from, to) -> {
+    Parallel.forEachChunk(x.rows(), Parallel.DEFAULT_CHUNK, (c, from, to) -> {
       float[] dots = new float[k];
       float[] dist = new float[k];
       double[] p = new double[k];
       for (int i = from; i < to; i++) {
         kernel.squaredDistances(x.data(), x.offset(i), packed, dots, dist);
-        double total = softmax(dist, k, p);
-        double r = new SplittableRandom(mix(seed, i)).nextDouble() * total;
-        int chosen = k - 1;
-        double acc = 0;
-        for (int j = 0; j < k; j++) {
-          acc += p[j];
-          if (acc > r) {
-            chosen = j;
-            break;
-          }
-        }
-        codes[i] = chosen;
+        step.accept(i, dist, p, softmax(dist, k, p));
       }
+    });
+  }
+
+  @Override
+  public int[] assign(FloatMatrix x, FloatMatrix codebook, AssignmentContext context) {
+    int k = codebook.rows();
+    int[] codes = new int[x.rows()];
+    forEachRow(x, codebook, (i, dist, p, total) -> {
+      double r = new SplittableRandom(mix(seed, i)).nextDouble() * total;
+      int chosen = k - 1;
+      double acc = 0;
+      for (int j = 0; j < k; j++) {
+        acc += p[j];
+        if (acc > r) {
+          chosen = j;
+          break;
+        }
+      }
+      codes[i] = chosen;
     });
     return codes;
   }
@@ -71,26 +83,17 @@ public record SoftAssigner(double temperature, long seed) implements Assigner {
     int n = x.rows();
     int k = codebook.rows();
     int t = Math.max(1, Math.min(topN, k));
-    PackedRows packed = new PackedRows(codebook);
-    DistanceKernel kernel = DistanceKernels.get();
     int[] codes = new int[n * t];
     float[] weights = new float[n * t];
-    Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (c, from, to) -> {
-      float[] dots = new float[k];
-      float[] dist = new float[k];
-      double[] p = new double[k];
-      for (int i = from; i < to; i++) {
-        kernel.squaredDistances(x.data(), x.offset(i), packed, dots, dist);
-        softmax(dist, k, p);
-        int[] top = TopK.smallest(dist, k, t);
-        double kept = 0;
-        for (int j : top) {
-          kept += p[j];
-        }
-        for (int r = 0; r < t; r++) {
-          codes[i * t + r] = top[r];
-          weights[i * t + r] = (float) (p[top[r]] / kept);
-        }
+    forEachRow(x, codebook, (i, dist, p, total) -> {
+      int[] top = TopK.smallest(dist, k, t);
+      double kept = 0;
+      for (int j : top) {
+        kept += p[j];
+      }
+      for (int r = 0; r < t; r++) {
+        codes[i * t + r] = top[r];
+        weights[i * t + r] = (float) (p[top[r]] / kept);
       }
     });
     return new Weighted(codes, weights, t);
