@@ -6,6 +6,7 @@ import io.distok.quant.Codes;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
+import io.distok.util.TopK;
 import io.distok.quant.UsageMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -262,35 +263,21 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     return n < 2 ? 0 : s / ((double) n * (n - 1));
   }
 
+  /** The {@code k} nearest rows to row {@code q} (itself excluded) by squared L2 in double, ties by row. O(n d). */
   private static int[] nearest(FloatMatrix x, int q, int k) {
     int n = x.rows();
     int d = x.cols();
     float[] a = x.data();
-    int[] best = new int[k];
-    double[] bestD = new double[k];
-    int size = 0;
+    double[] dist = new double[n];
     for (int i = 0; i < n; i++) {
-      if (i == q) {
-        continue;
-      }
       double s = 0;
       for (int t = 0; t < d; t++) {
         double diff = a[q * d + t] - a[i * d + t];
         s += diff * diff;
       }
-      if (size == k && s >= bestD[k - 1]) {
-        continue;
-      }
-      int p = size < k ? size++ : k - 1;
-      while (p > 0 && bestD[p - 1] > s) {
-        best[p] = best[p - 1];
-        bestD[p] = bestD[p - 1];
-        p--;
-      }
-      best[p] = i;
-      bestD[p] = s;
+      dist[i] = i == q ? Double.POSITIVE_INFINITY : s;
     }
-    return Arrays.copyOf(best, size);
+    return TopK.smallest(dist, n, Math.min(k, n - 1));
   }
 
   /** The report with one more named figure (e.g. a timing). */

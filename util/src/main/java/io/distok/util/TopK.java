@@ -43,4 +43,27 @@ public final class TopK {
     }
     return top;
   }
+
+  /** As {@link #smallest(float[], int, int)} for double values. */
+  public static int[] smallest(double[] v, int count, int t) {
+    int keep = Math.min(Math.max(t, 0), count);
+    int[] top = new int[keep];
+    if (keep == 0) {
+      return top;
+    }
+    int size = 0;
+    for (int j = 0; j < count; j++) {
+      double val = v[j];
+      if (size == keep && !(val < v[top[keep - 1]])) {
+        continue;
+      }
+      int p = size < keep ? size++ : keep - 1;
+      while (p > 0 && v[top[p - 1]] > val) {
+        top[p] = top[p - 1];
+        p--;
+      }
+      top[p] = j;
+    }
+    return top;
+  }
 }

@@ -8,6 +8,8 @@ import io.distok.quant.Quantizer;
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
+import io.distok.quant.train.Assigner;
+import io.distok.quant.train.AssignmentContext;
 import io.distok.quant.train.CodebookUpdate;
 import io.distok.quant.train.DeadCodePolicy;
 import io.distok.quant.train.MeanUpdate;
@@ -42,6 +44,7 @@ public final class KMeans {
   private final CodebookUpdate update;
   private final DeadCodePolicy deadCodes;
   private final UsageRegularizer regularizer;
+  private final Assigner assigner;
 
   public KMeans(KMeansParams params) {
     this(params, DistanceKernels.get());
@@ -68,6 +71,22 @@ public final class KMeans {
     this.update = java.util.Objects.requireNonNull(update, "update");
     this.deadCodes = java.util.Objects.requireNonNull(deadCodes, "deadCodes");
     this.regularizer = regularizer;
+    this.assigner = null;
+  }
+
+  /**
+   * k-means whose assignment step is {@code assigner} (e.g. a {@link io.distok.quant.train.SoftAssigner} for
+   * soft k-means, or a balanced one), with the given update and dead-code steps. The objective is then the mean
+   * squared distance of the rows to the codes the assigner chose. Cost per step: the assigner's plus O(n d).
+   */
+  public KMeans(KMeansParams params, DistanceKernel kernel, Assigner assigner, CodebookUpdate update,
+      DeadCodePolicy deadCodes) {
+    this.params = java.util.Objects.requireNonNull(params, "params");
+    this.kernel = java.util.Objects.requireNonNull(kernel, "kernel");
+    this.assigner = java.util.Objects.requireNonNull(assigner, "assigner");
+    this.update = java.util.Objects.requireNonNull(update, "update");
+    this.deadCodes = java.util.Objects.requireNonNull(deadCodes, "deadCodes");
+    this.regularizer = null;
   }
 
   /**
@@ -174,6 +193,17 @@ public final class KMeans {
       return total;
     }
 
+    /** The configured assigner's codes; returns the summed squared distance to them, in row order. O(n d). */
+    private double assignWith(FloatMatrix x, FloatMatrix c, int[] assign) {
+      int[] codes = assigner.assign(x, c, AssignmentContext.single(x.rows()));
+      System.arraycopy(codes, 0, assign, 0, codes.length);
+      double total = 0;
+      for (int i = 0; i < x.rows(); i++) {
+        total += kernel.squaredL2(x.data(), x.offset(i), c.data(), c.offset(codes[i]), x.cols());
+      }
+      return total;
+    }
+
     /** The regulariser's loss at the last step's usage (0 without a regulariser or before a step). */
     public double usageLoss() {
       return regularizer == null || lastCounts == null ? 0 : regularizer.loss(lastCounts, trainingRows.rows());
@@ -203,7 +233,8 @@ public final class KMeans {
       int n = batch.rows();
       int[] assign = new int[n];
       float[] dist = new float[n];
-      double obj = (regularizer == null ? assign(batch, centroids, assign, dist)
+      double obj = (assigner != null ? assignWith(batch, centroids, assign)
+          : regularizer == null ? assign(batch, centroids, assign, dist)
           : assignRegularized(batch, centroids, assign, dist)) / n;
       int[] counts = new int[params.k()];
       for (int a : assign) {

@@ -8,6 +8,7 @@ import io.distok.quant.QueryScorer;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
+import io.distok.util.TopK;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.kernel.DistanceKernel;
@@ -236,28 +237,16 @@ public final class ProductQuantizer implements Quantizer, ExplicitCodebooks {
 
   /**
    * The {@code topK} encoded rows nearest to {@code query} by ADC distance, nearest first (ties by row).
-   * Cost O(K d + n M + n log topK).
+   * Cost O(K d + n M + n topK).
    */
   public int[] search(float[] query, Codes codes, int topK) {
     float[] table = adcTable(query);
     int n = codes.rows();
-    int keep = Math.min(topK, n);
-    java.util.PriorityQueue<long[]> heap = new java.util.PriorityQueue<>(
-        (a, b) -> a[0] != b[0] ? Long.compare(b[0], a[0]) : Long.compare(b[1], a[1]));
+    float[] dist = new float[n];
     for (int i = 0; i < n; i++) {
-      // non-negative floats order like their bit patterns
-      long key = Float.floatToIntBits(Math.max(0f, adcDistance(table, codes, i)));
-      if (heap.size() < keep) {
-        heap.add(new long[] {key, i});
-      } else if (key < heap.peek()[0] || (key == heap.peek()[0] && i < heap.peek()[1])) {
-        heap.poll();
-        heap.add(new long[] {key, i});
-      }
+      dist[i] = Math.max(0f, adcDistance(table, codes, i));
     }
-    int[] out = new int[heap.size()];
-    for (int p = out.length - 1; p >= 0; p--) {
-      out[p] = (int) heap.poll()[1];
-    }
-    return out;
+    return TopK.smallest(dist, n, topK);
   }
+
 }

@@ -70,4 +70,17 @@ class SoftAssignerPropertiesTest {
       assertEquals(nearest[i], w.codes()[i * t], "row " + i + ": the heaviest code is the nearest");
     }
   }
+
+  /** Soft k-means: k-means with the soft assigner as its assignment step converges near plain k-means when cold. */
+  @Property(tries = 5)
+  void coldSoftKMeansIsKMeans(@ForAll @IntRange(min = 2, max = 12) int k, @ForAll long seed) {
+    FloatMatrix x = SyntheticData.gaussianClusters(300, 4, 4, 0.3, seed);
+    io.distok.quant.kmeans.KMeansParams p = new io.distok.quant.kmeans.KMeansParams(k, 6, 0, 0, false);
+    FloatMatrix plain = new io.distok.quant.kmeans.KMeans(p).train(x, seed, io.distok.util.ProgressListener.NONE,
+        "t").centroids();
+    FloatMatrix soft = new io.distok.quant.kmeans.KMeans(p, io.distok.quant.kernel.DistanceKernels.get(),
+        new SoftAssigner(1e-30, seed), MeanUpdate.INSTANCE, SplitLargeClusters.INSTANCE)
+        .train(x, seed, io.distok.util.ProgressListener.NONE, "t").centroids();
+    assertArrayEquals(plain.data(), soft.data(), "a cold softmax is the nearest code, so the runs coincide");
+  }
 }
