@@ -30,8 +30,17 @@ import picocli.CommandLine.Spec;
     description = "Benchmark semantic-ID generation (collisions, utilisation, MSE, neighbourhood preservation, "
         + "time) on an item embedding file, optionally against faiss RQ.")
 public final class BenchSemanticIdsCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, description = "Item embeddings (.npy, .fvecs, CSV).")
+  @Option(names = "--data", description = "Item embeddings (.npy, .fvecs, CSV).")
   Path data;
+
+  @Option(names = "--generated", paramLabel = "N", description = "Instead of --data: a generated catalogue of N "
+      + "items, 64-d, around 2000 Gaussian centres (seed 3), written to a temporary .npy for faiss.")
+  Integer generated;
+
+  @Option(names = "--recipes", defaultValue = "all", description = "all (plain and balanced, raw and L2-normalised) "
+      + "or default (L2-normalised only: plain RQ-KMeans and the default recipe, for large catalogues) (default: "
+      + "${DEFAULT-VALUE}).")
+  String recipes;
 
   @picocli.CommandLine.Mixin
   FaissOptions faiss;
@@ -49,25 +58,68 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter w = spec.commandLine().getOut();
-    BenchData.require(data);
-    ItemEmbeddings items = ItemEmbeddings.read(data, null);
+    if ((data == null) == (generated == null)) {
+      throw CliSupport.usage(spec, "give exactly one of --data FILE and --generated N");
+    }
+    if (!recipes.equals("all") && !recipes.equals("default")) {
+      throw CliSupport.usage(spec, "--recipes must be all or default, got '" + recipes + "'");
+    }
+    Path tmp = null;
+    ItemEmbeddings items;
+    if (generated != null) {
+      if (generated < 2) {
+        throw CliSupport.usage(spec, "--generated must be >= 2, got " + generated);
+      }
+      items = new ItemEmbeddings(generatedIds(generated),
+          io.distok.testdata.SyntheticData.gaussianClusters(generated, 64, 2000, 0.3, 3));
+      tmp = Files.createTempFile("distok-bench-", ".npy");
+      io.distok.quant.io.Npy.write(tmp, items.vectors());
+      data = tmp;
+    } else {
+      BenchData.require(data);
+      items = ItemEmbeddings.read(data, null);
+    }
+    try {
+      return run(w, items);
+    } finally {
+      if (tmp != null) {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  private static List<String> generatedIds(int n) {
+    List<String> ids = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ids.add(Integer.toString(i));
+    }
+    return ids;
+  }
+
+  private Integer run(PrintWriter w, ItemEmbeddings items) throws Exception {
     w.printf(Locale.ROOT, "data %s: %d items x %d; %d cores; median of %d runs after JIT warm-up%n", data,
         items.size(), items.dimension(), Runtime.getRuntime().availableProcessors(), repeat);
     SemanticIdTrainer.fit(items, SemanticIdConfig.DEFAULT.withNiter(3), ProgressListener.NONE); // warm-up
     List<Map<String, Object>> rows = new ArrayList<>();
-    w.printf(Locale.ROOT, "%-26s %8s %8s %9s %9s %8s %8s %8s %8s %8s%n", "recipe (RQ 3x256)", "fit s",
-        "assign s", "raw coll", "MSE", "min util", "min ppl", "NP@L1", "NP@L12", "cosine");
-    for (boolean normalize : new boolean[] {false, true}) {
+    w.printf(Locale.ROOT, "%-26s %8s %8s %9s %9s %8s %8s %8s %8s %8s %7s %8s %7s%n", "recipe (RQ 3x256)", "fit s",
+        "assign s", "raw coll", "MSE", "min util", "min ppl", "NP@L1", "NP@L12", "cosine", "CPU", "uniq@2", "sfx");
+    boolean all = recipes.equals("all");
+    for (boolean normalize : all ? new boolean[] {false, true} : new boolean[] {true}) {
       for (boolean balanced : new boolean[] {false, true}) {
         SemanticIdConfig c = SemanticIdConfig.DEFAULT.withNormalize(normalize).withBalanced(balanced)
             .withCollision(io.distok.recsys.CollisionPolicy.Kind.NONE);
         double[] fit = new double[repeat];
         double[] assign = new double[repeat];
+        double[] cpuShare = new double[repeat];
         SemanticIdModel m = null;
+        int cores = Runtime.getRuntime().availableProcessors();
         for (int r = 0; r < repeat; r++) {
+          io.distok.bench.CpuLoad before = io.distok.bench.CpuLoad.sample();
           long t0 = System.nanoTime();
           m = SemanticIdTrainer.fit(items, c, ProgressListener.NONE);
           long t1 = System.nanoTime();
+          io.distok.bench.CpuLoad after = io.distok.bench.CpuLoad.sample();
+          cpuShare[r] = (after.ownCpuNanos() - before.ownCpuNanos()) / ((double) (t1 - t0) * cores);
           // the frozen-codebook path new items take: normalise + encode level by level
           m.quantizer().withBeam(1).encode(normalize ? items.normalized().vectors() : items.vectors());
           long t2 = System.nanoTime();
@@ -81,14 +133,18 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
             .orElse(0);
         SemanticIdReport.EmbeddingFigures e = rep.embedding();
         String label = (balanced ? "balanced" : "plain") + (normalize ? ", L2-normalised" : ", raw vectors");
-        w.printf(Locale.ROOT, "%-26s %8.2f %8.3f %8.3f%% %9.4f %7.1f%% %8.1f %7.1f%% %7.1f%% %8.4f%n", label,
-            MethodRun.median(fit), MethodRun.median(assign), 100 * rep.rawCollisionRate(), e.mse(),
+        int suffixNeeded = rep.codes().groupSizeHistogram().isEmpty() ? 0 : rep.codes().groupSizeHistogram().lastKey();
+        w.printf(Locale.ROOT, "%-26s %8.2f %8.3f %8.3f%% %9.4f %7.1f%% %8.1f %7.1f%% %7.1f%% %8.4f %6.0f%% %7.2f%% %7d%n",
+            label, MethodRun.median(fit), MethodRun.median(assign), 100 * rep.rawCollisionRate(), e.mse(),
             100 * minUtil, minPpl, 100 * e.neighbourPreservationLevel1(), 100 * e.neighbourPreservationLevel12(),
-            e.meanCosine());
+            e.meanCosine(), 100 * MethodRun.median(cpuShare), 100 * rep.codes().uniqueShareByDepth().get(Math.min(1, rep.codes().levels() - 1)),
+            suffixNeeded);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("recipe", label);
         row.put("fit_s", MethodRun.median(fit));
         row.put("assign_s", MethodRun.median(assign));
+        row.put("fit_cpu_share", MethodRun.median(cpuShare));
+        row.put("suffix_range_needed", suffixNeeded);
         row.put("report", rep.toMap());
         rows.add(row);
       }
@@ -124,7 +180,8 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
     }
     w.println("(raw coll = share of items sharing their 3-code tuple before any collision policy; NP@L1 / NP@L12 ="
         + " share of exact 10-NN sharing the level-1 / level-1+2 prefix; assign = frozen-codebook encoding of all"
-        + " items)");
+        + " items; CPU = this process's CPU time over wall time times cores during fit; uniq@2 = items unique at"
+        + " prefix depth 2; sfx = suffix range the policy needs, the largest number of items sharing a tuple)");
     if (json != null) {
       io.distok.util.io.JsonFiles.write(json, doc);
     }

@@ -30,7 +30,7 @@ public final class SemanticIdTrainer {
     int[] ks = config.codebookSizes();
     KMeansParams base = new KMeansParams(ks[0], config.niter(), 256, 0, true);
     LevelAssignment assignment = config.balanced()
-        ? new LevelAssignment(new BalancedAssigner(config.balanceSlack(), BalancedAssigner.Scope.LAST_LEVEL_WITHIN_PREFIX),
+        ? new LevelAssignment(new BalancedAssigner(config.balanceSlack(), BalancedAssigner.Scope.ADAPTIVE),
             config.balanceRounds())
         : LevelAssignment.NEAREST;
     // the codebooks come from (balanced) level-wise training, never refined

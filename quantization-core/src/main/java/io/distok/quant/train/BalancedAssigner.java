@@ -19,14 +19,16 @@ import java.util.Locale;
  * <p>The assignment is greedy by distance: all (row, candidate code) pairs among each row's {@code T = 32}
  * nearest codes are taken in ascending distance (ties by row then code), a row takes its pair's code when the
  * code has room; rows left over then take their nearest code with room. Cost per level O(n K d) for distances
- * plus O(n T log(n T)) for the ordering; groups run in parallel and the result does not depend on the thread
- * count.
+ * plus O(n T log(n T)) for the ordering; groups run in parallel, and so do the candidate search and the ordering
+ * within a large group; the result does not depend on the thread count.
  *
  * @param slack 0 is strict balance, larger values let dense regions keep more of their rows
  * @param scope over which groups each level balances
  */
 public record BalancedAssigner(double slack, Scope scope) implements Assigner {
   private static final int CANDIDATES = 32;
+  /** Rows per parallel chunk of candidate search within one group. */
+  private static final int CANDIDATE_CHUNK = 256;
 
   /** Which rows share a capacity. */
   public enum Scope {
@@ -39,7 +41,14 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
      * sharing is what makes semantic IDs hierarchical), and each prefix group apart at the last level, which
      * gives the rows of a group distinct last codes.
      */
-    LAST_LEVEL_WITHIN_PREFIX
+    LAST_LEVEL_WITHIN_PREFIX,
+    /**
+     * As {@link #LAST_LEVEL_WITHIN_PREFIX}, and also within prefix groups at an upper level once the groups hold
+     * on average at least K rows: the capacity then no longer forces unrelated rows apart, and balancing inside
+     * the groups is what keeps large catalogues' code tuples from piling up (over the whole catalogue, the
+     * (level 1, level 2) prefixes of a million items hold far more than K items each).
+     */
+    ADAPTIVE
   }
 
   public BalancedAssigner {
@@ -53,7 +62,12 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
 
   @Override
   public int[] assign(FloatMatrix x, FloatMatrix codebook, AssignmentContext context) {
-    boolean within = scope == Scope.WITHIN_PREFIX || (scope == Scope.LAST_LEVEL_WITHIN_PREFIX && context.lastLevel());
+    boolean within = switch (scope) {
+      case GLOBAL -> false;
+      case WITHIN_PREFIX -> true;
+      case LAST_LEVEL_WITHIN_PREFIX -> context.lastLevel();
+      case ADAPTIVE -> context.lastLevel() || x.rows() >= (long) context.prefixGroups() * codebook.rows();
+    };
     return within ? assign(x, codebook, context.prefixGroup(), context.prefixGroups(), slack)
         : assign(x, codebook, new int[x.rows()], 1, slack);
   }
@@ -104,22 +118,32 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
     }
     int cap = Math.max(1, (int) Math.ceil(g * (1 + slack) / k));
     int t = Math.min(CANDIDATES, k);
-    float[] dots = new float[k];
-    float[] dist = new float[k];
     int[] candCode = new int[g * t];
     long[] keys = new long[g * t];
-    for (int m = 0; m < g; m++) {
-      int i = members[from + m];
-      kernel.squaredDistances(x.data(), x.offset(i), c, dots, dist);
-      int[] top = TopK.smallest(dist, k, t);
-      for (int r = 0; r < t; r++) {
-        int p = m * t + r;
-        candCode[p] = top[r];
-        // non-negative float bits order like the floats; the low half keeps ties in (item, rank) order
-        keys[p] = ((long) Float.floatToIntBits(dist[top[r]]) << 32) | p;
+    // the candidates of a large group are computed in parallel row chunks (disjoint slots, so the same bits)
+    Parallel.forEachChunk(g, CANDIDATE_CHUNK, (ch, mFrom, mTo) -> {
+      float[] dots = new float[k];
+      float[] dist = new float[k];
+      for (int m = mFrom; m < mTo; m++) {
+        int i = members[from + m];
+        kernel.squaredDistances(x.data(), x.offset(i), c, dots, dist);
+        int[] top = TopK.smallest(dist, k, t);
+        for (int r = 0; r < t; r++) {
+          int p = m * t + r;
+          candCode[p] = top[r];
+          // non-negative float bits order like the floats; the low half keeps ties in (item, rank) order
+          keys[p] = ((long) Float.floatToIntBits(dist[top[r]]) << 32) | p;
+        }
       }
+    });
+    float[] dots = new float[k];
+    float[] dist = new float[k];
+    // keys are distinct, so a parallel sort gives the same order as a sequential one
+    if (keys.length >= 1 << 16) {
+      Arrays.parallelSort(keys);
+    } else {
+      Arrays.sort(keys);
     }
-    Arrays.sort(keys);
     int[] load = new int[k];
     boolean[] done = new boolean[g];
     int assigned = 0;
