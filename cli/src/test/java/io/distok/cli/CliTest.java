@@ -223,4 +223,23 @@ class CliTest {
     assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());
     assertTrue(r.err().contains("../shared/data"), r.err());
   }
+
+  @Test
+  void benchSemanticIdsOnAGeneratedCatalogue() throws IOException {
+    Path json = dir.resolve("sid.json");
+    Run r = run("bench", "semantic-ids", "--generated", "3000", "--recipes", "default", "--repeat", "1", "--json",
+        json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("plain, L2-normalised") && r.out().contains("balanced, L2-normalised"), r.out());
+    assertFalse(r.out().contains("raw vectors"), "--recipes default runs the normalised recipes only");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) JSON.std.mapFrom(Files.readString(json))
+        .get("recipes");
+    assertEquals(2, rows.size());
+    double cpu = ((Number) rows.get(1).get("fit_cpu_share")).doubleValue();
+    assertTrue(cpu > 0 && cpu <= 1.05, "CPU share " + cpu);
+    Run both = run("bench", "semantic-ids", "--generated", "10", "--data", "x.npy");
+    assertEquals(DistokCommand.EXIT_USAGE, both.code());
+    assertTrue(both.err().contains("exactly one of --data FILE and --generated N"), both.err());
+  }
 }

@@ -163,7 +163,11 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
         dirs.add(dir);
       } else {
         book = new KMeans(kp, kernel).train(residual, levelSeed, progress, stage).centroids();
-        AssignmentContext context = new AssignmentContext(l, ks.length, prefixes.group, prefixes.count);
+        long later = 1;
+        for (int m = l + 1; m < ks.length; m++) {
+          later = later > Long.MAX_VALUE / ks[m] ? Long.MAX_VALUE : later * ks[m];
+        }
+        AssignmentContext context = new AssignmentContext(l, ks.length, prefixes.group, prefixes.count, later);
         codes = assignment.assigner().assign(residual, book, context);
         for (int round = 0; round < assignment.rounds(); round++) {
           book = KMeans.clusterMeans(residual, codes, book);

@@ -8,8 +8,10 @@ package io.distok.quant.train;
  * @param levels number of levels
  * @param prefixGroup group of every row, values in {@code [0, prefixGroups)}; not copied
  * @param prefixGroups number of groups
+ * @param laterCodes the number of code tuples the levels after this one can still tell apart (the product of
+ *     their K, saturating at {@code Long.MAX_VALUE}; 1 at the last level)
  */
-public record AssignmentContext(int level, int levels, int[] prefixGroup, int prefixGroups) {
+public record AssignmentContext(int level, int levels, int[] prefixGroup, int prefixGroups, long laterCodes) {
 
   public AssignmentContext {
     if (level < 0 || level >= levels) {
@@ -18,6 +20,14 @@ public record AssignmentContext(int level, int levels, int[] prefixGroup, int pr
     if (prefixGroups < 1) {
       throw new IllegalArgumentException("prefix groups must be >= 1, got " + prefixGroups);
     }
+    if (laterCodes < 1) {
+      throw new IllegalArgumentException("later codes must be >= 1, got " + laterCodes);
+    }
+  }
+
+  /** A context whose later levels are not known to this caller: {@code laterCodes} is 1 at the last level. */
+  public AssignmentContext(int level, int levels, int[] prefixGroup, int prefixGroups) {
+    this(level, levels, prefixGroup, prefixGroups, 1);
   }
 
   /** One level, every one of {@code n} rows in one group. */

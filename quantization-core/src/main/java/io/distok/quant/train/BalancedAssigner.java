@@ -43,10 +43,11 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
      */
     LAST_LEVEL_WITHIN_PREFIX,
     /**
-     * As {@link #LAST_LEVEL_WITHIN_PREFIX}, and also within prefix groups at an upper level once the groups hold
-     * on average at least K rows: the capacity then no longer forces unrelated rows apart, and balancing inside
-     * the groups is what keeps large catalogues' code tuples from piling up (over the whole catalogue, the
-     * (level 1, level 2) prefixes of a million items hold far more than K items each).
+     * Within prefix groups at every level, each code of an upper level taking up to what the levels after it can
+     * still tell apart, {@code laterCodes / (1 + slack)} rows, or the fair share when that is more: a dense
+     * region of a large catalogue is split just enough for the last level to give its rows distinct tuples,
+     * while groups that fit keep their nearest codes (and so their neighbourhoods). The last level balances
+     * within its groups as {@link #LAST_LEVEL_WITHIN_PREFIX} does.
      */
     ADAPTIVE
   }
@@ -64,12 +65,15 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
   public int[] assign(FloatMatrix x, FloatMatrix codebook, AssignmentContext context) {
     boolean within = switch (scope) {
       case GLOBAL -> false;
-      case WITHIN_PREFIX -> true;
+      case WITHIN_PREFIX, ADAPTIVE -> true;
       case LAST_LEVEL_WITHIN_PREFIX -> context.lastLevel();
-      case ADAPTIVE -> context.lastLevel() || x.rows() >= (long) context.prefixGroups() * codebook.rows();
     };
-    return within ? assign(x, codebook, context.prefixGroup(), context.prefixGroups(), slack)
-        : assign(x, codebook, new int[x.rows()], 1, slack);
+    int floor = 1;
+    if (scope == Scope.ADAPTIVE && !context.lastLevel()) {
+      floor = (int) Math.min(Integer.MAX_VALUE, (long) Math.floor(context.laterCodes() / (1 + slack)));
+    }
+    return within ? assign(x, codebook, context.prefixGroup(), context.prefixGroups(), slack, floor)
+        : assign(x, codebook, new int[x.rows()], 1, slack, 1);
   }
 
   @Override
@@ -85,6 +89,15 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
    * @return the code of every row
    */
   public static int[] assign(FloatMatrix x, FloatMatrix centroids, int[] group, int groups, double slack) {
+    return assign(x, centroids, group, groups, slack, 1);
+  }
+
+  /**
+   * As {@link #assign(FloatMatrix, FloatMatrix, int[], int, double)}, with each code's capacity at least {@code
+   * minCapacity}.
+   */
+  public static int[] assign(FloatMatrix x, FloatMatrix centroids, int[] group, int groups, double slack,
+      int minCapacity) {
     int n = x.rows();
     int k = centroids.rows();
     int[] count = new int[groups + 1];
@@ -104,19 +117,19 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
     int[] codes = new int[n];
     Parallel.forEachChunk(groups, 1, (c, from, to) -> {
       for (int g = from; g < to; g++) {
-        assignGroup(x, packed, kernel, members, count[g], count[g + 1], k, slack, codes);
+        assignGroup(x, packed, kernel, members, count[g], count[g + 1], k, slack, minCapacity, codes);
       }
     });
     return codes;
   }
 
   private static void assignGroup(FloatMatrix x, PackedRows c, DistanceKernel kernel, int[] members, int from,
-      int to, int k, double slack, int[] codes) {
+      int to, int k, double slack, int minCapacity, int[] codes) {
     int g = to - from;
     if (g == 0) {
       return;
     }
-    int cap = Math.max(1, (int) Math.ceil(g * (1 + slack) / k));
+    int cap = Math.max(minCapacity, Math.max(1, (int) Math.ceil(g * (1 + slack) / k)));
     int t = Math.min(CANDIDATES, k);
     int[] candCode = new int[g * t];
     long[] keys = new long[g * t];

@@ -90,4 +90,53 @@ class BalancedAssignerPropertiesTest {
     assertArrayEquals(one, four);
     assertEquals("balanced(slack=0.0, scope=last_level_within_prefix)", a.describe());
   }
+
+  /**
+   * The adaptive scope at an upper level: a code takes at most max(fair share, laterCodes / (1 + slack)) rows of a
+   * group, and a group no larger than that keeps its nearest codes.
+   */
+  @Property(tries = 30)
+  void adaptiveUpperLevelsCapAtWhatLaterLevelsCanSeparate(@ForAll @IntRange(min = 20, max = 400) int n,
+      @ForAll @IntRange(min = 2, max = 12) int k, @ForAll @IntRange(min = 1, max = 64) int later,
+      @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    FloatMatrix x = new FloatMatrix(n, 2);
+    FloatMatrix c = new FloatMatrix(k, 2);
+    for (int i = 0; i < n; i++) {
+      // most rows pile onto one spot, so capacities bind
+      double spread = rng.nextDouble() < 0.7 ? 0.01 : 2;
+      x.set(i, 0, (float) (spread * rng.nextGaussian()));
+      x.set(i, 1, (float) (spread * rng.nextGaussian()));
+    }
+    for (int j = 0; j < k; j++) {
+      c.set(j, 0, (float) rng.nextGaussian());
+      c.set(j, 1, (float) rng.nextGaussian());
+    }
+    int groups = 1 + rng.nextInt(3);
+    int[] group = new int[n];
+    int[] size = new int[groups];
+    for (int i = 0; i < n; i++) {
+      group[i] = rng.nextInt(groups);
+      size[group[i]]++;
+    }
+    double slack = 1.0;
+    BalancedAssigner a = new BalancedAssigner(slack, BalancedAssigner.Scope.ADAPTIVE);
+    int[] codes = a.assign(x, c, new AssignmentContext(0, 2, group, groups, later));
+    int floor = (int) Math.floor(later / (1 + slack));
+    Map<Long, Integer> used = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      used.merge((long) group[i] * k + codes[i], 1, Integer::sum);
+    }
+    for (Map.Entry<Long, Integer> e : used.entrySet()) {
+      int g = (int) (e.getKey() / k);
+      long cap = Math.max(floor, (long) Math.ceil(size[g] * (1 + slack) / k));
+      assertTrue(e.getValue() <= cap, "group " + g + ": " + e.getValue() + " > " + cap);
+    }
+    int[] nearest = NearestAssigner.INSTANCE.assign(x, c, AssignmentContext.single(n));
+    for (int i = 0; i < n; i++) {
+      if (size[group[i]] <= Math.max(1, floor)) {
+        assertEquals(nearest[i], codes[i], "row " + i + " of a group that fits keeps its nearest code");
+      }
+    }
+  }
 }
