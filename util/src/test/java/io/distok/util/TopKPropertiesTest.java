@@ -1,0 +1,42 @@
+package io.distok.util;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/** TopK against a full sort by (value, index); jqwik prints the seed of every run. */
+class TopKPropertiesTest {
+
+  private static int[] reference(float[] v, int t) {
+    Integer[] order = new Integer[v.length];
+    for (int i = 0; i < v.length; i++) {
+      order[i] = i;
+    }
+    // zeros of either sign are equal, as the < and > comparisons of the selection treat them
+    Arrays.sort(order, (a, b) -> v[a] < v[b] ? -1 : v[a] > v[b] ? 1 : Integer.compare(a, b));
+    return Arrays.stream(order).limit(Math.min(t, v.length)).mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Every t, with many ties, negative values and signed zeros: the same indices in the same order. */
+  @Property(tries = 300)
+  void smallestEqualsSortingByValueThenIndex(@ForAll @IntRange(min = 0, max = 300) int count,
+      @ForAll @IntRange(min = 0, max = 310) int t, @ForAll boolean ties, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    float[] v = new float[count];
+    double[] w = new double[count];
+    for (int i = 0; i < count; i++) {
+      v[i] = ties ? (float) (rng.nextInt(7) - 3) : (float) rng.nextGaussian();
+      if (ties && v[i] == 0 && rng.nextBoolean()) {
+        v[i] = -0f;
+      }
+      w[i] = v[i];
+    }
+    int[] expected = reference(v, t);
+    assertArrayEquals(expected, TopK.smallest(v, count, t));
+    assertArrayEquals(expected, TopK.smallest(w, count, t));
+  }
+}
