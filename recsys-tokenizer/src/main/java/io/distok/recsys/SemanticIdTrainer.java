@@ -10,6 +10,7 @@ import io.distok.quant.rq.ResidualQuantizerParams;
 import io.distok.quant.train.BalancedAssigner;
 import io.distok.quant.train.LevelAssignment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -29,9 +30,11 @@ public final class SemanticIdTrainer {
   static ResidualQuantizerParams quantizerParams(SemanticIdConfig config) {
     int[] ks = config.codebookSizes();
     KMeansParams base = new KMeansParams(ks[0], config.niter(), 256, 0, true);
+    // the balance rounds shape each level's codebook on at most 256 rows per code (faiss's k-means sample size);
+    // every item is then assigned once with the final codebook
     LevelAssignment assignment = config.balanced()
         ? new LevelAssignment(new BalancedAssigner(config.balanceSlack(), BalancedAssigner.Scope.ADAPTIVE),
-            config.balanceRounds())
+            config.balanceRounds(), 256 * Arrays.stream(ks).max().orElse(256))
         : LevelAssignment.NEAREST;
     // the codebooks come from (balanced) level-wise training, never refined
     return new ResidualQuantizerParams(ks, base, 1, false, 0, 1, assignment);

@@ -168,10 +168,28 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
           later = later > Long.MAX_VALUE / ks[m] ? Long.MAX_VALUE : later * ks[m];
         }
         AssignmentContext context = new AssignmentContext(l, ks.length, prefixes.group, prefixes.count, later);
-        codes = assignment.assigner().assign(residual, book, context);
-        for (int round = 0; round < assignment.rounds(); round++) {
-          book = KMeans.clusterMeans(residual, codes, book);
+        int sample = assignment.sampleRows();
+        if (assignment.rounds() > 0 && sample > 0 && sample < n) {
+          // the rounds shape the codebook on a sample; one assignment of every row with the final codebook
+          int[] rows = sampleRows(n, sample, levelSeed);
+          FloatMatrix sub = residual.selectRows(rows);
+          int[] subGroup = new int[rows.length];
+          for (int r = 0; r < rows.length; r++) {
+            subGroup[r] = prefixes.group[rows[r]];
+          }
+          AssignmentContext subContext = new AssignmentContext(l, ks.length, subGroup, prefixes.count, later);
+          int[] subCodes = assignment.assigner().assign(sub, book, subContext);
+          for (int round = 0; round < assignment.rounds(); round++) {
+            book = KMeans.clusterMeans(sub, subCodes, book);
+            subCodes = assignment.assigner().assign(sub, book, subContext);
+          }
           codes = assignment.assigner().assign(residual, book, context);
+        } else {
+          codes = assignment.assigner().assign(residual, book, context);
+          for (int round = 0; round < assignment.rounds(); round++) {
+            book = KMeans.clusterMeans(residual, codes, book);
+            codes = assignment.assigner().assign(residual, book, context);
+          }
         }
       }
       subtract(residual, book, codes);
@@ -184,6 +202,24 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
       }
     }
     return trainingCodes;
+  }
+
+  /** {@code sample} distinct row indices of {@code [0, n)}, ascending: a seeded partial Fisher-Yates shuffle. */
+  static int[] sampleRows(int n, int sample, long seed) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed ^ 0x5DEECE66DL);
+    int[] perm = new int[n];
+    for (int i = 0; i < n; i++) {
+      perm[i] = i;
+    }
+    for (int i = 0; i < sample; i++) {
+      int j = i + rng.nextInt(n - i);
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    int[] chosen = java.util.Arrays.copyOf(perm, sample);
+    java.util.Arrays.sort(chosen);
+    return chosen;
   }
 
   /** Rows grouped by their codes of the levels so far, numbered in order of first appearance. */
