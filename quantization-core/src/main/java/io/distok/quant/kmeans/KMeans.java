@@ -267,20 +267,30 @@ public final class KMeans {
     if (params.maxPointsPerCentroid() == 0 || data.rows() <= cap) {
       return data;
     }
-    int n = data.rows();
+    return data.selectRows(sampleIndices(data.rows(), (int) cap, rng));
+  }
+
+  /**
+   * {@code sample} distinct indices of {@code [0, n)}, ascending, drawn by a partial Fisher-Yates shuffle from
+   * {@code rng} (which advances by {@code sample} draws). O(n).
+   */
+  public static int[] sampleIndices(int n, int sample, SplittableRandom rng) {
+    if (sample < 0 || sample > n) {
+      throw new IllegalArgumentException("a sample of " + sample + " from " + n);
+    }
     int[] perm = new int[n];
     for (int i = 0; i < n; i++) {
       perm[i] = i;
     }
-    for (int i = 0; i < cap; i++) {
+    for (int i = 0; i < sample; i++) {
       int j = i + rng.nextInt(n - i);
       int t = perm[i];
       perm[i] = perm[j];
       perm[j] = t;
     }
-    int[] chosen = Arrays.copyOf(perm, (int) cap);
+    int[] chosen = Arrays.copyOf(perm, sample);
     Arrays.sort(chosen);
-    return data.selectRows(chosen);
+    return chosen;
   }
 
   /** Counts distinct rows, stopping early once {@code limit} is reached. O(n d). */

@@ -171,7 +171,8 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
         int sample = assignment.sampleRows();
         if (assignment.rounds() > 0 && sample > 0 && sample < n) {
           // the rounds shape the codebook on a sample; one assignment of every row with the final codebook
-          int[] rows = sampleRows(n, sample, levelSeed);
+          int[] rows = KMeans.sampleIndices(n, sample,
+              new java.util.SplittableRandom(levelSeed ^ 0x5DEECE66DL));
           FloatMatrix sub = residual.selectRows(rows);
           int[] subGroup = new int[rows.length];
           for (int r = 0; r < rows.length; r++) {
@@ -202,24 +203,6 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
       }
     }
     return trainingCodes;
-  }
-
-  /** {@code sample} distinct row indices of {@code [0, n)}, ascending: a seeded partial Fisher-Yates shuffle. */
-  static int[] sampleRows(int n, int sample, long seed) {
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed ^ 0x5DEECE66DL);
-    int[] perm = new int[n];
-    for (int i = 0; i < n; i++) {
-      perm[i] = i;
-    }
-    for (int i = 0; i < sample; i++) {
-      int j = i + rng.nextInt(n - i);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
-    int[] chosen = java.util.Arrays.copyOf(perm, sample);
-    java.util.Arrays.sort(chosen);
-    return chosen;
   }
 
   /** Rows grouped by their codes of the levels so far, numbered in order of first appearance. */
