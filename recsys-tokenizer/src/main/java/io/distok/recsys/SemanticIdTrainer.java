@@ -16,11 +16,12 @@ import java.util.List;
 
 /**
  * Fits semantic IDs: the core's RQ-KMeans ({@link ResidualQuantizer#fit}) on the (optionally L2-normalised)
- * embeddings, with balancing on a {@link BalancedAssigner} at every level (over the whole catalogue at the upper
- * levels, within prefix groups at the last level) followed by its mean-update rounds; the training codes become
- * the items' raw IDs and the collision policy then gives final IDs. No training loop lives here.
+ * embeddings, with balancing on a {@link BalancedAssigner} in its adaptive scope at every level (within prefix
+ * groups; an upper-level code takes up to what the later levels can still tell apart) followed by its
+ * mean-update rounds on a sample of at most 256 items per code and one assignment of every item; the training
+ * codes become the items' raw IDs and the collision policy then gives final IDs. No training loop lives here.
  *
- * <p>Cost O(L (niter + balanceRounds) n K d) time, O(n d + K d) memory. Deterministic for a given seed whatever
+ * <p>Cost O(L (niter s + balanceRounds s + n) K d) time for a sample of s items, O(n d + K d) memory. Deterministic for a given seed whatever
  * the thread count.
  */
 public final class SemanticIdTrainer {
