@@ -66,12 +66,7 @@ public final class KMeans {
    */
   public KMeans(KMeansParams params, DistanceKernel kernel, CodebookUpdate update, DeadCodePolicy deadCodes,
       UsageRegularizer regularizer) {
-    this.params = java.util.Objects.requireNonNull(params, "params");
-    this.kernel = java.util.Objects.requireNonNull(kernel, "kernel");
-    this.update = java.util.Objects.requireNonNull(update, "update");
-    this.deadCodes = java.util.Objects.requireNonNull(deadCodes, "deadCodes");
-    this.regularizer = regularizer;
-    this.assigner = null;
+    this(params, kernel, null, update, deadCodes, regularizer);
   }
 
   /**
@@ -81,12 +76,17 @@ public final class KMeans {
    */
   public KMeans(KMeansParams params, DistanceKernel kernel, Assigner assigner, CodebookUpdate update,
       DeadCodePolicy deadCodes) {
+    this(params, kernel, java.util.Objects.requireNonNull(assigner, "assigner"), update, deadCodes, null);
+  }
+
+  private KMeans(KMeansParams params, DistanceKernel kernel, Assigner assigner, CodebookUpdate update,
+      DeadCodePolicy deadCodes, UsageRegularizer regularizer) {
     this.params = java.util.Objects.requireNonNull(params, "params");
     this.kernel = java.util.Objects.requireNonNull(kernel, "kernel");
-    this.assigner = java.util.Objects.requireNonNull(assigner, "assigner");
+    this.assigner = assigner;
     this.update = java.util.Objects.requireNonNull(update, "update");
     this.deadCodes = java.util.Objects.requireNonNull(deadCodes, "deadCodes");
-    this.regularizer = null;
+    this.regularizer = regularizer;
   }
 
   /**
