@@ -101,13 +101,18 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
         items.size(), items.dimension(), Runtime.getRuntime().availableProcessors(), repeat);
     SemanticIdTrainer.fit(items, SemanticIdConfig.DEFAULT.withNiter(3), ProgressListener.NONE); // warm-up
     List<Map<String, Object>> rows = new ArrayList<>();
-    w.printf(Locale.ROOT, "%-26s %8s %8s %9s %9s %8s %8s %8s %8s %8s %7s %8s %7s%n", "recipe (RQ 3x256)", "fit s",
+    w.printf(Locale.ROOT, "%-34s %8s %8s %9s %9s %8s %8s %8s %8s %8s %7s %8s %7s%n", "recipe (RQ 3x256 unless stated)", "fit s",
         "assign s", "raw coll", "MSE", "min util", "min ppl", "NP@L1", "NP@L12", "cosine", "CPU", "uniq@2", "sfx");
     boolean all = recipes.equals("all");
     for (boolean normalize : all ? new boolean[] {false, true} : new boolean[] {true}) {
-      for (boolean balanced : new boolean[] {false, true}) {
+      int chosen = SemanticIdTrainer.recommendedLevels(items.size(), 256);
+      // plain, balanced, and (when the catalogue's size asks for more than 3) balanced with the chosen levels
+      for (int variant = 0; variant < (chosen > 3 ? 3 : 2); variant++) {
+        boolean balanced = variant > 0;
+        int[] sizes = new int[variant == 2 ? chosen : 3];
+        java.util.Arrays.fill(sizes, 256);
         SemanticIdConfig c = SemanticIdConfig.DEFAULT.withNormalize(normalize).withBalanced(balanced)
-            .withCollision(io.distok.recsys.CollisionPolicy.Kind.NONE);
+            .withCodebookSizes(sizes).withCollision(io.distok.recsys.CollisionPolicy.Kind.NONE);
         double[] fit = new double[repeat];
         double[] assign = new double[repeat];
         double[] cpuShare = new double[repeat];
@@ -132,9 +137,10 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
         double minPpl = rep.codes().perLevel().stream().mapToDouble(SemanticIdReport.LevelUsage::perplexity).min()
             .orElse(0);
         SemanticIdReport.EmbeddingFigures e = rep.embedding();
-        String label = (balanced ? "balanced" : "plain") + (normalize ? ", L2-normalised" : ", raw vectors");
+        String label = (balanced ? "balanced" : "plain") + (normalize ? ", L2-normalised" : ", raw vectors")
+            + (variant == 2 ? ", " + chosen + " levels" : "");
         int suffixNeeded = rep.codes().groupSizeHistogram().isEmpty() ? 0 : rep.codes().groupSizeHistogram().lastKey();
-        w.printf(Locale.ROOT, "%-26s %8.2f %8.3f %8.3f%% %9.4f %7.1f%% %8.1f %7.1f%% %7.1f%% %8.4f %6.0f%% %7.2f%% %7d%n",
+        w.printf(Locale.ROOT, "%-34s %8.2f %8.3f %8.3f%% %9.4f %7.1f%% %8.1f %7.1f%% %7.1f%% %8.4f %6.0f%% %7.2f%% %7d%n",
             label, MethodRun.median(fit), MethodRun.median(assign), 100 * rep.rawCollisionRate(), e.mse(),
             100 * minUtil, minPpl, 100 * e.neighbourPreservationLevel1(), 100 * e.neighbourPreservationLevel12(),
             e.meanCosine(), 100 * MethodRun.median(cpuShare), 100 * rep.codes().uniqueShareByDepth().get(Math.min(1, rep.codes().levels() - 1)),
@@ -172,7 +178,7 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
           if (!normalize) {
             w.println("baseline: " + FaissOptions.describe(f));
           }
-          w.printf(Locale.ROOT, "%-26s %8.2f %8.3f %8.3f%% %9.4f%n", "faiss RQ 3x8 beam 1" + (normalize ? ", L2-n"
+          w.printf(Locale.ROOT, "%-34s %8.2f %8.3f %8.3f%% %9.4f%n", "faiss RQ 3x8 beam 1" + (normalize ? ", L2-n"
               : ", raw"), num(f, "train_s"), num(f, "encode_s"), 100 * num(f, "shared_tuple_rate"), num(f, "mse"));
           doc.put(normalize ? "faissNormalized" : "faissRaw", f);
         }

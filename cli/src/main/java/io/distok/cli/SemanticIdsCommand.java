@@ -113,8 +113,9 @@ public final class SemanticIdsCommand implements Runnable {
     @Option(names = "--out", required = true, description = "Model directory to write.")
     Path out;
 
-    @Option(names = "--levels", defaultValue = "3", description = "RQ levels (default: ${DEFAULT-VALUE}).")
-    int levels;
+    @Option(names = "--levels", description = "RQ levels (default: from the catalogue size: 3, or more so that K^L "
+        + ">= 64 items, e.g. 4 for 1M items of K = 256; the choice is printed and kept in the report).")
+    Integer levels;
 
     @Option(names = "--K", defaultValue = "256", description = "Codes per level (default: ${DEFAULT-VALUE}).")
     int k;
@@ -169,13 +170,17 @@ public final class SemanticIdsCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    SemanticIdConfig config() {
+    /** The configuration for {@code items} items (the level count comes from it when not given). */
+    SemanticIdConfig config(int items) {
       int[] sizes = codebookSizes;
       if (sizes == null) {
-        if (levels < 1) {
+        if (levels != null && levels < 1) {
           throw CliSupport.usage(spec, "--levels must be >= 1, got " + levels);
         }
-        sizes = new int[levels];
+        if (k < 2) {
+          throw CliSupport.usage(spec, "--K must be >= 2, got " + k);
+        }
+        sizes = new int[levels != null ? levels : SemanticIdTrainer.recommendedLevels(items, k)];
         java.util.Arrays.fill(sizes, k);
       }
       int[] s = sizes;
@@ -186,19 +191,26 @@ public final class SemanticIdsCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
-      SemanticIdConfig config = config();
+      config(1_000); // option errors before any loading
       CliSupport.requireDistinct(spec, "--out", out, source.input, source.ids);
       try (TerminalProgress progress = TerminalProgress.create();
           ItemSource.Loaded loaded = source.load(progress)) {
         ItemEmbeddings items = loaded.items();
+        SemanticIdConfig config = config(items.size());
+        boolean chosen = codebookSizes == null && levels == null;
         long t0 = System.nanoTime();
         SemanticIdModel model = threads.run(() -> SemanticIdTrainer.fit(items, config, progress));
         double fitS = (System.nanoTime() - t0) / 1e9;
+        String sizes = String.join(",", java.util.Arrays.stream(model.config().codebookSizes())
+            .mapToObj(Integer::toString).toList());
+        String levelChoice = (chosen ? "chosen from the catalogue size (K^L >= 64 items, K at most the item count): "
+            : "given: ") + model.config().levels() + " levels, codebook sizes " + sizes;
         SemanticIdReport report = threads.run(() -> SemanticIdReport.of(model, items, sample, config.seed()))
-            .with("fitSeconds", fitS);
+            .with("fitSeconds", fitS).with("levelChoice", levelChoice);
         SemanticIdStore.save(model, report, out);
         w.printf(Locale.ROOT, "semantic IDs for %d items (%d-d) in %.2f s; model saved to %s%n", items.size(),
             items.dimension(), fitS, out);
+        w.println("levels " + levelChoice);
         for (String id : model.items().subList(0, Math.min(3, model.size()))) {
           w.printf("  %s -> %s%n", id, model.tokens(id));
         }

@@ -92,6 +92,9 @@ class SemanticIdsCliTest {
     assertEquals(List.of(256, 256, 256), java.util.Arrays.stream(m.config().codebookSizes()).boxed().toList());
     assertTrue(m.config().balanced() && m.config().normalize());
     assertEquals(4, m.codes("0").length);
+    assertTrue(fit.out().contains("levels chosen from the catalogue size (K^L >= 64 items, K at most the item "
+        + "count): 3 levels, codebook sizes 256,256,256"), fit.out());
+    assertTrue(Files.readString(model.resolve("report.json")).contains("\"levelChoice\""), "the choice is reported");
   }
 
   @Test

@@ -52,6 +52,25 @@ public final class SemanticIdTrainer {
   }
 
   /**
+   * The level count for {@code n} items and {@code k} codes per level: 3, or the least L with {@code k^L >= 64 n}
+   * when that is more, so that code tuples stay sparse (1M items of K = 256: 4 levels). The factor 64 keeps the
+   * chance that two items fall into one tuple at random near 1.5% or below, and leaves the upper levels room to
+   * keep near neighbours together.
+   */
+  public static int recommendedLevels(int n, int k) {
+    if (k < 2) {
+      throw new IllegalArgumentException("K must be >= 2, got " + k);
+    }
+    int levels = 3;
+    double tuples = Math.pow(k, levels);
+    while (tuples < 64.0 * n) {
+      levels++;
+      tuples *= k;
+    }
+    return levels;
+  }
+
+  /**
    * The configuration as used for {@code n} items: a level whose K exceeds n gets the largest power of two not
    * above n (at least 2), so a small catalogue does not leave codes that no item can take; the model records the
    * sizes used.

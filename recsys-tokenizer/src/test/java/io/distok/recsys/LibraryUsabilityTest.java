@@ -54,4 +54,15 @@ class LibraryUsabilityTest {
     assertThrows(InvalidInputException.class, () -> ItemEmbeddings.of(new float[][] {{1, 2}, {3}}));
     assertTrue(SemanticIdTrainer.scaledTo(SemanticIdConfig.DEFAULT, 100_000) == SemanticIdConfig.DEFAULT);
   }
+
+  @Test
+  void levelsGrowWithTheCatalogueSoTuplesStaySparse() {
+    assertEquals(3, SemanticIdTrainer.recommendedLevels(12_101, 256));
+    assertEquals(3, SemanticIdTrainer.recommendedLevels(262_144, 256), "256^3 = 64 x 262,144");
+    assertEquals(4, SemanticIdTrainer.recommendedLevels(262_145, 256));
+    assertEquals(4, SemanticIdTrainer.recommendedLevels(1_000_000, 256));
+    assertEquals(5, SemanticIdTrainer.recommendedLevels(100_000_000, 256));
+    assertEquals(8, SemanticIdTrainer.recommendedLevels(1_000, 4), "4^7 = 16,384 < 64,000 <= 4^8 = 65,536");
+    assertThrows(IllegalArgumentException.class, () -> SemanticIdTrainer.recommendedLevels(10, 1));
+  }
 }
