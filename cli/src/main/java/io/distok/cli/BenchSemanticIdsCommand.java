@@ -70,8 +70,7 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
       if (generated < 2) {
         throw CliSupport.usage(spec, "--generated must be >= 2, got " + generated);
       }
-      items = new ItemEmbeddings(generatedIds(generated),
-          io.distok.testdata.SyntheticData.gaussianClusters(generated, 64, 2000, 0.3, 3));
+      items = ItemEmbeddings.numbered(io.distok.testdata.SyntheticData.gaussianClusters(generated, 64, 2000, 0.3, 3));
       tmp = Files.createTempFile("distok-bench-", ".npy");
       io.distok.quant.io.Npy.write(tmp, items.vectors());
       data = tmp;
@@ -86,14 +85,6 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
         Files.deleteIfExists(tmp);
       }
     }
-  }
-
-  private static List<String> generatedIds(int n) {
-    List<String> ids = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      ids.add(Integer.toString(i));
-    }
-    return ids;
   }
 
   private Integer run(PrintWriter w, ItemEmbeddings items) throws Exception {

@@ -44,15 +44,14 @@ final class FamilyOptions {
   }
 
   /**
-   * Adds every family's parameters of {@code kind} to {@code command} as options (hidden from the common option
+   * Adds the parameters of {@code kind} of every one of {@code families} to {@code command} as options (hidden from the common option
    * list) and one help section per family listing them.
    *
    * @throws IllegalStateException if two families declare the same option with different types
    */
-  static void register(CommandLine command, Kind kind) {
+  static void register(CommandLine command, Kind kind, List<QuantizerFamily> families) {
     CommandSpec spec = command.getCommandSpec();
     Map<String, FamilyParameter> seen = new LinkedHashMap<>();
-    List<QuantizerFamily> families = QuantizerFamily.all();
     for (QuantizerFamily family : families) {
       for (FamilyParameter p : kind.of(family)) {
         FamilyParameter before = seen.get(p.option());

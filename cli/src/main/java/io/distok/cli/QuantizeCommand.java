@@ -45,8 +45,10 @@ public final class QuantizeCommand implements Runnable {
 
   /** Adds the families' options to {@code fit} and {@code encode}; called once when the command line is built. */
   static void registerFamilyOptions(picocli.CommandLine quantize) {
-    FamilyOptions.register(quantize.getSubcommands().get("fit"), FamilyOptions.Kind.TRAINING);
-    FamilyOptions.register(quantize.getSubcommands().get("encode"), FamilyOptions.Kind.ENCODING);
+    // one class-path scan at start-up serves both commands
+    List<QuantizerFamily> families = QuantizerFamily.all();
+    FamilyOptions.register(quantize.getSubcommands().get("fit"), FamilyOptions.Kind.TRAINING, families);
+    FamilyOptions.register(quantize.getSubcommands().get("encode"), FamilyOptions.Kind.ENCODING, families);
   }
 
   /** The family names, for help and completion. */

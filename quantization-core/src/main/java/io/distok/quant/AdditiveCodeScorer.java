@@ -98,9 +98,16 @@ public final class AdditiveCodeScorer implements LookupTableScorer {
 
     /** Computes the tables of {@code codebooks}. */
     public static CrossTerms of(List<FloatMatrix> codebooks) {
+      return of(codebooks, codebooks.stream().map(PackedRows::new).toList());
+    }
+
+    /** Computes the tables of {@code codebooks}, given them already packed (the model's own packing). */
+    public static CrossTerms of(List<FloatMatrix> codebooks, List<PackedRows> packed) {
+      if (packed.size() != codebooks.size()) {
+        throw new IllegalArgumentException(packed.size() + " packed codebooks for " + codebooks.size());
+      }
       DistanceKernel kernel = DistanceKernels.get();
       int m = codebooks.size();
-      List<PackedRows> packed = codebooks.stream().map(PackedRows::new).toList();
       float[][] norms = new float[m][];
       float[][] pairs = new float[m * m][];
       for (int j = 0; j < m; j++) {

@@ -79,10 +79,7 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
     } else if (m.hasIds()) {
       ids = m.ids();
     } else {
-      ids = new ArrayList<>();
-      for (int i = 0; i < m.matrix().rows(); i++) {
-        ids.add(Integer.toString(i));
-      }
+      ids = rowNumbers(m.matrix().rows());
     }
     try {
       return new ItemEmbeddings(ids, m.matrix());
@@ -121,11 +118,21 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
    * @throws InvalidInputException if the rows are empty, ragged or hold a non-finite value
    */
   public static ItemEmbeddings of(float[][] rows) {
-    List<String> ids = new java.util.ArrayList<>(rows.length);
-    for (int i = 0; i < rows.length; i++) {
+    return of(rowNumbers(rows.length), rows);
+  }
+
+  /** Items numbered {@code "0"} to {@code "n-1"} in row order, one embedding per row of {@code vectors}. */
+  public static ItemEmbeddings numbered(FloatMatrix vectors) {
+    return new ItemEmbeddings(rowNumbers(vectors.rows()), vectors);
+  }
+
+  /** {@code "0"} to {@code "n-1"}. */
+  private static List<String> rowNumbers(int n) {
+    List<String> ids = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       ids.add(Integer.toString(i));
     }
-    return of(ids, rows);
+    return ids;
   }
 
   /** Items with the given ids, one embedding per row (copied). */

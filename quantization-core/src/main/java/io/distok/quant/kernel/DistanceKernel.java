@@ -74,11 +74,11 @@ public interface DistanceKernel {
 
   /**
    * The product {@code out = x B^T} of the rows {@code [from, to)} of the row-major {@code x} (dimension {@code
-   * b.dimension()}) with every row of {@code b}: {@code out[(i - from) * b.count() + r]}, through the blocked
-   * {@link #dots(float[], int, int, PackedRows, int, int, float[], int, int)}. O((to - from) K d).
+   * b.dimension()}) with every row of {@code b}: {@code out[outOffset + (i - from) * b.count() + r]}, through the
+   * blocked {@link #dots(float[], int, int, PackedRows, int, int, float[], int, int)}. O((to - from) K d).
    */
-  default void multiply(float[] x, int from, int to, PackedRows b, float[] out) {
-    dots(x, from, to, b, 0, b.count(), out, 0, b.count());
+  default void multiply(float[] x, int from, int to, PackedRows b, float[] out, int outOffset) {
+    dots(x, from, to, b, 0, b.count(), out, outOffset, b.count());
   }
 
   /**

@@ -33,6 +33,7 @@ public final class ProductQuantizer implements Quantizer, ExplicitCodebooks {
   private final List<PackedRows> packed;
   private final KMeansParams kmeans;
   private final int subDim;
+  private final CodeLayout layout;
 
   /** Wraps M trained sub-space codebooks (copied); all must share K and the sub-space dimension. */
   public ProductQuantizer(List<FloatMatrix> codebooks, KMeansParams kmeans) {
@@ -59,6 +60,7 @@ public final class ProductQuantizer implements Quantizer, ExplicitCodebooks {
       throw new IllegalArgumentException("codebooks have K = " + k + " codes but the parameters say K = "
           + kmeans.k());
     }
+    this.layout = CodeLayout.uniform(codebooks.size(), k);
   }
 
   /**
@@ -97,7 +99,7 @@ public final class ProductQuantizer implements Quantizer, ExplicitCodebooks {
 
   @Override
   public CodeLayout layout() {
-    return CodeLayout.uniform(codebooks.size(), kmeans.k());
+    return layout;
   }
 
   /**

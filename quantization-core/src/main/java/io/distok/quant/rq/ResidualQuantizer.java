@@ -41,6 +41,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
   private final List<FloatMatrix> directions;
   private final List<PackedRows> packedDirections;
   private final ResidualQuantizerParams params;
+  private final CodeLayout layout;
   /** Norm and cross-term tables for scoring, built on first use (racy but idempotent). */
   private volatile AdditiveCodeScorer.CrossTerms cross;
 
@@ -75,6 +76,11 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     this.directions = directions == null ? null : directions.stream().map(FloatMatrix::copy).toList();
     this.packedDirections = this.directions == null ? null : this.directions.stream().map(PackedRows::new).toList();
     this.params = params;
+    long[] sizes = new long[this.codebooks.size()];
+    for (int l = 0; l < sizes.length; l++) {
+      sizes[l] = this.codebooks.get(l).rows();
+    }
+    this.layout = CodeLayout.of(sizes);
   }
 
   /** A trainer for the given parameters (RQ-KMeans). Cost O(niter n sum(K_l) d). */
@@ -168,30 +174,27 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
           later = later > Long.MAX_VALUE / ks[m] ? Long.MAX_VALUE : later * ks[m];
         }
         AssignmentContext context = new AssignmentContext(l, ks.length, prefixes.group, prefixes.count, later);
+        // the rounds shape the codebook on a sample when one is asked for; every row is then assigned once with
+        // the final codebook
         int sample = assignment.sampleRows();
-        if (assignment.rounds() > 0 && sample > 0 && sample < n) {
-          // the rounds shape the codebook on a sample; one assignment of every row with the final codebook
-          int[] rows = KMeans.sampleIndices(n, sample,
-              new java.util.SplittableRandom(levelSeed ^ 0x5DEECE66DL));
-          FloatMatrix sub = residual.selectRows(rows);
+        boolean sampled = assignment.rounds() > 0 && sample > 0 && sample < n;
+        FloatMatrix fitRows = residual;
+        AssignmentContext fitContext = context;
+        if (sampled) {
+          int[] rows = KMeans.sampleIndices(n, sample, new java.util.SplittableRandom(levelSeed ^ 0x5DEECE66DL));
+          fitRows = residual.selectRows(rows);
           int[] subGroup = new int[rows.length];
           for (int r = 0; r < rows.length; r++) {
             subGroup[r] = prefixes.group[rows[r]];
           }
-          AssignmentContext subContext = new AssignmentContext(l, ks.length, subGroup, prefixes.count, later);
-          int[] subCodes = assignment.assigner().assign(sub, book, subContext);
-          for (int round = 0; round < assignment.rounds(); round++) {
-            book = KMeans.clusterMeans(sub, subCodes, book);
-            subCodes = assignment.assigner().assign(sub, book, subContext);
-          }
-          codes = assignment.assigner().assign(residual, book, context);
-        } else {
-          codes = assignment.assigner().assign(residual, book, context);
-          for (int round = 0; round < assignment.rounds(); round++) {
-            book = KMeans.clusterMeans(residual, codes, book);
-            codes = assignment.assigner().assign(residual, book, context);
-          }
+          fitContext = new AssignmentContext(l, ks.length, subGroup, prefixes.count, later);
         }
+        int[] fitCodes = assignment.assigner().assign(fitRows, book, fitContext);
+        for (int round = 0; round < assignment.rounds(); round++) {
+          book = KMeans.clusterMeans(fitRows, fitCodes, book);
+          fitCodes = assignment.assigner().assign(fitRows, book, fitContext);
+        }
+        codes = sampled ? assignment.assigner().assign(residual, book, context) : fitCodes;
       }
       subtract(residual, book, codes);
       books.add(book);
@@ -393,11 +396,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
 
   @Override
   public CodeLayout layout() {
-    long[] sizes = new long[codebooks.size()];
-    for (int l = 0; l < sizes.length; l++) {
-      sizes[l] = codebooks.get(l).rows();
-    }
-    return CodeLayout.of(sizes);
+    return layout;
   }
 
   /**
@@ -414,7 +413,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
   private AdditiveCodeScorer.CrossTerms crossTerms() {
     AdditiveCodeScorer.CrossTerms c = cross;
     if (c == null) {
-      c = AdditiveCodeScorer.CrossTerms.of(codebooks);
+      c = AdditiveCodeScorer.CrossTerms.of(codebooks, packed);
       cross = c;
     }
     return c;

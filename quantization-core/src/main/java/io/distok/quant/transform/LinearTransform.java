@@ -117,9 +117,7 @@ public final class LinearTransform implements VectorTransform {
         }
         base = from;
       }
-      float[] block = new float[(to - from) * dout];
-      kernel.multiply(src, from - base, to - base, b, block);
-      System.arraycopy(block, 0, y.data(), from * dout, block.length);
+      kernel.multiply(src, from - base, to - base, b, y.data(), from * dout);
       if (after != null) {
         for (int i = from; i < to; i++) {
           for (int t = 0; t < dout; t++) {

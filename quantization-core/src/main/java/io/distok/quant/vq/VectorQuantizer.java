@@ -27,6 +27,7 @@ public final class VectorQuantizer implements Quantizer, ExplicitCodebooks {
   private final FloatMatrix codebook;
   private final PackedRows packed;
   private final KMeansParams params;
+  private final CodeLayout layout;
   /** Norms for scoring, built on first use (racy but idempotent: every thread builds the same tables). */
   private volatile AdditiveCodeScorer.CrossTerms cross;
 
@@ -39,6 +40,7 @@ public final class VectorQuantizer implements Quantizer, ExplicitCodebooks {
     this.codebook = codebook.copy();
     this.packed = new PackedRows(this.codebook);
     this.params = params;
+    this.layout = CodeLayout.of(this.codebook.rows());
   }
 
   /** A trainer running {@link KMeans} with the given parameters, frozen from its trainable state. */
@@ -65,7 +67,7 @@ public final class VectorQuantizer implements Quantizer, ExplicitCodebooks {
 
   @Override
   public CodeLayout layout() {
-    return CodeLayout.of(codebook.rows());
+    return layout;
   }
 
   @Override
@@ -100,7 +102,7 @@ public final class VectorQuantizer implements Quantizer, ExplicitCodebooks {
   private AdditiveCodeScorer.CrossTerms crossTerms() {
     AdditiveCodeScorer.CrossTerms c = cross;
     if (c == null) {
-      c = AdditiveCodeScorer.CrossTerms.of(List.of(codebook));
+      c = AdditiveCodeScorer.CrossTerms.of(List.of(codebook), List.of(packed));
       cross = c;
     }
     return c;
