@@ -1,6 +1,7 @@
 package io.distok.recsys;
 
 import io.distok.util.InvalidInputException;
+import io.distok.util.io.JsonFields;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,28 +86,17 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
    * @throws InvalidInputException naming the entry that is missing or malformed
    */
   public static SemanticIdConfig fromJson(Map<String, Object> m, String source) {
+    JsonFields f = new JsonFields(m, source, "entry");
     try {
-      List<?> ks = (List<?>) required(m, "codebookSizes", source);
-      int[] sizes = ks.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
-      TokenFormat format = new TokenFormat(TokenFormat.Style.valueOf((String) required(m, "tokenStyle", source)),
+      TokenFormat format = new TokenFormat(TokenFormat.Style.valueOf(f.string("tokenStyle")),
           (String) m.get("beginToken"), (String) m.get("endToken"));
-      return new SemanticIdConfig(sizes, ((Number) required(m, "niter", source)).intValue(),
-          ((Number) required(m, "seed", source)).longValue(), Boolean.TRUE.equals(m.get("normalize")),
-          Boolean.TRUE.equals(m.get("balanced")), ((Number) required(m, "balanceRounds", source)).intValue(),
-          ((Number) required(m, "balanceSlack", source)).doubleValue(),
-          CollisionPolicy.Kind.valueOf((String) required(m, "collisionPolicy", source)),
-          ((Number) required(m, "suffixSize", source)).intValue(), format);
+      return new SemanticIdConfig(f.integers("codebookSizes"), f.integer("niter"), f.longInteger("seed"),
+          Boolean.TRUE.equals(m.get("normalize")), Boolean.TRUE.equals(m.get("balanced")), f.integer("balanceRounds"),
+          f.real("balanceSlack"), CollisionPolicy.Kind.valueOf(f.string("collisionPolicy")), f.integer("suffixSize"),
+          format);
     } catch (ClassCastException | IllegalArgumentException e) {
       throw new InvalidInputException(source + ": malformed configuration entry (" + e.getMessage() + ")");
     }
-  }
-
-  private static Object required(Map<String, Object> m, String key, String source) {
-    Object v = m.get(key);
-    if (v == null) {
-      throw new InvalidInputException(source + ": missing entry '" + key + "'");
-    }
-    return v;
   }
 
   /** A builder starting from {@link #DEFAULT}. */

@@ -7,6 +7,7 @@ import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
 import io.distok.util.TopK;
+import io.distok.util.io.JsonFields;
 import io.distok.quant.UsageMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -349,19 +350,19 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
    * @throws InvalidInputException naming the figure that is missing or of the wrong type
    */
   public static SemanticIdReport fromMap(Map<String, Object> doc, String source) {
-    Json j = new Json(doc, source);
+    JsonFields j = new JsonFields(doc, source, "figure");
     List<LevelUsage> perLevel = new ArrayList<>();
     for (Object o : j.list("perLevel")) {
       if (!(o instanceof Map<?, ?> m)) {
         throw new InvalidInputException(source + ": an entry of perLevel is not an object");
       }
       @SuppressWarnings("unchecked")
-      Json lv = new Json((Map<String, Object>) m, source + " perLevel");
+      JsonFields lv = new JsonFields((Map<String, Object>) m, source + " perLevel", "figure");
       perLevel.add(new LevelUsage(lv.integer("level"), lv.number("K").longValue(), lv.real("utilization"),
           lv.number("deadCodes").longValue(), lv.real("perplexity"), lv.real("gini")));
     }
     SortedMap<Integer, Integer> hist = new TreeMap<>();
-    for (Map.Entry<?, ?> e : j.map("groupSizeHistogram").entrySet()) {
+    for (Map.Entry<?, ?> e : j.object("groupSizeHistogram").entrySet()) {
       try {
         hist.put(Integer.parseInt(String.valueOf(e.getKey())), ((Number) e.getValue()).intValue());
       } catch (NumberFormatException | ClassCastException ex) {
@@ -369,8 +370,9 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
       }
     }
     CodeFigures c = new CodeFigures(j.integer("items"), j.integer("levels"),
-        j.list("codebookSizes").stream().map(v -> ((Number) v).intValue()).toList(), j.text("collisionPolicy"),
-        j.bool("balanced"), j.bool("normalized"), j.real("rawCollisionRate"), j.real("finalCollisionRate"), hist,
+        Arrays.stream(j.integers("codebookSizes")).boxed().toList(),
+        String.valueOf(j.get("collisionPolicy")), Boolean.TRUE.equals(j.get("balanced")),
+        Boolean.TRUE.equals(j.get("normalized")), j.real("rawCollisionRate"), j.real("finalCollisionRate"), hist,
         j.list("uniqueShareByDepth").stream().map(v -> ((Number) v).doubleValue()).toList(), perLevel);
     EmbeddingFigures e = null;
     if (doc.containsKey("mse")) {
@@ -386,54 +388,6 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
       }
     });
     return new SemanticIdReport(c, e, extra);
-  }
-
-  /** Typed reads from a JSON object, with the source and key in every error. */
-  private record Json(Map<String, Object> doc, String source) {
-    Object get(String key) {
-      Object v = doc.get(key);
-      if (v == null) {
-        throw new InvalidInputException(source + ": missing figure '" + key + "'");
-      }
-      return v;
-    }
-
-    Number number(String key) {
-      if (!(get(key) instanceof Number n)) {
-        throw new InvalidInputException(source + ": figure '" + key + "' is not a number");
-      }
-      return n;
-    }
-
-    int integer(String key) {
-      return number(key).intValue();
-    }
-
-    double real(String key) {
-      return number(key).doubleValue();
-    }
-
-    boolean bool(String key) {
-      return Boolean.TRUE.equals(get(key));
-    }
-
-    String text(String key) {
-      return String.valueOf(get(key));
-    }
-
-    List<?> list(String key) {
-      if (!(get(key) instanceof List<?> l)) {
-        throw new InvalidInputException(source + ": figure '" + key + "' is not a list");
-      }
-      return l;
-    }
-
-    Map<?, ?> map(String key) {
-      if (!(get(key) instanceof Map<?, ?> m)) {
-        throw new InvalidInputException(source + ": figure '" + key + "' is not an object");
-      }
-      return m;
-    }
   }
 
   /** A human-readable table. */

@@ -9,6 +9,7 @@ import io.distok.util.InvalidInputException;
 import io.distok.quant.Quantizer;
 import io.distok.quant.family.ModelState;
 import io.distok.quant.family.QuantizerFamily;
+import io.distok.util.io.JsonFields;
 import io.distok.quant.transform.L2Normalization;
 import io.distok.quant.transform.LinearTransform;
 import io.distok.quant.transform.TransformedQuantizer;
@@ -189,7 +190,7 @@ public final class ModelStore {
     private final Path dir;
     private final Path file;
     private final Map<String, Object> meta;
-    private final Map<String, Object> parameters;
+    private final JsonFields parameters;
 
     @SuppressWarnings("unchecked")
     Reader(Path dir, Map<String, Object> meta) {
@@ -199,7 +200,7 @@ public final class ModelStore {
       if (!(meta.get("parameters") instanceof Map<?, ?> p)) {
         throw new InvalidInputException(file + ": no 'parameters'");
       }
-      this.parameters = (Map<String, Object>) p;
+      this.parameters = new JsonFields((Map<String, Object>) p, file.toString(), "parameter");
     }
 
     @Override
@@ -263,63 +264,34 @@ public final class ModelStore {
       return out;
     }
 
-    private Object value(String name) {
-      Object v = parameters.get(name);
-      if (v == null) {
-        throw new InvalidInputException(file + ": missing parameter '" + name + "'");
-      }
-      return v;
-    }
-
     @Override
     public int intParameter(String name) {
-      Object v = value(name);
-      if (v instanceof List<?> l && !l.isEmpty()) {
-        v = l.get(0);
+      // a per-level list (RQ's K) reads as its first entry
+      if (parameters.get(name) instanceof List<?> l && !l.isEmpty()) {
+        return new JsonFields(Map.of(name, l.get(0)), file.toString(), "parameter").integer(name);
       }
-      if (!(v instanceof Number n)) {
-        throw new InvalidInputException(file + ": parameter '" + name + "' is not a number: " + v);
-      }
-      return n.intValue();
+      return parameters.integer(name);
     }
 
     @Override
     public int intParameter(String name, int absent) {
-      return parameters.containsKey(name) ? intParameter(name) : absent;
+      return parameters.map().containsKey(name) ? intParameter(name) : absent;
     }
 
     @Override
     public int[] intListParameter(String name) {
-      Object v = value(name);
-      List<?> l = v instanceof List<?> list ? list : List.of(v);
-      int[] out = new int[l.size()];
-      for (int i = 0; i < out.length; i++) {
-        if (!(l.get(i) instanceof Number n)) {
-          throw new InvalidInputException(file + ": parameter '" + name + "' holds a non-number: " + l.get(i));
-        }
-        out[i] = n.intValue();
-      }
-      return out;
+      return parameters.get(name) instanceof List<?> ? parameters.integers(name)
+          : new int[] {parameters.integer(name)};
     }
 
     @Override
     public double doubleParameter(String name) {
-      if (!(value(name) instanceof Number n)) {
-        throw new InvalidInputException(file + ": parameter '" + name + "' is not a number: " + value(name));
-      }
-      return n.doubleValue();
+      return parameters.real(name);
     }
 
     @Override
     public boolean booleanParameter(String name, boolean absent) {
-      Object v = parameters.get(name);
-      if (v == null) {
-        return absent;
-      }
-      if (!(v instanceof Boolean b)) {
-        throw new InvalidInputException(file + ": parameter '" + name + "' is not true or false: " + v);
-      }
-      return b;
+      return parameters.bool(name, absent);
     }
   }
 
