@@ -41,7 +41,15 @@ public final class DistokCommand implements Runnable {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    int code = execute(out, err, args);
+    int code;
+    try {
+      code = execute(out, err, args);
+    } catch (OutOfMemoryError e) {
+      // temporary files are removed by their writers' finally blocks and shutdown hooks on the way out
+      err.printf("distok: error: out of memory (Java heap limit %d MB); give the JVM more with "
+          + "DISTOK_JAVA_OPTS=-Xmx<size>, e.g. -Xmx8g%n", Runtime.getRuntime().maxMemory() >> 20);
+      code = EXIT_SOFTWARE;
+    }
     // autoflush covers println/printf only; text written with print() must not be lost at exit
     out.flush();
     err.flush();

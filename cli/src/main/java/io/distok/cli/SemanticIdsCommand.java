@@ -13,6 +13,8 @@ import io.distok.recsys.SemanticIdReport;
 import io.distok.recsys.SemanticIdStore;
 import io.distok.recsys.SemanticIdTrainer;
 import io.distok.recsys.SemanticIdWriteBack;
+import io.distok.recsys.StreamedAssignment;
+import io.distok.quant.io.MatrixStream;
 import io.distok.recsys.TokenFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -195,8 +197,9 @@ public final class SemanticIdsCommand implements Runnable {
       CliSupport.requireDistinct(spec, "--out", out, source.input, source.ids);
       try (TerminalProgress progress = TerminalProgress.create();
           ItemSource.Loaded loaded = source.load(progress)) {
-        ItemEmbeddings items = loaded.items();
-        SemanticIdConfig config = config(items.size());
+        SemanticIdConfig config = config(loaded.items().size());
+        // the loaded matrix is ours alone: normalising it in place saves a copy of the embeddings
+        ItemEmbeddings items = config.normalize() ? loaded.items().normalizedInPlace() : loaded.items();
         boolean chosen = codebookSizes == null && levels == null;
         long t0 = System.nanoTime();
         SemanticIdModel model = threads.run(() -> SemanticIdTrainer.fit(items, config, progress));
@@ -249,6 +252,9 @@ public final class SemanticIdsCommand implements Runnable {
       CliSupport.requireDistinct(spec, "--ids-out", idsOut, source.input, source.ids, model);
       CliSupport.requireDistinct(spec, "--out", out, source.input, source.ids, idsOut);
       SemanticIdModel m = SemanticIdStore.load(model);
+      if (source.input != null && !source.neo4j.enabled() && MatrixStream.supports(source.input)) {
+        return streamed(m, w);
+      }
       try (TerminalProgress progress = TerminalProgress.create();
           ItemSource.Loaded loaded = source.load(progress)) {
         if (loaded.items().dimension() != m.quantizer().dimension()) {
@@ -281,6 +287,60 @@ public final class SemanticIdsCommand implements Runnable {
         }
         source.writeBack(loaded, a.model(), w, progress);
       }
+      return 0;
+    }
+
+    /**
+     * Assigns the rows of an .npy / .fvecs file read in blocks of {@link StreamedAssignment#BLOCK}: memory for one
+     * block plus the model's few bytes per item, so files larger than the heap work; --ids-out is written as the
+     * IDs are made (to a temporary file, moved into place at the end).
+     */
+    private StreamedAssignment.Result streamRows(SemanticIdModel m, MatrixStream in, List<String> itemIds,
+        StreamedAssignment.Sink sink, TerminalProgress progress) throws IOException {
+      try {
+        return threads.run(() -> {
+          try {
+            return StreamedAssignment.run(m, in, itemIds, sink, progress);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+
+    private Integer streamed(SemanticIdModel m, PrintWriter w) throws IOException {
+      if (source.neo4j.writeBack != null) {
+        throw CliSupport.usage(spec, "--write-back needs items read from Neo4j (--neo4j-uri)");
+      }
+      List<String> itemIds = source.ids == null ? null : ItemEmbeddings.readIds(source.ids);
+      long t0 = System.nanoTime();
+      StreamedAssignment.Result[] result = new StreamedAssignment.Result[1];
+      try (TerminalProgress progress = TerminalProgress.create();
+          MatrixStream in = MatrixStream.open(source.input)) {
+        if (idsOut != null) {
+          AtomicFiles.write(idsOut, os -> {
+            try (CsvWriter cw = CsvWriter.open(os, '\t')) {
+              cw.row("item", "tokens");
+              result[0] = streamRows(m, in, itemIds, (item, id) -> cw.row(item, m.config().format().format(id)),
+                  progress);
+            }
+          });
+        } else {
+          result[0] = streamRows(m, in, itemIds, (item, id) -> { }, progress);
+        }
+      }
+      double s = (System.nanoTime() - t0) / 1e9;
+      StreamedAssignment.Result r = result[0];
+      Path target = out != null ? out : model;
+      SemanticIdStore.save(r.model(), SemanticIdReport.refreshed(SemanticIdStore.loadReport(model), r.model()),
+          target);
+      if (out == null) {
+        w.printf("updated the model in place: %s%n", model);
+      }
+      w.printf(Locale.ROOT, "%d items streamed from %s in blocks of %d, %d new, in %.3f s (%.2f s per million)%n",
+          r.rows(), source.input, StreamedAssignment.BLOCK, r.added(), s, r.rows() == 0 ? 0 : s * 1e6 / r.rows());
       return 0;
     }
   }

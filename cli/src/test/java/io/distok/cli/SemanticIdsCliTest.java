@@ -81,6 +81,67 @@ class SemanticIdsCliTest {
     assertEquals(521, Files.readAllLines(export.resolve("item2id.tsv")).size());
   }
 
+  /**
+   * An .npy file is assigned in blocks as it is read; the ids written are the model's, the fitted rows keep
+   * their IDs, and ids from --ids name the rows.
+   */
+  @Test
+  void assignStreamsNpyFilesInBlocks() throws IOException {
+    Path fitted = dir.resolve("fit.npy");
+    FloatMatrix all = SyntheticData.gaussianClusters(1200, 6, 12, 0.3, 4);
+    Npy.write(fitted, all.selectRows(java.util.stream.IntStream.range(0, 800).toArray()));
+    Path model = dir.resolve("sid");
+    assertEquals(0, run("semantic-ids", "fit", "--input", fitted.toString(), "--out", model.toString(),
+        "--codebook-sizes", "16,16,16", "--niter", "5").code());
+    SemanticIdModel before = SemanticIdStore.load(model);
+    Path whole = dir.resolve("all.npy");
+    Npy.write(whole, all);
+    Path idsOut = dir.resolve("all-ids.tsv");
+    Path grown = dir.resolve("grown");
+    CliTest.Run assign = run("semantic-ids", "assign", "--model", model.toString(), "--input", whole.toString(),
+        "--ids-out", idsOut.toString(), "--out", grown.toString());
+    assertEquals(0, assign.code(), assign.err());
+    assertTrue(assign.out().contains("1200 items streamed from " + whole + " in blocks of 65536, 400 new"),
+        assign.out());
+    List<String> lines = Files.readAllLines(idsOut);
+    assertEquals(1201, lines.size(), "a header and one line per row, in row order");
+    SemanticIdModel after = SemanticIdStore.load(grown);
+    SemanticIdModel expected = before.assign(io.distok.recsys.ItemEmbeddings.numberedFrom(800,
+        all.selectRows(java.util.stream.IntStream.range(800, 1200).toArray()))).model();
+    for (int i = 0; i < 1200; i++) {
+      String id = Integer.toString(i);
+      assertEquals(id + "\t" + after.tokens(id), lines.get(i + 1));
+      assertEquals(expected.tokens(id), after.tokens(id), "row " + i);
+      if (i < 800) {
+        assertEquals(before.tokens(id), after.tokens(id), "fitted rows keep their IDs");
+      }
+    }
+    assertEquals(800, SemanticIdStore.load(model).size(), "--out leaves the input model alone");
+    Path names = dir.resolve("names.txt");
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 1199; i++) {
+      sb.append("sku").append(i).append('\n');
+    }
+    Files.writeString(names, sb);
+    CliTest.Run short1 = run("semantic-ids", "assign", "--model", model.toString(), "--input", whole.toString(),
+        "--ids", names.toString(), "--out", dir.resolve("named").toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, short1.code());
+    assertTrue(short1.err().contains("has more rows than the 1199 ids given"), short1.err());
+    assertFalse(Files.exists(dir.resolve("named")), "no half-written model");
+  }
+
+  /** bench generate writes, block by block, exactly the rows of the in-memory generator. */
+  @Test
+  void benchGenerateWritesTheGeneratedCatalogue() throws IOException {
+    Path f = dir.resolve("gen.npy");
+    // more rows than one block of the writer (16384 rows of 64), and a row count no block size divides
+    CliTest.Run gen = run("bench", "generate", "--items", "40001", "--clusters", "50", "--out", f.toString());
+    assertEquals(0, gen.code(), gen.err());
+    FloatMatrix expected = SyntheticData.gaussianClusters(40001, 64, 50, 0.3, 3);
+    assertTrue(java.util.Arrays.equals(expected.data(), Npy.readFloats(f).data()));
+    assertEquals(DistokCommand.EXIT_USAGE, run("bench", "generate", "--items", "0", "--out", f.toString()).code());
+  }
+
   @Test
   void defaultsAreTheDefaultRecipe() throws IOException {
     Path npy = dir.resolve("x.npy");

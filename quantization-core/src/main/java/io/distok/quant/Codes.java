@@ -100,6 +100,16 @@ public final class Codes {
     return data;
   }
 
+  /** A copy of rows {@code [from, to)}. O((to - from) m). */
+  public Codes rows(int from, int to) {
+    if (from < 0 || to > rows || from > to) {
+      throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of " + rows);
+    }
+    return data != null
+        ? new Codes(Arrays.copyOfRange(data, from * codesPerRow, to * codesPerRow), null, to - from, codesPerRow)
+        : new Codes(null, Arrays.copyOfRange(wideData, from * codesPerRow, to * codesPerRow), to - from, codesPerRow);
+  }
+
   /** A copy of one row's codes as ints ({@link ArithmeticException} for a wide code outside the int range). */
   public int[] row(int row) {
     if (data != null) {

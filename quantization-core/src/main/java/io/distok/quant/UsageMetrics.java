@@ -12,7 +12,7 @@ import java.util.Map;
  * Quality and codebook-usage metrics of a model on a data set: reconstruction MSE (mean squared L2 error per
  * vector, as faiss reports it), MSE relative to the data's total variance, per-codebook utilisation,
  * perplexity and dead codes, and for multi-code methods the share of vectors whose full code tuple is shared
- * with another vector. Computing them costs one decode, O(n d), plus O(n m) for the counts.
+ * with another vector. Computing them costs one decode, O(n d), plus O(n m + n log n) for the counts; memory O(n).
  *
  * @param rows vectors measured
  * @param mse mean over vectors of the squared reconstruction error
@@ -25,12 +25,13 @@ import java.util.Map;
 public record UsageMetrics(int rows, double mse, double relativeMse, double variance,
     List<CodebookUsage> codebooks, int distinctTuples, double sharedTupleRate) {
 
+  private static final int DECODE_BLOCK = 4096;
+
   /** Measures {@code quantizer} on {@code x}, whose codes are {@code codes}. */
   public static UsageMetrics of(Quantizer quantizer, FloatMatrix x, Codes codes) {
     if (codes.rows() != x.rows()) {
       throw new IllegalArgumentException(codes.rows() + " code rows for " + x.rows() + " vectors");
     }
-    FloatMatrix recon = quantizer.decode(codes);
     int n = x.rows();
     int d = x.cols();
     double[] mean = new double[d];
@@ -44,13 +45,18 @@ public record UsageMetrics(int rows, double mse, double relativeMse, double vari
     }
     double err = 0;
     double var = 0;
-    for (int i = 0; i < n; i++) {
-      for (int t = 0; t < d; t++) {
-        double v = x.get(i, t);
-        double e = v - recon.get(i, t);
-        double c = v - mean[t];
-        err += e * e;
-        var += c * c;
+    // decoded a block at a time, so the measurement needs O(block d) memory, not a second copy of the data
+    for (int from = 0; from < n; from += DECODE_BLOCK) {
+      int to = Math.min(n, from + DECODE_BLOCK);
+      FloatMatrix recon = quantizer.decode(codes.rows(from, to));
+      for (int i = from; i < to; i++) {
+        for (int t = 0; t < d; t++) {
+          double v = x.get(i, t);
+          double e = v - recon.get(i - from, t);
+          double c = v - mean[t];
+          err += e * e;
+          var += c * c;
+        }
       }
     }
     double mse = n == 0 ? 0 : err / n;
@@ -65,41 +71,16 @@ public record UsageMetrics(int rows, double mse, double relativeMse, double vari
         tupleStats[0], n == 0 ? 0 : tupleStats[1] / (double) n);
   }
 
-  /**
-   * {@code [distinct tuples, rows whose tuple another row shares]}, by sorting row indices on their codes
-   * (int or wide): O(n log n m), no per-code or per-tuple objects.
-   */
+  /** {@code [distinct tuples, rows whose tuple another row shares]}. */
   private static int[] tupleGroups(Codes codes) {
-    int n = codes.rows();
-    int m = codes.codesPerRow();
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    java.util.Comparator<Integer> byCodes = (a, b) -> {
-      for (int j = 0; j < m; j++) {
-        int c = Long.compare(codes.getLong(a, j), codes.getLong(b, j));
-        if (c != 0) {
-          return c;
-        }
-      }
-      return 0;
-    };
-    java.util.Arrays.sort(order, byCodes);
-    int distinct = 0;
+    int[] sizes = TupleGroups.sizes(codes, codes.codesPerRow());
     int shared = 0;
-    for (int i = 0; i < n; ) {
-      int run = i + 1;
-      while (run < n && byCodes.compare(order[i], order[run]) == 0) {
-        run++;
+    for (int s : sizes) {
+      if (s > 1) {
+        shared += s;
       }
-      distinct++;
-      if (run - i > 1) {
-        shared += run - i;
-      }
-      i = run;
     }
-    return new int[] {distinct, shared};
+    return new int[] {sizes.length, shared};
   }
 
   /** Metrics as nested maps and lists, ready for JSON. */

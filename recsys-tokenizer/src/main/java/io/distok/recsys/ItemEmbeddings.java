@@ -11,19 +11,29 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * Items with their embeddings: row {@code i} of {@link #vectors()} is the embedding of item {@code ids().get(i)}.
  * Ids are unique; vectors are finite.
+ *
+ * @param unitNorm whether the rows were scaled to unit L2 norm by {@link #normalized} or {@link
+ *     #normalizedInPlace} (so normalising again is a no-op)
  */
-public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
+public record ItemEmbeddings(List<String> ids, FloatMatrix vectors, boolean unitNorm) {
+
+  /** Validates and wraps, the rows as given. */
+  public ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
+    this(ids, vectors, false);
+  }
 
   /**
-   * Validates and wraps.
+   * Validates and wraps. Checking the ids costs O(n) expected with about 8 bytes per item (none for row-number
+   * ids, which are distinct by construction).
    *
    * @throws InvalidInputException on duplicate ids, a count mismatch or a non-finite value
    */
@@ -34,15 +44,75 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
     if (vectors.rows() == 0) {
       throw new InvalidInputException("no items");
     }
-    Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < ids.size(); i++) {
-      Integer prev = seen.putIfAbsent(ids.get(i), i);
-      if (prev != null) {
-        throw new InvalidInputException("duplicate item id '" + ids.get(i) + "' (rows " + prev + " and " + i + ")");
-      }
-    }
+    ids = CheckedIds.of(ids);
     vectors.requireFinite("item embeddings");
-    ids = List.copyOf(ids);
+  }
+
+  /**
+   * An immutable id list known to hold distinct ids: row numbers (no strings stored), or a checked copy. Building
+   * an ItemEmbeddings on one skips the id checks.
+   */
+  private abstract static sealed class CheckedIds extends AbstractList<String> implements RandomAccess {
+    static CheckedIds of(List<String> ids) {
+      if (ids instanceof CheckedIds c) {
+        return c;
+      }
+      String[] a = ids.toArray(new String[0]);
+      int[] slots = new int[Integer.highestOneBit(Math.max(16, a.length) * 2 - 1) << 1];
+      int mask = slots.length - 1;
+      for (int i = 0; i < a.length; i++) {
+        if (a[i] == null) {
+          throw new InvalidInputException("item id of row " + i + " is missing");
+        }
+        int p = ItemTable.mix(a[i].hashCode()) & mask;
+        for (; slots[p] != 0; p = (p + 1) & mask) {
+          if (a[slots[p] - 1].equals(a[i])) {
+            throw new InvalidInputException("duplicate item id '" + a[i] + "' (rows " + (slots[p] - 1) + " and " + i
+                + ")");
+          }
+        }
+        slots[p] = i + 1;
+      }
+      return new Named(a);
+    }
+  }
+
+  private static final class Named extends CheckedIds {
+    private final String[] ids;
+
+    Named(String[] ids) {
+      this.ids = ids;
+    }
+
+    @Override
+    public String get(int index) {
+      return ids[index];
+    }
+
+    @Override
+    public int size() {
+      return ids.length;
+    }
+  }
+
+  private static final class RowNumbers extends CheckedIds {
+    private final long first;
+    private final int n;
+
+    RowNumbers(long first, int n) {
+      this.first = first;
+      this.n = n;
+    }
+
+    @Override
+    public String get(int index) {
+      return Long.toString(first + Objects.checkIndex(index, n));
+    }
+
+    @Override
+    public int size() {
+      return n;
+    }
   }
 
   public int size() {
@@ -126,13 +196,20 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
     return new ItemEmbeddings(rowNumbers(vectors.rows()), vectors);
   }
 
-  /** {@code "0"} to {@code "n-1"}. */
-  private static List<String> rowNumbers(int n) {
-    List<String> ids = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      ids.add(Integer.toString(i));
+  /**
+   * Items numbered {@code first} to {@code first + n - 1} in row order (a block of a larger numbered file), one
+   * embedding per row of {@code vectors}.
+   */
+  public static ItemEmbeddings numberedFrom(long first, FloatMatrix vectors) {
+    if (first < 0) {
+      throw new IllegalArgumentException("first row number must be >= 0, got " + first);
     }
-    return ids;
+    return new ItemEmbeddings(new RowNumbers(first, vectors.rows()), vectors);
+  }
+
+  /** {@code "0"} to {@code "n-1"}, computed when read. */
+  private static List<String> rowNumbers(int n) {
+    return new RowNumbers(0, n);
   }
 
   /** Items with the given ids, one embedding per row (copied). */
@@ -146,7 +223,7 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
             + rows[0].length);
       }
     }
-    return new ItemEmbeddings(List.copyOf(ids), FloatMatrix.ofRows(rows));
+    return new ItemEmbeddings(ids, FloatMatrix.ofRows(rows));
   }
 
   /** Items read from a graph source (Neo4j, JGraphT): node ids become item ids. */
@@ -154,8 +231,23 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors) {
     return new ItemEmbeddings(nodes.ids(), nodes.vectors());
   }
 
-  /** A copy whose rows are scaled to unit L2 norm (zero rows stay zero). */
+  /** A copy whose rows are scaled to unit L2 norm (zero rows stay zero); these items when they already are. */
   public ItemEmbeddings normalized() {
-    return new ItemEmbeddings(ids, io.distok.quant.transform.L2Normalization.normalizeRows(vectors));
+    return unitNorm ? this
+        : new ItemEmbeddings(ids, io.distok.quant.transform.L2Normalization.normalizeRows(vectors), true);
+  }
+
+  /**
+   * Scales the rows of {@link #vectors()} to unit L2 norm in place, overwriting them, and returns the items
+   * marked as normalised: for a caller that owns the matrix (one just read from a file), this saves the copy
+   * {@link #normalized} makes (n d floats). The values are the same as {@link #normalized}'s, bit for bit.
+   */
+  public ItemEmbeddings normalizedInPlace() {
+    if (unitNorm) {
+      return this;
+    }
+    float[] a = vectors.data();
+    io.distok.quant.transform.L2Normalization.normalizeRows(a, 0, vectors.rows(), vectors.cols(), a);
+    return new ItemEmbeddings(ids, vectors, true);
   }
 }

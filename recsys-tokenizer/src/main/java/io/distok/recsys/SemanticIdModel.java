@@ -1,43 +1,47 @@
 package io.distok.recsys;
 
-import io.distok.quant.CodeTuple;
 import io.distok.quant.Codes;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.rq.ResidualQuantizer;
+import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 
 /**
- * A fitted semantic-ID index: frozen RQ codebooks plus the item -> ID map. Immutable; {@link #assign} returns a
- * new model in which existing IDs are unchanged.
+ * A fitted semantic-ID index: frozen RQ codebooks plus the item -> ID map, held column-wise (see {@link
+ * ItemTable}: a few bytes of codes and index per item). A model is a snapshot: {@link #assign} returns a model
+ * with the new items appended, in which existing IDs are unchanged, and this model keeps answering as before.
+ * Assigning to the newest model of a catalogue appends in place, O(1) per new item whatever the catalogue size;
+ * assigning to an older one first copies its items, O(n). Models may be read from many threads, also while
+ * another thread assigns to the newest; {@link #assign} calls on one catalogue run one at a time.
  */
 public final class SemanticIdModel {
   private final SemanticIdConfig config;
   private final ResidualQuantizer quantizer;
-  private final LinkedHashMap<String, int[]> raw;
-  private final LinkedHashMap<String, int[]> ids;
-  private final Map<CodeTuple, List<String>> itemsById;
-  private volatile PrefixTrie trie;
+  private final ItemTable table;
+  private final int size;
 
-  SemanticIdModel(SemanticIdConfig config, ResidualQuantizer quantizer, LinkedHashMap<String, int[]> raw,
-      LinkedHashMap<String, int[]> ids) {
+  SemanticIdModel(SemanticIdConfig config, ResidualQuantizer quantizer, ItemTable table, int size) {
     this.config = config;
     this.quantizer = quantizer;
-    this.raw = raw;
-    this.ids = ids;
-    this.itemsById = new HashMap<>();
-    for (Map.Entry<String, int[]> e : ids.entrySet()) {
-      itemsById.computeIfAbsent(new CodeTuple(e.getValue()), k -> new ArrayList<>()).add(e.getKey());
-    }
+    this.table = table;
+    this.size = size;
+  }
+
+  /** An empty table for this configuration's code widths, with room for {@code capacity} items. */
+  static ItemTable newTable(SemanticIdConfig config, int capacity) {
+    int[] ks = config.codebookSizes();
+    int rawMax = Arrays.stream(ks).max().orElse(1) - 1;
+    CollisionPolicy policy = CollisionPolicy.of(config.collision(), config.suffixSize());
+    int finMax = Math.max(rawMax, policy.extraLevels() > 0 ? config.suffixSize() - 1 : 0);
+    return new ItemTable(ks.length, rawMax, ks.length + policy.extraLevels(), finMax, capacity);
   }
 
   public SemanticIdConfig config() {
@@ -52,35 +56,66 @@ public final class SemanticIdModel {
     return CollisionPolicy.of(config.collision(), config.suffixSize());
   }
 
-  /** Items in fit order (new items after the fitted ones). */
+  /** Items in fit order (new items after the fitted ones): a read-only view, O(1) to make. */
   public List<String> items() {
-    return List.copyOf(ids.keySet());
+    return new AbstractList<>() {
+      @Override
+      public String get(int index) {
+        Objects.checkIndex(index, size);
+        return table.name(index);
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    };
   }
 
   public int size() {
-    return ids.size();
+    return size;
   }
 
   public boolean contains(String item) {
-    return ids.containsKey(item);
+    return table.find(item, size) >= 0;
+  }
+
+  /** The row of an item (its position in fit order). */
+  int rowOf(String item) {
+    return row(item);
+  }
+
+  private int row(String item) {
+    int row = table.find(item, size);
+    if (row < 0) {
+      throw new InvalidInputException("unknown item '" + item + "'");
+    }
+    return row;
   }
 
   /** The final ID (codes) of an item. */
   public int[] codes(String item) {
-    int[] c = ids.get(item);
-    if (c == null) {
-      throw new InvalidInputException("unknown item '" + item + "'");
-    }
-    return c.clone();
+    return table.fin.row(row(item));
   }
 
   /** The code tuple the quantizer gave the item, before the collision policy. */
   public int[] rawCodes(String item) {
-    int[] c = raw.get(item);
-    if (c == null) {
-      throw new InvalidInputException("unknown item '" + item + "'");
-    }
-    return c.clone();
+    return table.raw.row(row(item));
+  }
+
+  /** The name of the item at {@code row} (fit order). */
+  String itemAt(int row) {
+    return table.name(Objects.checkIndex(row, size));
+  }
+
+  /** The final ID of the item at {@code row}. */
+  int[] codesAt(int row) {
+    return table.fin.row(Objects.checkIndex(row, size));
+  }
+
+  /** The raw codes of the item at {@code row}. */
+  int[] rawCodesAt(int row) {
+    return table.raw.row(Objects.checkIndex(row, size));
   }
 
   /** The item's ID written as tokens. */
@@ -90,7 +125,11 @@ public final class SemanticIdModel {
 
   /** Items whose final ID is exactly {@code codes} (more than one only under the "none" policy). */
   public List<String> itemsWithId(int... codes) {
-    return itemsById.getOrDefault(new CodeTuple(codes), List.of());
+    List<String> out = new ArrayList<>();
+    for (int r = table.findId(codes, size); r >= 0; r = table.nextWithSameId(r, size)) {
+      out.add(table.name(r));
+    }
+    return out;
   }
 
   /** Number of codes per final ID. */
@@ -113,25 +152,14 @@ public final class SemanticIdModel {
     return config.format().vocabulary(positionSizes());
   }
 
-  /** The prefix trie over final IDs. */
+  /**
+   * The prefix trie over final IDs: built over the catalogue on first use, O(n m), then kept up to date as items
+   * are assigned.
+   */
   public PrefixTrie trie() {
-    PrefixTrie t = trie;
-    if (t == null) {
-      t = new PrefixTrie();
-      for (Map.Entry<String, int[]> e : ids.entrySet()) {
-        t.add(e.getValue(), e.getKey());
-      }
-      trie = t;
+    synchronized (table) {
+      return new PrefixTrie(table.trie(), size);
     }
-    return t;
-  }
-
-  Map<String, int[]> rawMap() {
-    return Collections.unmodifiableMap(raw);
-  }
-
-  Map<String, int[]> idMap() {
-    return Collections.unmodifiableMap(ids);
   }
 
   /**
@@ -149,40 +177,46 @@ public final class SemanticIdModel {
     }
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
     Codes codes = quantizer.withBeam(1).encode(in.vectors());
-    LinkedHashMap<String, int[]> newRaw = new LinkedHashMap<>(raw);
-    LinkedHashMap<String, int[]> newIds = new LinkedHashMap<>(ids);
-    Set<CodeTuple> taken = new HashSet<>();
-    for (int[] c : ids.values()) {
-      taken.add(new CodeTuple(c));
-    }
     CollisionPolicy policy = policy();
-    Map<String, int[]> result = new LinkedHashMap<>();
-    List<String> added = new ArrayList<>();
     // new items are resolved in id order so that the outcome does not depend on input order
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < in.size(); i++) {
-      order.add(i);
+    Integer[] order = new Integer[in.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
     }
-    order.sort((a, b) -> in.ids().get(a).compareTo(in.ids().get(b)));
+    Arrays.sort(order, (a, b) -> in.ids().get(a).compareTo(in.ids().get(b)));
     List<FloatMatrix> books = quantizer.codebooks();
     PackedRows lastBook = new PackedRows(books.get(books.size() - 1));
-    for (int i : order) {
-      String id = in.ids().get(i);
-      if (ids.containsKey(id)) {
-        continue;
+    synchronized (table) {
+      ItemTable t = table;
+      if (t.size() != size) {
+        // another model was grown from this one already: this one forks with a copy of its own items
+        ItemTable fresh = newTable(config, size + in.size());
+        for (int r = 0; r < size; r++) {
+          fresh.append(table.name(r), table.raw.row(r), table.fin.row(r));
+        }
+        t = fresh;
       }
-      int[] r = codes.row(i);
-      int[] fin = policy.resolveNew(id, r, taken, () -> lastLevelRanking(in.vectors(), i, r, lastBook));
-      taken.add(new CodeTuple(fin));
-      newRaw.put(id, r);
-      newIds.put(id, fin);
-      added.add(id);
+      ItemTable target = t;
+      int before = target.size();
+      List<String> added = new ArrayList<>();
+      for (int i : order) {
+        String id = in.ids().get(i);
+        if (target.find(id, before) >= 0) {
+          continue;
+        }
+        int[] r = codes.row(i);
+        int[] fin = policy.resolveNew(id, r, c -> target.findId(c, target.size()) >= 0,
+            () -> lastLevelRanking(in.vectors(), i, r, lastBook));
+        target.append(id, r, fin);
+        added.add(id);
+      }
+      SemanticIdModel next = new SemanticIdModel(config, quantizer, target, target.size());
+      Map<String, int[]> result = new LinkedHashMap<>();
+      for (String id : in.ids()) {
+        result.put(id, next.codes(id));
+      }
+      return new Assignment(next, result, added);
     }
-    SemanticIdModel next = new SemanticIdModel(config, quantizer, newRaw, newIds);
-    for (String id : in.ids()) {
-      result.put(id, next.codes(id));
-    }
-    return new Assignment(next, result, added);
   }
 
   /** Last-level codes ordered by distance to the item's residual after the other levels. */

@@ -8,6 +8,7 @@ import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
 import io.distok.util.TopK;
 import io.distok.util.io.JsonFields;
+import io.distok.quant.TupleGroups;
 import io.distok.quant.UsageMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,52 +109,60 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
   public static SemanticIdReport of(SemanticIdModel model, ItemEmbeddings items, int sample, long seed) {
     ItemEmbeddings in = model.config().normalize() ? items.normalized() : items;
     int n = in.size();
-    int levels = model.config().levels();
-    Codes raw = new Codes(n, levels);
+    int[] rows = new int[n];
     for (int i = 0; i < n; i++) {
-      int[] r = model.rawCodes(in.ids().get(i));
-      for (int l = 0; l < levels; l++) {
-        raw.set(i, l, r[l]);
-      }
+      rows[i] = model.rowOf(in.ids().get(i));
     }
+    Codes raw = rawCodes(model, rows);
     UsageMetrics um = UsageMetrics.of(model.quantizer(), in.vectors(), raw);
     double[] nb = neighbourhood(in.vectors(), raw, Math.min(sample, n), seed);
     EmbeddingFigures e = new EmbeddingFigures(n, um.mse(), um.relativeMse(),
-        meanCosine(in.vectors(), model.quantizer().decode(raw)), (int) nb[0], nb[1], nb[2], nb[3], nb[4]);
-    return new SemanticIdReport(codeFigures(model, in.ids()), e, Map.of());
+        meanCosine(in.vectors(), model.quantizer(), raw), (int) nb[0], nb[1], nb[2], nb[3], nb[4]);
+    return new SemanticIdReport(codeFigures(model, rows, raw), e, Map.of());
   }
 
   /**
    * The report of {@code model} as it is now, when only the report of an earlier state is at hand (after
    * {@link SemanticIdModel#assign} added items): the code figures are recomputed over all items of the model;
    * the embedding figures (MSE, cosine, neighbourhood preservation) and extra figures are kept from {@code
-   * previous}, and their {@code items} says how many items they were measured on. Cost O(n m).
+   * previous}, and their {@code items} says how many items they were measured on. Cost O(n m + n log n).
    */
   public static SemanticIdReport refreshed(SemanticIdReport previous, SemanticIdModel model) {
-    CodeFigures c = codeFigures(model, model.items());
+    int[] rows = new int[model.size()];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = i;
+    }
+    CodeFigures c = codeFigures(model, rows, rawCodes(model, rows));
     return previous == null ? new SemanticIdReport(c, null, Map.of())
         : new SemanticIdReport(c, previous.embedding, previous.extra);
   }
 
-  /** The figures that need only the codes of {@code ids}. */
-  private static CodeFigures codeFigures(SemanticIdModel model, List<String> ids) {
-    int n = ids.size();
+  private static Codes rawCodes(SemanticIdModel model, int[] rows) {
     int levels = model.config().levels();
-    Codes raw = new Codes(n, levels);
-    List<int[]> rawRows = new ArrayList<>(n);
-    List<int[]> fin = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      int[] r = model.rawCodes(ids.get(i));
+    Codes raw = new Codes(rows.length, levels);
+    for (int i = 0; i < rows.length; i++) {
+      int[] r = model.rawCodesAt(rows[i]);
       for (int l = 0; l < levels; l++) {
         raw.set(i, l, r[l]);
       }
-      rawRows.add(r);
-      fin.add(model.codes(ids.get(i)));
+    }
+    return raw;
+  }
+
+  /** The figures that need only the codes of the items at {@code rows} (whose raw codes are {@code raw}). */
+  private static CodeFigures codeFigures(SemanticIdModel model, int[] rows, Codes raw) {
+    int n = rows.length;
+    int levels = model.config().levels();
+    Codes fin = new Codes(n, model.idLength());
+    for (int i = 0; i < n; i++) {
+      int[] f = model.codesAt(rows[i]);
+      for (int j = 0; j < f.length; j++) {
+        fin.set(i, j, f[j]);
+      }
     }
     List<Double> unique = new ArrayList<>();
     for (int depth = 1; depth <= levels; depth++) {
-      int dd = depth;
-      unique.add(1 - sharedRate(rawRows.stream().map(r -> Arrays.copyOf(r, dd)).toList()));
+      unique.add(1 - TupleGroups.sharedRate(raw, depth));
     }
     int[] ks = model.config().codebookSizes();
     List<LevelUsage> perLevel = new ArrayList<>();
@@ -163,17 +172,13 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     }
     return new CodeFigures(n, levels, Arrays.stream(ks).boxed().toList(),
         model.config().collision().name().toLowerCase(Locale.ROOT), model.config().balanced(),
-        model.config().normalize(), sharedRate(rawRows), sharedRate(fin), groupSizes(rawRows), unique, perLevel);
+        model.config().normalize(), TupleGroups.sharedRate(raw, levels), TupleGroups.sharedRate(fin, fin.codesPerRow()),
+        groupSizes(raw), unique, perLevel);
   }
 
-  static double sharedRate(List<int[]> rows) {
-    return CodeTuple.sharedRate(CodeTuple.counts(rows), rows.size());
-  }
-
-  private static SortedMap<Integer, Integer> groupSizes(List<int[]> rows) {
-    Map<CodeTuple, Integer> count = CodeTuple.counts(rows);
+  private static SortedMap<Integer, Integer> groupSizes(Codes raw) {
     TreeMap<Integer, Integer> hist = new TreeMap<>();
-    for (int c : count.values()) {
+    for (int c : TupleGroups.sizes(raw, raw.codesPerRow())) {
       hist.merge(c, 1, Integer::sum);
     }
     return Collections.unmodifiableSortedMap(hist);
@@ -195,23 +200,30 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     return total == 0 ? 0 : 2 * weighted / (k * total) - (k + 1.0) / k;
   }
 
-  private static double meanCosine(FloatMatrix x, FloatMatrix y) {
+  /** Mean cosine between each row and its decoding, decoded a block at a time (O(block d) memory). */
+  private static double meanCosine(FloatMatrix x, io.distok.quant.Quantizer quantizer, Codes codes) {
     double sum = 0;
-    for (int i = 0; i < x.rows(); i++) {
-      double dot = 0;
-      double nx = 0;
-      double ny = 0;
-      for (int t = 0; t < x.cols(); t++) {
-        double a = x.get(i, t);
-        double b = y.get(i, t);
-        dot += a * b;
-        nx += a * a;
-        ny += b * b;
+    int block = 4096;
+    for (int from = 0; from < x.rows(); from += block) {
+      int to = Math.min(x.rows(), from + block);
+      FloatMatrix y = quantizer.decode(codes.rows(from, to));
+      for (int i = from; i < to; i++) {
+        double dot = 0;
+        double nx = 0;
+        double ny = 0;
+        for (int t = 0; t < x.cols(); t++) {
+          double a = x.get(i, t);
+          double b = y.get(i - from, t);
+          dot += a * b;
+          nx += a * a;
+          ny += b * b;
+        }
+        sum += nx == 0 || ny == 0 ? 0 : dot / Math.sqrt(nx * ny);
       }
-      sum += nx == 0 || ny == 0 ? 0 : dot / Math.sqrt(nx * ny);
     }
     return sum / x.rows();
   }
+
 
   /** Exact 10-NN of sampled items (brute force, squared L2) and how many share the item's prefixes. */
   private static double[] neighbourhood(FloatMatrix x, Codes raw, int sample, long seed) {
@@ -245,20 +257,14 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
       b += sh[1];
     }
     // chance level: probability that a random other item shares the prefix
-    Map<CodeTuple, Integer> g1 = new HashMap<>();
-    Map<CodeTuple, Integer> g12 = new HashMap<>();
-    for (int i = 0; i < n; i++) {
-      g1.merge(new CodeTuple(new int[] {raw.get(i, 0)}), 1, Integer::sum);
-      g12.merge(new CodeTuple(levels < 2 ? new int[] {raw.get(i, 0)} : new int[] {raw.get(i, 0), raw.get(i, 1)}), 1,
-          Integer::sum);
-    }
     return new double[] {picks.length, picks.length == 0 ? 0 : a / picks.length,
-        picks.length == 0 ? 0 : b / picks.length, chance(g1, n), chance(g12, n)};
+        picks.length == 0 ? 0 : b / picks.length, chance(raw, 1, n), chance(raw, Math.min(2, levels), n)};
   }
 
-  private static double chance(Map<CodeTuple, Integer> groups, int n) {
+  /** The probability that two distinct random items share their first {@code depth} codes. */
+  private static double chance(Codes raw, int depth, int n) {
     double s = 0;
-    for (int c : groups.values()) {
+    for (int c : TupleGroups.sizes(raw, depth)) {
       s += (double) c * (c - 1);
     }
     return n < 2 ? 0 : s / ((double) n * (n - 1));

@@ -17,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,12 +49,12 @@ public final class SemanticIdStore {
       try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp.resolve(ITEMS)),
           StandardCharsets.UTF_8))) {
         w.write("item\traw\tid\n");
-        for (Map.Entry<String, int[]> e : model.idMap().entrySet()) {
-          w.write(escape(e.getKey()));
+        for (int row = 0; row < model.size(); row++) {
+          w.write(escape(model.itemAt(row)));
           w.write('\t');
-          w.write(join(model.rawMap().get(e.getKey())));
+          w.write(join(model.rawCodesAt(row)));
           w.write('\t');
-          w.write(join(e.getValue()));
+          w.write(join(model.codesAt(row)));
           w.write('\n');
         }
       }
@@ -74,8 +72,11 @@ public final class SemanticIdStore {
     Map<String, Object> meta = StoreHeader.read(dir, META, FORMAT, FORMAT_VERSION, "a distok semantic-ID model");
     SemanticIdConfig config = SemanticIdConfig.fromJson(meta, dir.resolve(META).toString());
     ResidualQuantizer rq = ModelStore.load(dir.resolve("quantizer"), ResidualQuantizer.class);
-    LinkedHashMap<String, int[]> raw = new LinkedHashMap<>();
-    LinkedHashMap<String, int[]> ids = new LinkedHashMap<>();
+    int declared = meta.get("items") instanceof Number num ? (int) Math.min(Integer.MAX_VALUE, num.longValue()) : 0;
+    ItemTable table = SemanticIdModel.newTable(config, Math.max(16, declared));
+    int rawWidth = config.levels();
+    int finWidth = rawWidth + CollisionPolicy.of(config.collision(), config.suffixSize()).extraLevels();
+    int[] positionSizes = new SemanticIdModel(config, rq, table, 0).positionSizes();
     Path items = dir.resolve(ITEMS);
     try (BufferedReader r = Files.newBufferedReader(items, StandardCharsets.UTF_8)) {
       String line = r.readLine();
@@ -86,18 +87,35 @@ public final class SemanticIdStore {
         if (f.length != 3) {
           throw new InvalidInputException(items + ", line " + lineNo + ": expected 3 tab-separated fields");
         }
+        int[] raw;
+        int[] fin;
         try {
-          raw.put(unescape(f[0]), parse(f[1]));
-          ids.put(unescape(f[0]), parse(f[2]));
+          raw = parse(f[1]);
+          fin = parse(f[2]);
         } catch (NumberFormatException e) {
           throw new InvalidInputException(items + ", line " + lineNo + ": codes must be comma-separated integers, "
               + "found '" + f[1] + "' and '" + f[2] + "'");
         }
+        if (raw.length != rawWidth || fin.length != finWidth) {
+          throw new InvalidInputException(items + ", line " + lineNo + ": expected " + rawWidth + " raw and "
+              + finWidth + " final codes, found " + raw.length + " and " + fin.length);
+        }
+        for (int j = 0; j < fin.length; j++) {
+          if (fin[j] < 0 || fin[j] >= positionSizes[j] || (j < raw.length && (raw[j] < 0 || raw[j] >= positionSizes[j]))) {
+            throw new InvalidInputException(items + ", line " + lineNo + ": code out of range at position " + (j + 1)
+                + " (sizes " + java.util.Arrays.toString(positionSizes) + ")");
+          }
+        }
+        String name = unescape(f[0]);
+        if (table.find(name, table.size()) >= 0) {
+          throw new InvalidInputException(items + ", line " + lineNo + ": item '" + name + "' appears twice");
+        }
+        table.append(name, raw, fin);
       }
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(dir + ": " + ITEMS + " is missing");
     }
-    return new SemanticIdModel(config, rq, raw, ids);
+    return new SemanticIdModel(config, rq, table, table.size());
   }
 
   /** The report saved with the model, or null. */
@@ -120,25 +138,29 @@ public final class SemanticIdStore {
         .getBytes(StandardCharsets.UTF_8)));
     AtomicFiles.write(outDir.resolve("added_tokens.json"), out -> out.write((JSON.std.asString(vocab) + "\n")
         .getBytes(StandardCharsets.UTF_8)));
+    TokenFormat format = model.config().format();
     AtomicFiles.write(outDir.resolve("item2id.tsv"), out -> {
       try (CsvWriter w = CsvWriter.open(out, '\t')) {
         w.row("item", "tokens", "codes");
-        for (Map.Entry<String, int[]> e : model.idMap().entrySet()) {
-          w.row(e.getKey(), model.config().format().format(e.getValue()), join(e.getValue()));
+        for (int row = 0; row < model.size(); row++) {
+          int[] codes = model.codesAt(row);
+          w.row(model.itemAt(row), format.format(codes), join(codes));
         }
       }
     });
     AtomicFiles.write(outDir.resolve("id2item.tsv"), out -> {
-      Map<String, List<String>> byId = new java.util.TreeMap<>();
-      for (Map.Entry<String, int[]> e : model.idMap().entrySet()) {
-        byId.computeIfAbsent(model.config().format().format(e.getValue()), k -> new ArrayList<>()).add(e.getKey());
+      String[] tokens = new String[model.size()];
+      Integer[] order = new Integer[model.size()];
+      for (int row = 0; row < tokens.length; row++) {
+        tokens[row] = format.format(model.codesAt(row));
+        order[row] = row;
       }
+      // by token string, items of one ID in fit order (the sort is stable)
+      java.util.Arrays.sort(order, (a, b) -> tokens[a].compareTo(tokens[b]));
       try (CsvWriter w = CsvWriter.open(out, '\t')) {
         w.row("tokens", "item");
-        for (Map.Entry<String, List<String>> e : byId.entrySet()) {
-          for (String item : e.getValue()) {
-            w.row(e.getKey(), item);
-          }
+        for (int row : order) {
+          w.row(tokens[row], model.itemAt(row));
         }
       }
     });

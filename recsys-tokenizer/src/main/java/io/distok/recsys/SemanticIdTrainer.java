@@ -7,12 +7,10 @@ import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.kmeans.KMeansParams;
 import io.distok.quant.rq.ResidualQuantizer;
 import io.distok.quant.rq.ResidualQuantizerParams;
+import io.distok.quant.transform.L2Normalization;
 import io.distok.quant.train.BalancedAssigner;
 import io.distok.quant.train.LevelAssignment;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 
 /**
  * Fits semantic IDs: the core's RQ-KMeans ({@link ResidualQuantizer#fit}) on the (optionally L2-normalised)
@@ -21,7 +19,8 @@ import java.util.List;
  * mean-update rounds on a sample of at most 256 items per code and one assignment of every item; the training
  * codes become the items' raw IDs and the collision policy then gives final IDs. No training loop lives here.
  *
- * <p>Cost O(L (niter s + balanceRounds s + n) K d) time for a sample of s items, O(n d + K d) memory. Deterministic for a given seed whatever
+ * <p>Cost O(L (niter s + balanceRounds s + n) K d) time for a sample of s items; memory one working copy of the
+ * embeddings plus O(n (L + 16) + K d). Deterministic for a given seed whatever
  * the thread count.
  */
 public final class SemanticIdTrainer {
@@ -87,31 +86,36 @@ public final class SemanticIdTrainer {
     return changed ? config.withCodebookSizes(ks) : config;
   }
 
-  /** Fits a model on {@code items}, with the codebook sizes {@link #scaledTo} the catalogue. */
+  /**
+   * Fits a model on {@code items}, with the codebook sizes {@link #scaledTo} the catalogue. Beyond the embeddings
+   * it holds one working copy of them (the residuals, n d floats) and O(n) for codes and the balanced assigner.
+   */
   public static SemanticIdModel fit(ItemEmbeddings items, SemanticIdConfig requested, ProgressListener progress) {
     SemanticIdConfig config = scaledTo(requested, items.size());
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
-    FloatMatrix x = in.vectors();
-    int n = x.rows();
+    int n = in.size();
     int levels = config.codebookSizes().length;
-    ResidualQuantizer.Fit fit = ResidualQuantizer.fit(x, config.seed(), progress, quantizerParams(config));
+    // the residuals are computed in a working copy (the normalised copy when normalising made one)
+    FloatMatrix work = in.vectors() == items.vectors() ? in.vectors().copy() : in.vectors();
+    ResidualQuantizer.Fit fit = ResidualQuantizer.fitInPlace(work, config.seed(), progress, quantizerParams(config));
     ResidualQuantizer rq = fit.model();
     Codes raw = fit.trainingCodes();
-    // what the last level quantized, so the collision policy ranks last codes exactly as the trainer saw them
-    FloatMatrix lastResidual = rq.residualsBefore(x, raw, levels - 1);
-    List<int[]> rawList = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      rawList.add(raw.row(i));
-    }
     PackedRows lastBook = new PackedRows(rq.codebooks().get(levels - 1));
-    List<int[]> fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(in.ids(), rawList,
-        i -> SemanticIdModel.rankCodes(lastResidual.rowCopy(i), lastBook));
-    LinkedHashMap<String, int[]> rawMap = new LinkedHashMap<>();
-    LinkedHashMap<String, int[]> idMap = new LinkedHashMap<>();
+    // the collision policy ranks last codes on what the last level quantized, computed per item from the
+    // embedding level by level as the trainer did (so the bits are the trainer's); `in` now holds residuals when
+    // normalising made it a copy, so rows are taken from `items`
+    boolean normalizeRow = config.normalize() && !items.unitNorm();
+    Codes fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(in.ids(), raw, i -> {
+      FloatMatrix row = FloatMatrix.wrap(items.vectors().rowCopy(i), 1, items.dimension());
+      if (normalizeRow) {
+        L2Normalization.normalizeRows(row.data(), 0, 1, row.cols(), row.data());
+      }
+      return SemanticIdModel.rankCodes(rq.residualsBefore(row, raw.rows(i, i + 1), levels - 1).data(), lastBook);
+    });
+    ItemTable table = SemanticIdModel.newTable(config, n);
     for (int i = 0; i < n; i++) {
-      rawMap.put(in.ids().get(i), rawList.get(i));
-      idMap.put(in.ids().get(i), fin.get(i));
+      table.append(in.ids().get(i), raw.row(i), fin.row(i));
     }
-    return new SemanticIdModel(config, rq, rawMap, idMap);
+    return new SemanticIdModel(config, rq, table, n);
   }
 }

@@ -57,7 +57,12 @@ class RecsysPropertiesTest {
 
   private static Map<String, List<Integer>> resolve(CollisionPolicy p, List<String> ids, List<int[]> raw, int k2) {
     // the last-level ranking is a function of the item alone (here of its id), as the nearest-code order is
-    List<int[]> out = p.resolve(ids, raw, i -> {
+    io.distok.quant.Codes codes0 = new io.distok.quant.Codes(raw.size(), 2);
+    for (int i = 0; i < raw.size(); i++) {
+      codes0.set(i, 0, raw.get(i)[0]);
+      codes0.set(i, 1, raw.get(i)[1]);
+    }
+    io.distok.quant.Codes out = p.resolve(ids, codes0, i -> {
       List<Integer> codes = new ArrayList<>();
       for (int c = 0; c < k2; c++) {
         codes.add(c);
@@ -68,11 +73,11 @@ class RecsysPropertiesTest {
     Map<String, List<Integer>> m = new HashMap<>();
     for (int i = 0; i < ids.size(); i++) {
       List<Integer> id = new ArrayList<>();
-      for (int c : out.get(i)) {
+      for (int c : out.row(i)) {
         id.add(c);
       }
       m.put(ids.get(i), id);
-      assertTrue(new CodeTuple(out.get(i)).codes().length >= 2);
+      assertTrue(out.row(i).length >= 2);
     }
     return m;
   }

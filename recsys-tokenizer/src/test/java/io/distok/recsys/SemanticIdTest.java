@@ -114,7 +114,7 @@ class SemanticIdTest {
     }
     var e = assertThrows(InvalidInputException.class,
         () -> SemanticIdTrainer.fit(items, unbalanced.withSuffixSize(3), ProgressListener.NONE));
-    assertTrue(e.getMessage().contains("4 items share the code tuple"), e.getMessage());
+    assertTrue(e.getMessage().matches("[45] items share the code tuple .* but the suffix level has only 3 values.*"), e.getMessage());
   }
 
   @Test
@@ -174,6 +174,48 @@ class SemanticIdTest {
     var e = assertThrows(InvalidInputException.class,
         () -> m.assign(new ItemEmbeddings(List.of("x"), new FloatMatrix(1, 9))));
     assertTrue(e.getMessage().contains("dimension 9 != 8"), e.getMessage());
+  }
+
+  /**
+   * New items whose tuple has no free suffix move to the nearest last-level code of the same prefix that has
+   * one; only when the whole prefix is full does assignment fail, naming the prefix.
+   */
+  @Test
+  void newItemsSpillToTheNearestLastCodeWhenTheirSuffixesAreTaken() {
+    ItemEmbeddings items = catalogue(600, 8, 12);
+    SemanticIdConfig config = SMALL.withSuffixSize(3);
+    SemanticIdModel m = SemanticIdTrainer.fit(items, config, ProgressListener.NONE);
+    SemanticIdModel first = m.assign(twins("twin-first", 1, items)).model();
+    int[] raw = first.rawCodes("twin-first-0");
+    int[] prefix = java.util.Arrays.copyOf(raw, 2);
+    // 8 last codes x 3 suffixes under the prefix
+    int free = 8 * 3 - first.trie().countWithPrefix(prefix);
+    SemanticIdModel.Assignment a = first.assign(twins("twin", free, items));
+    Set<CodeTuple> seen = new HashSet<>();
+    int spilled = 0;
+    for (String id : a.added()) {
+      int[] c = a.ids().get(id);
+      assertArrayEquals(prefix, java.util.Arrays.copyOf(c, 2), "same prefix for " + id);
+      assertTrue(seen.add(new CodeTuple(c)), "distinct IDs");
+      assertEquals(List.of(id), a.model().itemsWithId(c));
+      spilled += c[2] != raw[2] ? 1 : 0;
+    }
+    assertEquals(free, a.added().size());
+    assertTrue(spilled >= free - 2, "at most 2 more fit under the raw tuple, " + spilled + " of " + free + " moved");
+    assertEquals(24, a.model().trie().countWithPrefix(prefix), "the prefix is full");
+    var e = assertThrows(InvalidInputException.class, () -> a.model().assign(twins("late", 1, items)));
+    assertTrue(e.getMessage().contains("suffixes of every last-level code under prefix"), e.getMessage());
+  }
+
+  /** {@code count} new items with the embedding of item 7. */
+  private static ItemEmbeddings twins(String name, int count, ItemEmbeddings items) {
+    List<String> ids = new ArrayList<>();
+    float[][] rows = new float[count][];
+    for (int i = 0; i < count; i++) {
+      ids.add(name + "-" + i);
+      rows[i] = items.vectors().rowCopy(7);
+    }
+    return ItemEmbeddings.of(ids, rows);
   }
 
   @Test

@@ -33,6 +33,40 @@ public final class SyntheticData {
     return x;
   }
 
+  /**
+   * Writes to {@code out} the rows {@link #gaussianClusters} would give for {@code n} items, one block at a time
+   * and in the same order from the same generator, so any n (beyond the 2^31 values of one array) takes memory
+   * for one block. {@code rowsDone} receives the running row count after each block.
+   */
+  public static void writeGaussianClusters(FloatBlockSink out, long n, int d, int clusters, double noise,
+      long seed, java.util.function.LongConsumer rowsDone) throws java.io.IOException {
+    SplittableRandom rng = new SplittableRandom(seed);
+    float[] centres = new float[clusters * d];
+    for (int i = 0; i < centres.length; i++) {
+      centres[i] = (float) (rng.nextDouble() * 2 - 1);
+    }
+    int block = Math.max(1, (1 << 20) / d);
+    float[] a = new float[block * d];
+    for (long from = 0; from < n; from += block) {
+      int rows = (int) Math.min(block, n - from);
+      for (int r = 0; r < rows; r++) {
+        int c = (int) ((from + r) % clusters);
+        for (int t = 0; t < d; t++) {
+          a[r * d + t] = (float) (centres[c * d + t] + noise * gaussian(rng));
+        }
+      }
+      out.write(a, rows * d);
+      rowsDone.accept(from + rows);
+    }
+  }
+
+  /** Receives generated values a block at a time. */
+  @FunctionalInterface
+  public interface FloatBlockSink {
+    /** Takes {@code values[0, count)}. */
+    void write(float[] values, int count) throws java.io.IOException;
+  }
+
   /** A standard normal variate by the Box-Muller transform (SplittableRandom has none). */
   static double gaussian(SplittableRandom rng) {
     double u1 = rng.nextDouble();

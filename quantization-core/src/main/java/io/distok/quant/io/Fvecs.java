@@ -20,41 +20,9 @@ public final class Fvecs {
 
   /** Reads an {@code .fvecs} file (gzip allowed). */
   public static FloatMatrix read(Path file) throws IOException {
-    byte[] bytes = Inputs.readAll(file);
-    if (bytes.length == 0) {
-      throw new InvalidInputException(file + ": empty file");
+    try (MatrixStream in = MatrixStream.open(file)) {
+      return in.readAll();
     }
-    if (bytes.length < 4) {
-      throw new InvalidInputException(file + ": not an .fvecs file (" + bytes.length + " bytes, shorter than one "
-          + "record header)");
-    }
-    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    int d = buf.getInt(0);
-    if (d <= 0 || d > (1 << 24)) {
-      throw new InvalidInputException(file + ": not an .fvecs file (first record claims dimension " + d + ")");
-    }
-    long recordBytes = 4L + 4L * d;
-    if (bytes.length % recordBytes != 0) {
-      long whole = bytes.length / recordBytes;
-      int got = buf.getInt((int) Math.min(whole * recordBytes, bytes.length - 4));
-      if (whole * recordBytes + 4 <= bytes.length && got != d) {
-        throw new InvalidInputException(file + ": record " + whole + " has dimension " + got + " != " + d);
-      }
-      throw new InvalidInputException(file + ": truncated: " + bytes.length + " bytes is not a whole number of "
-          + recordBytes + "-byte records of dimension " + d);
-    }
-    int n = (int) (bytes.length / recordBytes);
-    float[] out = new float[n * d];
-    for (int i = 0; i < n; i++) {
-      int off = (int) (i * recordBytes);
-      int di = buf.getInt(off);
-      if (di != d) {
-        throw new InvalidInputException(file + ": record " + i + " has dimension " + di + " != " + d);
-      }
-      buf.position(off + 4);
-      buf.asFloatBuffer().get(out, i * d, d);
-    }
-    return FloatMatrix.wrap(out, n, d);
   }
 
   /** Writes an {@code .fvecs} file atomically. */

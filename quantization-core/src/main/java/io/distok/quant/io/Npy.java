@@ -30,41 +30,72 @@ public final class Npy {
 
   private Npy() {}
 
-  /** Parsed header plus the data bytes. */
-  private record Array(char kind, int itemSize, ByteOrder order, int rows, int cols, ByteBuffer data) {}
+  /**
+   * The header of an .npy file: dtype, shape and where the data starts.
+   *
+   * @param dataStart byte offset of the first value
+   */
+  record Header(char kind, int itemSize, ByteOrder order, long rows, long cols, int dataStart) {
+    long dataBytes() {
+      try {
+        return Math.multiplyExact(Math.multiplyExact(rows, cols), (long) itemSize);
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
+      }
+    }
 
-  private static Array parse(Path file) throws IOException {
-    byte[] bytes = Inputs.readAll(file);
-    String name = file.toString();
-    if (bytes.length < 10) {
-      throw new InvalidInputException(name + ": not an .npy file (only " + bytes.length + " bytes)");
+    /** Fails unless {@code have} data bytes hold the whole array. */
+    void requireData(String name, long have) {
+      long need = dataBytes();
+      if (have < need) {
+        if (need == Long.MAX_VALUE) {
+          throw new InvalidInputException(String.format(Locale.ROOT,
+              "%s: header shape (%d, %d) promises more bytes than any file holds; the file has %d data bytes", name,
+              rows, cols, have));
+        }
+        throw new InvalidInputException(String.format(Locale.ROOT,
+            "%s: truncated: header promises %d x %d values of %d bytes (%d bytes) but only %d bytes follow", name,
+            rows, cols, itemSize, need, have));
+      }
+    }
+  }
+
+  /** Reads the magic, version and header dictionary from the start of a stream (which is left at the data). */
+  static Header readHeader(java.io.InputStream in, String name) throws IOException {
+    byte[] lead = in.readNBytes(10);
+    if (lead.length < 10) {
+      throw new InvalidInputException(name + ": not an .npy file (only " + lead.length + " bytes)");
     }
     for (int i = 0; i < MAGIC.length; i++) {
-      if (bytes[i] != MAGIC[i]) {
+      if (lead[i] != MAGIC[i]) {
         throw new InvalidInputException(name + ": not an .npy file (missing \\x93NUMPY magic)");
       }
     }
-    int major = bytes[6];
-    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int major = lead[6];
     int headerLen;
     int headerStart;
     if (major == 1) {
-      headerLen = Short.toUnsignedInt(buf.getShort(8));
+      headerLen = Short.toUnsignedInt(ByteBuffer.wrap(lead).order(ByteOrder.LITTLE_ENDIAN).getShort(8));
       headerStart = 10;
     } else if (major == 2 || major == 3) {
-      if (bytes.length < 12) {
+      byte[] more = in.readNBytes(2);
+      if (more.length < 2) {
         throw new InvalidInputException(name + ": truncated .npy header");
       }
-      headerLen = buf.getInt(8);
+      headerLen = ByteBuffer.wrap(new byte[] {lead[8], lead[9], more[0], more[1]}).order(ByteOrder.LITTLE_ENDIAN)
+          .getInt();
       headerStart = 12;
     } else {
       throw new InvalidInputException(name + ": unsupported .npy format version " + major);
     }
-    if (headerLen < 0 || headerStart + headerLen > bytes.length) {
+    if (headerLen < 0 || headerLen > 1 << 24) {
       throw new InvalidInputException(name + ": truncated .npy header");
     }
-    String header = new String(bytes, headerStart, headerLen,
-        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    byte[] h = in.readNBytes(headerLen);
+    if (h.length < headerLen) {
+      throw new InvalidInputException(name + ": truncated .npy header");
+    }
+    String header = new String(h, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     Matcher d = DESCR.matcher(header);
     Matcher f = FORTRAN.matcher(header);
     Matcher s = SHAPE.matcher(header);
@@ -104,31 +135,22 @@ public final class Npy {
     if (nd == 0) {
       throw new InvalidInputException(name + ": scalar arrays are not supported");
     }
-    long rows = shape[0];
-    long cols = nd == 2 ? shape[1] : 1;
-    int dataStart = headerStart + headerLen;
-    long have = bytes.length - dataStart;
-    long need;
-    try {
-      need = Math.multiplyExact(Math.multiplyExact(rows, cols), (long) itemSize);
-    } catch (ArithmeticException e) {
-      need = Long.MAX_VALUE;
+    return new Header(kind, itemSize, order, shape[0], nd == 2 ? shape[1] : 1, headerStart + headerLen);
+  }
+
+  /** Parsed header plus the data bytes. */
+  private record Array(char kind, int itemSize, ByteOrder order, int rows, int cols, ByteBuffer data) {}
+
+  private static Array parse(Path file) throws IOException {
+    byte[] bytes = Inputs.readAll(file);
+    String name = file.toString();
+    Header h = readHeader(new java.io.ByteArrayInputStream(bytes), name);
+    h.requireData(name, bytes.length - h.dataStart());
+    if (h.rows() * h.cols() > Integer.MAX_VALUE - 8) {
+      throw new InvalidInputException(name + ": array too large (" + h.rows() + " x " + h.cols() + ")");
     }
-    if (have < need) {
-      if (need == Long.MAX_VALUE) {
-        throw new InvalidInputException(String.format(Locale.ROOT,
-            "%s: header shape (%d, %d) promises more bytes than any file holds; the file has %d data bytes", name,
-            rows, cols, have));
-      }
-      throw new InvalidInputException(String.format(Locale.ROOT,
-          "%s: truncated: header promises %d x %d values of %d bytes (%d bytes) but only %d bytes follow", name,
-          rows, cols, itemSize, need, have));
-    }
-    if (rows * cols > Integer.MAX_VALUE - 8) {
-      throw new InvalidInputException(name + ": array too large (" + rows + " x " + cols + ")");
-    }
-    ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) need).slice().order(order);
-    return new Array(kind, itemSize, order, (int) rows, (int) cols, data);
+    ByteBuffer data = ByteBuffer.wrap(bytes, h.dataStart(), (int) h.dataBytes()).slice().order(h.order());
+    return new Array(h.kind(), h.itemSize(), h.order(), (int) h.rows(), (int) h.cols(), data);
   }
 
   /**
@@ -137,21 +159,9 @@ public final class Npy {
    * @throws InvalidInputException for anything else, naming the file and the problem
    */
   public static FloatMatrix readFloats(Path file) throws IOException {
-    Array a = parse(file);
-    if (a.kind() != 'f' || (a.itemSize() != 4 && a.itemSize() != 8)) {
-      throw new InvalidInputException(file + ": dtype " + a.kind() + a.itemSize()
-          + " is not float32 or float64");
+    try (MatrixStream in = MatrixStream.open(file)) {
+      return in.readAll();
     }
-    float[] out = new float[a.rows() * a.cols()];
-    if (a.itemSize() == 4) {
-      a.data().asFloatBuffer().get(out);
-    } else {
-      var db = a.data().asDoubleBuffer();
-      for (int i = 0; i < out.length; i++) {
-        out[i] = (float) db.get(i);
-      }
-    }
-    return FloatMatrix.wrap(out, a.rows(), a.cols());
   }
 
   /** Reads an int32 or int64 array (values must fit in int) as codes. */
@@ -185,10 +195,28 @@ public final class Npy {
 
   /** Writes a float32 array to a stream. */
   public static void write(OutputStream out, FloatMatrix m) throws IOException {
-    writeHeader(out, "<f4", m.rows(), m.cols());
-    ByteBuffer buf = ByteBuffer.allocate(m.data().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    buf.asFloatBuffer().put(m.data());
-    out.write(buf.array());
+    writeFloatHeader(out, m.rows(), m.cols());
+    writeFloats(out, m.data(), 0, m.data().length);
+  }
+
+  /**
+   * Writes the header of a little-endian float32 array of {@code rows x cols}, to be followed by exactly that
+   * many values ({@link #writeFloats}): for files written a block at a time, larger than any one array.
+   */
+  public static void writeFloatHeader(OutputStream out, long rows, int cols) throws IOException {
+    writeHeader(out, "<f4", rows, cols);
+  }
+
+  /** Writes {@code values[from, to)} as little-endian float32, through a small buffer. */
+  public static void writeFloats(OutputStream out, float[] values, int from, int to) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(4 * Math.min(to - from, 1 << 18)).order(ByteOrder.LITTLE_ENDIAN);
+    for (int at = from; at < to; ) {
+      int n = Math.min(to - at, buf.capacity() / 4);
+      buf.clear();
+      buf.asFloatBuffer().put(values, at, n);
+      out.write(buf.array(), 0, n * 4);
+      at += n;
+    }
   }
 
   /** Writes codes atomically: an int32 array, or int64 for {@link Codes#isWide() wide} codes. */
@@ -213,7 +241,7 @@ public final class Npy {
     });
   }
 
-  private static void writeHeader(OutputStream out, String descr, int rows, int cols) throws IOException {
+  private static void writeHeader(OutputStream out, String descr, long rows, int cols) throws IOException {
     String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
     int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
     int pad = (64 - unpadded % 64) % 64;

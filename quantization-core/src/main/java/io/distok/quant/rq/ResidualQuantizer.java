@@ -104,6 +104,21 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
    * the level assignment's rounds.
    */
   public static Fit fit(FloatMatrix data, long seed, ProgressListener progress, ResidualQuantizerParams params) {
+    return fit(data, seed, progress, params, false);
+  }
+
+  /**
+   * As {@link #fit}, leaving in {@code data} the rows' residuals after the last level (each row less the decoding
+   * of its training codes): the same model and codes, and with greedy training and no refinement the residuals
+   * are computed in {@code data} itself, which saves fit's working copy (n d floats).
+   */
+  public static Fit fitInPlace(FloatMatrix data, long seed, ProgressListener progress,
+      ResidualQuantizerParams params) {
+    return fit(data, seed, progress, params, true);
+  }
+
+  private static Fit fit(FloatMatrix data, long seed, ProgressListener progress, ResidualQuantizerParams params,
+      boolean inPlace) {
     data.requireFinite("training data");
     if (data.rows() == 0) {
       throw new InvalidInputException("RQ: empty training data");
@@ -114,7 +129,9 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     if (params.trainBeam() > 1) {
       trainingCodes = trainLevelsWithBeam(data, seed, progress, params, books);
     } else {
-      trainingCodes = trainLevelsGreedily(data, seed, progress, params, books, dirs);
+      // refinement reads the training rows, so only then does the residual need a copy of its own
+      trainingCodes = trainLevelsGreedily(data, seed, progress, params, books, dirs,
+          inPlace && params.refineRounds() == 0);
     }
     ResidualQuantizer model = new ResidualQuantizer(books, dirs, params);
     if (params.refineRounds() > 0) {
@@ -133,6 +150,14 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
       }
       progress.progress("RQ refinement", params.refineRounds(), params.refineRounds());
     }
+    if (inPlace && (params.trainBeam() > 1 || params.refineRounds() > 0)) {
+      FloatMatrix decoded = model.decode(trainingCodes);
+      float[] r = data.data();
+      float[] q = decoded.data();
+      for (int i = 0; i < r.length; i++) {
+        r[i] -= q[i];
+      }
+    }
     return new Fit(model, trainingCodes);
   }
 
@@ -147,12 +172,12 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
    * Returns the training rows' codes.
    */
   private static Codes trainLevelsGreedily(FloatMatrix data, long seed, ProgressListener progress,
-      ResidualQuantizerParams params, List<FloatMatrix> books, List<FloatMatrix> dirs) {
+      ResidualQuantizerParams params, List<FloatMatrix> books, List<FloatMatrix> dirs, boolean inPlace) {
     int[] ks = params.codebookSizes();
     int n = data.rows();
     DistanceKernel kernel = DistanceKernels.get();
     LevelAssignment assignment = params.assignment();
-    FloatMatrix residual = data.copy();
+    FloatMatrix residual = inPlace ? data : data.copy();
     Codes trainingCodes = new Codes(n, ks.length);
     PrefixGroups prefixes = new PrefixGroups(n);
     for (int l = 0; l < ks.length; l++) {

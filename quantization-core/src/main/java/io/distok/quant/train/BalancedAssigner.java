@@ -18,15 +18,19 @@ import java.util.Locale;
  *
  * <p>The assignment is greedy by distance: all (row, candidate code) pairs among each row's {@code T = 32}
  * nearest codes are taken in ascending distance (ties by row then code), a row takes its pair's code when the
- * code has room; rows left over then take their nearest code with room. Cost per level O(n K d) for distances
- * plus O(n T log(n T)) for the ordering; groups run in parallel, and so do the candidate search and the ordering
- * within a large group; the result does not depend on the thread count.
+ * code has room; rows left over then take their nearest code with room. The pairs are visited by merging the
+ * rows' candidate lists through a heap, so only a few candidates per row are held at once. Cost per level
+ * O(n K d) for distances plus O(p log n) for the p pairs visited (at most n T, usually little more than n);
+ * memory O(n) for a few candidates per row. Groups run in parallel, and so does the candidate search within a
+ * large group; the result does not depend on the thread count.
  *
  * @param slack 0 is strict balance, larger values let dense regions keep more of their rows
  * @param scope over which groups each level balances
  */
 public record BalancedAssigner(double slack, Scope scope) implements Assigner {
   private static final int CANDIDATES = 32;
+  /** Candidates per row held from the start; most rows take one of their first few. */
+  private static final int CACHED = 4;
   /** Rows per parallel chunk of candidate search within one group. */
   private static final int CANDIDATE_CHUNK = 256;
 
@@ -131,68 +135,157 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
     }
     int cap = Math.max(minCapacity, Math.max(1, (int) Math.ceil(g * (1 + slack) / k)));
     int t = Math.min(CANDIDATES, k);
-    int[] candCode = new int[g * t];
-    long[] keys = new long[g * t];
-    // the candidates of a large group are computed in parallel row chunks (disjoint slots, so the same bits)
-    Parallel.forEachChunk(g, CANDIDATE_CHUNK, (ch, mFrom, mTo) -> {
-      float[] dots = new float[k];
-      float[] dist = new float[k];
-      for (int m = mFrom; m < mTo; m++) {
-        int i = members[from + m];
-        kernel.squaredDistances(x.data(), x.offset(i), c, dots, dist);
-        int[] top = TopK.smallest(dist, k, t);
-        for (int r = 0; r < t; r++) {
-          int p = m * t + r;
-          candCode[p] = top[r];
-          // non-negative float bits order like the floats; the low half keeps ties in (item, rank) order
-          keys[p] = ((long) Float.floatToIntBits(dist[top[r]]) << 32) | p;
-        }
-      }
-    });
-    float[] dots = new float[k];
-    float[] dist = new float[k];
-    // keys are distinct, so a parallel sort gives the same order as a sequential one
-    if (keys.length >= 1 << 16) {
-      Arrays.parallelSort(keys);
-    } else {
-      Arrays.sort(keys);
+    if ((long) g * t > 0xFFFFFFFFL) {
+      throw new IllegalArgumentException("a balance group of " + g + " rows is too large (at most "
+          + (0xFFFFFFFFL / t) + ")");
     }
-    int[] load = new int[k];
-    boolean[] done = new boolean[g];
-    int assigned = 0;
-    for (long key : keys) {
-      int p = (int) key;
-      int m = p / t;
-      if (done[m]) {
-        continue;
-      }
-      int code = candCode[p];
-      if (load[code] < cap) {
-        load[code]++;
-        done[m] = true;
-        codes[members[from + m]] = code;
-        if (++assigned == g) {
-          break;
-        }
-      }
-    }
-    for (int m = 0; m < g && assigned < g; m++) {
-      if (done[m]) {
-        continue;
-      }
-      int i = members[from + m];
-      kernel.squaredDistances(x.data(), x.offset(i), c, dots, dist);
-      int best = -1;
-      for (int j = 0; j < k; j++) {
-        if (load[j] < cap && (best < 0 || dist[j] < dist[best])) {
-          best = j;
-        }
-      }
-      load[best]++;
-      codes[i] = best;
-      done[m] = true;
-      assigned++;
-    }
+    new GroupMerge(x, c, kernel, members, from, g, k, t, cap, codes).run();
   }
 
+  /**
+   * The greedy pass over one group as a k-way merge: every row's candidates are in ascending distance, so taking
+   * each row's next untried candidate from a heap visits the (row, candidate) pairs in exactly the global order
+   * of a sort over all of them, while only {@link #CACHED} candidates per row are held and a row's later ones are
+   * computed when it first needs them. Memory O(g CACHED) instead of O(g T).
+   */
+  private static final class GroupMerge {
+    final FloatMatrix x;
+    final PackedRows c;
+    final DistanceKernel kernel;
+    final int[] members;
+    final int from;
+    final int g;
+    final int k;
+    final int t;
+    final int t0;
+    final int cap;
+    final int[] codes;
+    /** The first t0 candidates of every row: codes and sort keys. */
+    final int[] cachedCode;
+    final long[] cachedKey;
+    /** All t candidates of the rows that got past their cached ones; null for the others. */
+    final int[][] laterCode;
+    final long[][] laterKey;
+
+    GroupMerge(FloatMatrix x, PackedRows c, DistanceKernel kernel, int[] members, int from, int g, int k, int t,
+        int cap, int[] codes) {
+      this.x = x;
+      this.c = c;
+      this.kernel = kernel;
+      this.members = members;
+      this.from = from;
+      this.g = g;
+      this.k = k;
+      this.t = t;
+      this.t0 = Math.min(CACHED, t);
+      this.cap = cap;
+      this.codes = codes;
+      this.cachedCode = new int[g * t0];
+      this.cachedKey = new long[g * t0];
+      this.laterCode = new int[g][];
+      this.laterKey = new long[g][];
+    }
+
+    /** The sort key of candidate {@code rank} of member {@code m}: distance bits, then (member, rank). */
+    long key(float distance, int m, int rank) {
+      // non-negative float bits order like the floats; the low half keeps ties in (member, rank) order
+      return ((long) Float.floatToIntBits(distance) << 32) | (((long) m * t + rank) & 0xFFFFFFFFL);
+    }
+
+    void run() {
+      // the candidates of a large group are computed in parallel row chunks (disjoint slots, so the same bits)
+      Parallel.forEachChunk(g, CANDIDATE_CHUNK, (ch, mFrom, mTo) -> {
+        float[] dots = new float[k];
+        float[] dist = new float[k];
+        for (int m = mFrom; m < mTo; m++) {
+          kernel.squaredDistances(x.data(), x.offset(members[from + m]), c, dots, dist);
+          int[] top = TopK.smallest(dist, k, t0);
+          for (int r = 0; r < t0; r++) {
+            cachedCode[m * t0 + r] = top[r];
+            cachedKey[m * t0 + r] = key(dist[top[r]], m, r);
+          }
+        }
+      });
+      long[] heap = new long[g];
+      for (int m = 0; m < g; m++) {
+        heap[m] = cachedKey[m * t0];
+      }
+      int size = g;
+      for (int i = size / 2 - 1; i >= 0; i--) {
+        siftDown(heap, size, i);
+      }
+      int[] load = new int[k];
+      boolean[] done = new boolean[g];
+      float[] dots = new float[k];
+      float[] dist = new float[k];
+      while (size > 0) {
+        long top = heap[0];
+        long p = top & 0xFFFFFFFFL;
+        int m = (int) (p / t);
+        int r = (int) (p % t);
+        int code = r < t0 ? cachedCode[m * t0 + r] : laterCode[m][r];
+        if (load[code] < cap) {
+          load[code]++;
+          done[m] = true;
+          codes[members[from + m]] = code;
+          heap[0] = heap[--size];
+        } else if (r + 1 < t) {
+          heap[0] = r + 1 < t0 ? cachedKey[m * t0 + r + 1] : laterKey(m, dots, dist)[r + 1];
+        } else {
+          heap[0] = heap[--size];
+        }
+        siftDown(heap, size, 0);
+      }
+      // rows whose candidates were all full take their nearest code with room, in member order
+      for (int m = 0; m < g; m++) {
+        if (done[m]) {
+          continue;
+        }
+        int i = members[from + m];
+        kernel.squaredDistances(x.data(), x.offset(i), c, dots, dist);
+        int best = -1;
+        for (int j = 0; j < k; j++) {
+          if (load[j] < cap && (best < 0 || dist[j] < dist[best])) {
+            best = j;
+          }
+        }
+        load[best]++;
+        codes[i] = best;
+      }
+    }
+
+    /** The keys of all t candidates of member m, computed (with their codes) the first time they are needed. */
+    long[] laterKey(int m, float[] dots, float[] dist) {
+      if (laterKey[m] == null) {
+        kernel.squaredDistances(x.data(), x.offset(members[from + m]), c, dots, dist);
+        int[] top = TopK.smallest(dist, k, t);
+        long[] keys = new long[t];
+        for (int r = 0; r < t; r++) {
+          keys[r] = key(dist[top[r]], m, r);
+        }
+        laterCode[m] = top;
+        laterKey[m] = keys;
+      }
+      return laterKey[m];
+    }
+
+    private static void siftDown(long[] heap, int size, int i) {
+      long v = heap[i];
+      while (true) {
+        int child = 2 * i + 1;
+        if (child >= size) {
+          break;
+        }
+        if (child + 1 < size && heap[child + 1] < heap[child]) {
+          child++;
+        }
+        if (heap[child] >= v) {
+          break;
+        }
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = v;
+    }
+  }
 }

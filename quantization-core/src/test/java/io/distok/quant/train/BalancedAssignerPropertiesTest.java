@@ -139,4 +139,79 @@ class BalancedAssignerPropertiesTest {
       }
     }
   }
+
+  /**
+   * The heap merge visits (row, candidate) pairs in the order of one sort over all of them: the same codes as a
+   * plain reference that sorts every row's 32 nearest codes by (distance, row, rank), with K above and below the
+   * candidate count and capacities that bind hard (rows beyond the cached candidates, rows left over).
+   */
+  @Property(tries = 40)
+  void mergeGivesTheCodesOfTheFullSort(@ForAll @IntRange(min = 1, max = 400) int n,
+      @ForAll @IntRange(min = 1, max = 60) int k, @ForAll @DoubleRange(min = 0, max = 1) double slack,
+      @ForAll @IntRange(min = 1, max = 40) int minCapacity, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(4);
+    FloatMatrix x = new FloatMatrix(n, d);
+    FloatMatrix c = new FloatMatrix(k, d);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        // one dense clump and exact duplicates: capacity binds and distances tie
+        x.set(i, t, rng.nextDouble() < 0.6 ? (float) rng.nextInt(2) : (float) rng.nextGaussian());
+      }
+    }
+    for (int j = 0; j < k; j++) {
+      for (int t = 0; t < d; t++) {
+        c.set(j, t, (float) rng.nextGaussian());
+      }
+    }
+    int floor = rng.nextBoolean() ? 1 : minCapacity;
+    int[] got = BalancedAssigner.assign(x, c, new int[n], 1, slack, floor);
+    assertArrayEquals(referenceGreedy(x, c, slack, floor), got);
+  }
+
+  /** The greedy pass written as one sort over every (row, candidate) pair: what the merge must reproduce. */
+  private static int[] referenceGreedy(FloatMatrix x, FloatMatrix c, double slack, int minCapacity) {
+    int n = x.rows();
+    int k = c.rows();
+    int t = Math.min(32, k);
+    int cap = Math.max(minCapacity, Math.max(1, (int) Math.ceil(n * (1 + slack) / k)));
+    io.distok.quant.kernel.PackedRows packed = new io.distok.quant.kernel.PackedRows(c);
+    io.distok.quant.kernel.DistanceKernel kernel = io.distok.quant.kernel.DistanceKernels.get();
+    float[][] dist = new float[n][k];
+    int[] cand = new int[n * t];
+    long[] keys = new long[n * t];
+    for (int i = 0; i < n; i++) {
+      kernel.squaredDistances(x.data(), x.offset(i), packed, new float[k], dist[i]);
+      int[] top = io.distok.util.TopK.smallest(dist[i], k, t);
+      for (int r = 0; r < t; r++) {
+        cand[i * t + r] = top[r];
+        keys[i * t + r] = ((long) Float.floatToIntBits(dist[i][top[r]]) << 32) | (i * t + r);
+      }
+    }
+    java.util.Arrays.sort(keys);
+    int[] load = new int[k];
+    int[] codes = new int[n];
+    java.util.Arrays.fill(codes, -1);
+    for (long key : keys) {
+      int p = (int) key;
+      int i = p / t;
+      if (codes[i] < 0 && load[cand[p]] < cap) {
+        load[cand[p]]++;
+        codes[i] = cand[p];
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (codes[i] < 0) {
+        int best = -1;
+        for (int j = 0; j < k; j++) {
+          if (load[j] < cap && (best < 0 || dist[i][j] < dist[i][best])) {
+            best = j;
+          }
+        }
+        load[best]++;
+        codes[i] = best;
+      }
+    }
+    return codes;
+  }
 }

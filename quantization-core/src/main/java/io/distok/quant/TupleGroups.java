@@ -1,0 +1,113 @@
+package io.distok.quant;
+
+import java.util.Arrays;
+
+/**
+ * Rows of a {@link Codes} grouped by their first p codes, without per-row or per-tuple objects: the row indices
+ * sorted by (prefix, row). When the prefix's codes and the row index fit together in 63 bits the sort runs on
+ * packed primitive keys (1M rows of 3 codes below 256: one sort of 1M longs, parallel and deterministic);
+ * otherwise on the row indices with a comparator. O(n p + n log n) time, O(n) memory.
+ */
+public final class TupleGroups {
+  private TupleGroups() {}
+
+  /**
+   * The rows ordered by their first {@code prefix} codes, ties (and equal prefixes) by row index; rows with the
+   * same prefix are adjacent.
+   */
+  public static int[] order(Codes codes, int prefix) {
+    int n = codes.rows();
+    if (prefix < 0 || prefix > codes.codesPerRow()) {
+      throw new IllegalArgumentException("prefix " + prefix + " of rows of " + codes.codesPerRow() + " codes");
+    }
+    int[] bits = new int[prefix];
+    int total = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
+    boolean packable = !codes.isWide();
+    for (int j = 0; j < prefix && packable; j++) {
+      int max = 0;
+      for (int i = 0; i < n; i++) {
+        int c = codes.get(i, j);
+        if (c < 0) {
+          packable = false;
+          break;
+        }
+        max = Math.max(max, c);
+      }
+      bits[j] = 32 - Integer.numberOfLeadingZeros(max);
+      total += bits[j];
+    }
+    int[] out = new int[n];
+    if (packable && total <= 63) {
+      int rowBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
+      long[] keys = new long[n];
+      for (int i = 0; i < n; i++) {
+        long k = 0;
+        for (int j = 0; j < prefix; j++) {
+          k = (k << bits[j]) | codes.get(i, j);
+        }
+        keys[i] = (k << rowBits) | i;
+      }
+      if (n >= 1 << 16) {
+        Arrays.parallelSort(keys);
+      } else {
+        Arrays.sort(keys);
+      }
+      long rowMask = (1L << rowBits) - 1;
+      for (int i = 0; i < n; i++) {
+        out[i] = (int) (keys[i] & rowMask);
+      }
+      return out;
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> {
+      int c = compare(codes, a, b, prefix);
+      return c != 0 ? c : Integer.compare(a, b);
+    });
+    for (int i = 0; i < n; i++) {
+      out[i] = order[i];
+    }
+    return out;
+  }
+
+  /** Compares the first {@code prefix} codes of rows a and b. */
+  public static int compare(Codes codes, int a, int b, int prefix) {
+    for (int j = 0; j < prefix; j++) {
+      int c = Long.compare(codes.getLong(a, j), codes.getLong(b, j));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  /** The sizes of the groups of rows sharing their first {@code prefix} codes, in prefix order. */
+  public static int[] sizes(Codes codes, int prefix) {
+    int[] order = order(codes, prefix);
+    int n = order.length;
+    int[] sizes = new int[n];
+    int groups = 0;
+    for (int i = 0; i < n; ) {
+      int run = i + 1;
+      while (run < n && compare(codes, order[i], order[run], prefix) == 0) {
+        run++;
+      }
+      sizes[groups++] = run - i;
+      i = run;
+    }
+    return Arrays.copyOf(sizes, groups);
+  }
+
+  /** The share of rows whose first {@code prefix} codes are also another row's: 0 when every prefix is unique. */
+  public static double sharedRate(Codes codes, int prefix) {
+    long shared = 0;
+    for (int s : sizes(codes, prefix)) {
+      if (s > 1) {
+        shared += s;
+      }
+    }
+    return codes.rows() == 0 ? 0 : shared / (double) codes.rows();
+  }
+}
