@@ -6,7 +6,6 @@ import io.distok.quant.Codes;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
-import io.distok.util.TopK;
 import io.distok.util.io.JsonFields;
 import io.distok.quant.TupleGroups;
 import io.distok.quant.UsageMetrics;
@@ -39,6 +38,8 @@ import java.util.TreeMap;
 public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Map<String, Object> extra) {
   /** Neighbours per sampled item. */
   public static final int NEIGHBOURS = 10;
+  /** Queries that share one pass over the rows. */
+  private static final int QUERY_BLOCK = 25;
 
   public SemanticIdReport {
     Objects.requireNonNull(codes, "codes");
@@ -232,10 +233,12 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     Arrays.sort(picks);
     int levels = raw.codesPerRow();
     double[][] share = new double[picks.length][2];
-    Parallel.forEachChunk(picks.length, 16, (c, from, to) -> {
+    int k = Math.min(NEIGHBOURS, n - 1);
+    Parallel.forEachChunk(picks.length, QUERY_BLOCK, (c, from, to) -> {
+      int[][] found = nearest(x, picks, from, to, k);
       for (int s = from; s < to; s++) {
         int q = picks[s];
-        int[] nn = nearest(x, q, Math.min(NEIGHBOURS, n - 1));
+        int[] nn = found[s - from];
         int p1 = 0;
         int p12 = 0;
         for (int j : nn) {
@@ -270,22 +273,57 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     return n < 2 ? 0 : s / ((double) n * (n - 1));
   }
 
-  /** The {@code k} nearest rows to row {@code q} (itself excluded) by squared L2 in double, ties by row. O(n d). */
-  private static int[] nearest(FloatMatrix x, int q, int k) {
+  /**
+   * For each pick in {@code picks[from, to)}, the {@code k} nearest rows (itself excluded) by squared L2 in
+   * double, ties by row; one pass over the rows serves the whole block of queries. O(n d (to - from)) time,
+   * O(k (to - from)) memory.
+   */
+  private static int[][] nearest(FloatMatrix x, int[] picks, int from, int to, int k) {
     int n = x.rows();
     int d = x.cols();
     float[] a = x.data();
-    double[] dist = new double[n];
+    int queries = to - from;
+    // per query its k best rows so far, ascending by (distance, row): inserting rows in ascending order and
+    // letting an equal distance stand behind gives TopK's order (ties by the smaller row)
+    double[] bestDist = new double[queries * k];
+    int[] bestRow = new int[queries * k];
+    int[] size = new int[queries];
     for (int i = 0; i < n; i++) {
-      double s = 0;
-      for (int t = 0; t < d; t++) {
-        double diff = a[q * d + t] - a[i * d + t];
-        s += diff * diff;
+      int io = i * d;
+      for (int qi = 0; qi < queries; qi++) {
+        int q = picks[from + qi];
+        if (q == i || k == 0) {
+          continue;
+        }
+        int qo = q * d;
+        double s = 0;
+        for (int t = 0; t < d; t++) {
+          double diff = a[qo + t] - a[io + t];
+          s += diff * diff;
+        }
+        int base = qi * k;
+        int m = size[qi];
+        if (m == k && !(s < bestDist[base + k - 1])) {
+          continue;
+        }
+        int p = m < k ? m++ : k - 1;
+        size[qi] = m;
+        while (p > 0 && bestDist[base + p - 1] > s) {
+          bestDist[base + p] = bestDist[base + p - 1];
+          bestRow[base + p] = bestRow[base + p - 1];
+          p--;
+        }
+        bestDist[base + p] = s;
+        bestRow[base + p] = i;
       }
-      dist[i] = i == q ? Double.POSITIVE_INFINITY : s;
     }
-    return TopK.smallest(dist, n, Math.min(k, n - 1));
+    int[][] out = new int[queries][];
+    for (int qi = 0; qi < queries; qi++) {
+      out[qi] = Arrays.copyOfRange(bestRow, qi * k, qi * k + size[qi]);
+    }
+    return out;
   }
+
 
   /** The report with one more named figure (e.g. a timing). */
   public SemanticIdReport with(String key, Object value) {

@@ -12,11 +12,15 @@ import java.util.stream.IntStream;
  * or 64 threads.
  *
  * <p>Work runs in the current {@link ForkJoinPool} when called from one (see {@link #withThreads}), otherwise in
- * the common pool.
+ * a pool of one worker per core. (Not the common pool: it has one worker fewer than there are cores, since a
+ * parallel stream's caller usually works beside it, but a caller that hands the whole loop to the pool and waits
+ * would leave a core idle; on a 2-core machine every loop ran on one thread.)
  */
 public final class Parallel {
   /** Rows per chunk for row-parallel loops. */
   public static final int DEFAULT_CHUNK = 512;
+
+  private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
   private Parallel() {}
 
@@ -46,7 +50,7 @@ public final class Parallel {
     if (ForkJoinTask.inForkJoinPool()) {
       all.run();
     } else {
-      ForkJoinPool.commonPool().invoke(ForkJoinTask.adapt(all));
+      POOL.invoke(ForkJoinTask.adapt(all));
     }
   }
 

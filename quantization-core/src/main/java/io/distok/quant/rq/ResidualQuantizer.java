@@ -23,7 +23,6 @@ import io.distok.quant.train.AssignmentContext;
 import io.distok.quant.transform.L2Normalization;
 import io.distok.quant.train.LevelAssignment;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,19 +241,52 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
       group = new int[n];
     }
 
-    /** Splits every group by the rows' codes of one more level. O(n) expected. */
+    /**
+     * Splits every group by the rows' codes of one more level. O(n) expected, with an open-addressing table of
+     * primitive keys (no boxing per row).
+     */
     void refine(int[] codes, int k) {
-      Map<Long, Integer> next = new HashMap<>();
+      long[] keys = new long[1024];
+      int[] values = new int[1024];
+      int next = 0;
       for (int i = 0; i < group.length; i++) {
-        long key = (long) group[i] * k + codes[i];
-        Integer g = next.get(key);
-        if (g == null) {
-          g = next.size();
-          next.put(key, g);
+        long key = (long) group[i] * k + codes[i] + 1; // + 1: 0 marks an empty slot
+        int mask = keys.length - 1;
+        int p = (int) (mixed(key) & mask);
+        while (keys[p] != 0 && keys[p] != key) {
+          p = (p + 1) & mask;
         }
-        group[i] = g;
+        if (keys[p] == 0) {
+          keys[p] = key;
+          values[p] = next++;
+          if (next * 2 > keys.length) {
+            long[] oldKeys = keys;
+            int[] oldValues = values;
+            keys = new long[oldKeys.length * 2];
+            values = new int[oldKeys.length * 2];
+            int m2 = keys.length - 1;
+            for (int j = 0; j < oldKeys.length; j++) {
+              if (oldKeys[j] != 0) {
+                int q = (int) (mixed(oldKeys[j]) & m2);
+                while (keys[q] != 0) {
+                  q = (q + 1) & m2;
+                }
+                keys[q] = oldKeys[j];
+                values[q] = oldValues[j];
+              }
+            }
+            group[i] = next - 1;
+            continue;
+          }
+        }
+        group[i] = values[p];
       }
-      count = next.size();
+      count = next;
+    }
+
+    private static long mixed(long key) {
+      long h = key * 0x9E3779B97F4A7C15L;
+      return h ^ (h >>> 31);
     }
   }
 
@@ -396,17 +428,20 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     return r;
   }
 
+  /** Subtracts each row's codeword; rows in parallel chunks (each row's bits do not depend on the chunking). */
   private static void subtract(FloatMatrix residual, FloatMatrix book, int[] codes) {
     int d = residual.cols();
     float[] r = residual.data();
     float[] b = book.data();
-    for (int i = 0; i < residual.rows(); i++) {
-      int ro = i * d;
-      int bo = codes[i] * d;
-      for (int t = 0; t < d; t++) {
-        r[ro + t] -= b[bo + t];
+    Parallel.forEachChunk(residual.rows(), Parallel.DEFAULT_CHUNK, (c, from, to) -> {
+      for (int i = from; i < to; i++) {
+        int ro = i * d;
+        int bo = codes[i] * d;
+        for (int t = 0; t < d; t++) {
+          r[ro + t] -= b[bo + t];
+        }
       }
-    }
+    });
   }
 
   @Override

@@ -206,6 +206,20 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
           }
         }
       });
+      // when no code is the nearest of more rows than it may take, the greedy pass gives every row its nearest
+      // code (a row is first turned away only by a code already full of rows for which it was the nearest), so
+      // the pass is skipped: the usual case at the upper levels of a sparse catalogue
+      int[] nearestLoad = new int[k];
+      boolean fits = true;
+      for (int m = 0; m < g && fits; m++) {
+        fits = ++nearestLoad[cachedCode[m * t0]] <= cap;
+      }
+      if (fits) {
+        for (int m = 0; m < g; m++) {
+          codes[members[from + m]] = cachedCode[m * t0];
+        }
+        return;
+      }
       long[] heap = new long[g];
       for (int m = 0; m < g; m++) {
         heap[m] = cachedKey[m * t0];
