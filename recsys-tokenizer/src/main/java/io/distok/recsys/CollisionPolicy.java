@@ -169,7 +169,9 @@ public interface CollisionPolicy {
 
     /**
      * Sets the last position of {@code c} to the lowest free suffix and says whether there was one. Suffixes are
-     * handed out from 0 upwards, so a tuple whose last suffix is taken is full: O(1) for a full tuple.
+     * handed out from 0 upwards, so the taken ones are 0..u-1: a tuple whose last suffix is taken is full, and the
+     * lowest free one is found by bisection, O(log S) look-ups. (Were the suffixes not contiguous, as in a hand-
+     * edited model, the bisection still ends on a free suffix.)
      */
     private boolean takeFreeSuffix(int[] c, Predicate<int[]> taken) {
       int last = c.length - 1;
@@ -177,13 +179,19 @@ public interface CollisionPolicy {
       if (taken.test(c)) {
         return false;
       }
-      for (int s = 0; s < size; s++) {
-        c[last] = s;
-        if (!taken.test(c)) {
-          return true;
+      int lo = 0;
+      int hi = size - 1; // free
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        c[last] = mid;
+        if (taken.test(c)) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
         }
       }
-      return false;
+      c[last] = hi;
+      return true;
     }
 
   }
