@@ -275,12 +275,7 @@ public final class SemanticIdsCommand implements Runnable {
             }
           });
         }
-        Path target = out != null ? out : model;
-        SemanticIdStore.save(a.model(), SemanticIdReport.refreshed(SemanticIdStore.loadReport(model), a.model()),
-            target);
-        if (out == null) {
-          w.printf("updated the model in place: %s%n", model);
-        }
+        saveGrown(a.model(), w);
         w.printf(Locale.ROOT, "%d items requested, %d new, in %.3f s%n", a.ids().size(), a.added().size(), s);
         for (String id : a.added().subList(0, Math.min(3, a.added().size()))) {
           w.printf("  %s -> %s%n", id, a.model().tokens(id));
@@ -295,6 +290,15 @@ public final class SemanticIdsCommand implements Runnable {
      * block plus the model's few bytes per item, so files larger than the heap work; --ids-out is written as the
      * IDs are made (to a temporary file, moved into place at the end).
      */
+    /** Saves the grown model to --out, or in place of --model, with its report refreshed. */
+    private void saveGrown(SemanticIdModel grown, PrintWriter w) throws IOException {
+      SemanticIdStore.save(grown, SemanticIdReport.refreshed(SemanticIdStore.loadReport(model), grown),
+          out != null ? out : model);
+      if (out == null) {
+        w.printf("updated the model in place: %s%n", model);
+      }
+    }
+
     private StreamedAssignment.Result streamRows(SemanticIdModel m, MatrixStream in, List<String> itemIds,
         StreamedAssignment.Sink sink, TerminalProgress progress) throws IOException {
       try {
@@ -333,12 +337,7 @@ public final class SemanticIdsCommand implements Runnable {
       }
       double s = (System.nanoTime() - t0) / 1e9;
       StreamedAssignment.Result r = result[0];
-      Path target = out != null ? out : model;
-      SemanticIdStore.save(r.model(), SemanticIdReport.refreshed(SemanticIdStore.loadReport(model), r.model()),
-          target);
-      if (out == null) {
-        w.printf("updated the model in place: %s%n", model);
-      }
+      saveGrown(r.model(), w);
       w.printf(Locale.ROOT, "%d items streamed from %s in blocks of %d, %d new, in %.3f s (%.2f s per million)%n",
           r.rows(), source.input, StreamedAssignment.BLOCK, r.added(), s, r.rows() == 0 ? 0 : s * 1e6 / r.rows());
       return 0;

@@ -21,7 +21,8 @@ public final class TupleGroups {
       throw new IllegalArgumentException("prefix " + prefix + " of rows of " + codes.codesPerRow() + " codes");
     }
     int[] bits = new int[prefix];
-    int total = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
+    int rowBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
+    int total = rowBits;
     boolean packable = !codes.isWide();
     for (int j = 0; j < prefix && packable; j++) {
       int max = 0;
@@ -38,7 +39,6 @@ public final class TupleGroups {
     }
     int[] out = new int[n];
     if (packable && total <= 63) {
-      int rowBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
       long[] keys = new long[n];
       for (int i = 0; i < n; i++) {
         long k = 0;

@@ -58,20 +58,15 @@ public record ItemEmbeddings(List<String> ids, FloatMatrix vectors, boolean unit
         return c;
       }
       String[] a = ids.toArray(new String[0]);
-      int[] slots = new int[Integer.highestOneBit(Math.max(16, a.length) * 2 - 1) << 1];
-      int mask = slots.length - 1;
+      int[] slots = new int[ItemTable.tableSize(a.length)];
       for (int i = 0; i < a.length; i++) {
         if (a[i] == null) {
           throw new InvalidInputException("item id of row " + i + " is missing");
         }
-        int p = ItemTable.mix(a[i].hashCode()) & mask;
-        for (; slots[p] != 0; p = (p + 1) & mask) {
-          if (a[slots[p] - 1].equals(a[i])) {
-            throw new InvalidInputException("duplicate item id '" + a[i] + "' (rows " + (slots[p] - 1) + " and " + i
-                + ")");
-          }
+        int earlier = ItemTable.putName(slots, a, i);
+        if (earlier >= 0) {
+          throw new InvalidInputException("duplicate item id '" + a[i] + "' (rows " + earlier + " and " + i + ")");
         }
-        slots[p] = i + 1;
       }
       return new Named(a);
     }

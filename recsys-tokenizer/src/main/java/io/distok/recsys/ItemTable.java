@@ -32,7 +32,8 @@ final class ItemTable {
     nextSameId = new int[Math.max(16, capacity)];
   }
 
-  private static int tableSize(int items) {
+  /** Slots of a hash table for {@code items} entries at a load of at most one half. */
+  static int tableSize(int items) {
     return Integer.highestOneBit(Math.max(16, items) * 2 - 1) << 1;
   }
 
@@ -121,7 +122,7 @@ final class ItemTable {
       int[] slots = new int[tableSize(row + 1)];
       for (int i = 0; i < row; i++) {
         all[i] = Integer.toString(i);
-        insertName(slots, all, i);
+        putName(slots, all, i);
       }
       nameSlots = slots;
       names = all;
@@ -136,11 +137,11 @@ final class ItemTable {
       if ((row + 1) * 2 > nameSlots.length) {
         int[] slots = new int[nameSlots.length * 2];
         for (int i = 0; i < row; i++) {
-          insertName(slots, names, i);
+          putName(slots, names, i);
         }
         nameSlots = slots;
       }
-      insertName(nameSlots, names, row);
+      putName(nameSlots, names, row);
     }
     if (row == nextSameId.length) {
       nextSameId = Arrays.copyOf(nextSameId, row + (row >> 1) + 16);
@@ -174,13 +175,22 @@ final class ItemTable {
     return row;
   }
 
-  private static void insertName(int[] slots, String[] names, int row) {
+  /**
+   * Enters {@code row} into an open-addressing table of rows keyed by {@code names[row]} (slots hold row + 1),
+   * unless a row of the same name is there already.
+   *
+   * @return that earlier row, or -1 when {@code row} was entered
+   */
+  static int putName(int[] slots, String[] names, int row) {
     int mask = slots.length - 1;
     int p = mix(names[row].hashCode()) & mask;
-    while (slots[p] != 0) {
-      p = (p + 1) & mask;
+    for (; slots[p] != 0; p = (p + 1) & mask) {
+      if (names[slots[p] - 1].equals(names[row])) {
+        return slots[p] - 1;
+      }
     }
     slots[p] = row + 1;
+    return -1;
   }
 
   private void insertId(int[] slots, int row) {
@@ -190,15 +200,6 @@ final class ItemTable {
       p = (p + 1) & mask;
     }
     slots[p] = row + 1;
-  }
-
-  /** A new table holding the first {@code limit} rows, for a model that adds items to an older snapshot. */
-  ItemTable copy(int limit, int rawMax, int finMax) {
-    ItemTable t = new ItemTable(raw.width(), rawMax, fin.width(), finMax, limit);
-    for (int i = 0; i < limit; i++) {
-      t.append(name(i), raw.row(i), fin.row(i));
-    }
-    return t;
   }
 
   /** The trie over final IDs, built over every row on first use and kept up to date by {@link #append}. */

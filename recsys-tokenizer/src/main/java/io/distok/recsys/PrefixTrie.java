@@ -1,5 +1,6 @@
 package io.distok.recsys;
 
+import io.distok.util.LongIntHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -180,9 +181,8 @@ public final class PrefixTrie {
     int[] headItem = filled(16);
     int[] tailItem = filled(16);
     private int[] nextItem = filled(16);
-    /** Open addressing from {@code (parent << 32 | code) + 1} to child; 0 is an empty slot. */
-    private long[] keys = new long[32];
-    private int[] values = new int[32];
+    /** From {@code parent << 32 | code} to the child node. */
+    private final LongIntHashMap children = new LongIntHashMap(16);
 
     Store(IntFunction<String> nameOf) {
       this.nameOf = nameOf;
@@ -209,39 +209,11 @@ public final class PrefixTrie {
     }
 
     int child(int parent, int c) {
-      long key = (((long) parent << 32) | (c & 0xFFFFFFFFL)) + 1;
-      int mask = keys.length - 1;
-      for (int p = ItemTable.mix(Long.hashCode(key)) & mask; keys[p] != 0; p = (p + 1) & mask) {
-        if (keys[p] == key) {
-          return values[p];
-        }
-      }
-      return -1;
+      return children.get(key(parent, c));
     }
 
-    private void putChild(int parent, int c, int node) {
-      if ((nodes + 1) * 2 > keys.length) {
-        long[] oldKeys = keys;
-        int[] oldValues = values;
-        keys = new long[oldKeys.length * 2];
-        values = new int[oldKeys.length * 2];
-        for (int i = 0; i < oldKeys.length; i++) {
-          if (oldKeys[i] != 0) {
-            insert(oldKeys[i], oldValues[i]);
-          }
-        }
-      }
-      insert((((long) parent << 32) | (c & 0xFFFFFFFFL)) + 1, node);
-    }
-
-    private void insert(long key, int node) {
-      int mask = keys.length - 1;
-      int p = ItemTable.mix(Long.hashCode(key)) & mask;
-      while (keys[p] != 0) {
-        p = (p + 1) & mask;
-      }
-      keys[p] = key;
-      values[p] = node;
+    private static long key(int parent, int c) {
+      return ((long) parent << 32) | (c & 0xFFFFFFFFL);
     }
 
     private int newNode(int parent, int c, int handle) {
@@ -260,7 +232,7 @@ public final class PrefixTrie {
       firstItem[node] = handle;
       nextSibling[node] = firstChild[parent];
       firstChild[parent] = node;
-      putChild(parent, c, node);
+      children.putIfAbsent(key(parent, c), node);
       return node;
     }
 

@@ -81,11 +81,7 @@ public final class SemanticIdModel {
   }
 
   /** The row of an item (its position in fit order). */
-  int rowOf(String item) {
-    return row(item);
-  }
-
-  private int row(String item) {
+  int row(String item) {
     int row = table.find(item, size);
     if (row < 0) {
       throw new InvalidInputException("unknown item '" + item + "'");
@@ -206,7 +202,7 @@ public final class SemanticIdModel {
         }
         int[] r = codes.row(i);
         int[] fin = policy.resolveNew(id, r, c -> target.findId(c, target.size()) >= 0,
-            () -> lastLevelRanking(in.vectors(), i, r, lastBook));
+            () -> lastLevelRanking(quantizer, in.vectors().rowCopy(i), r, lastBook));
         target.append(id, r, fin);
         added.add(id);
       }
@@ -219,15 +215,19 @@ public final class SemanticIdModel {
     }
   }
 
-  /** Last-level codes ordered by distance to the item's residual after the other levels. */
-  private int[] lastLevelRanking(FloatMatrix x, int row, int[] rawCodes, PackedRows lastBook) {
-    FloatMatrix one = FloatMatrix.wrap(x.rowCopy(row), 1, x.cols());
+  /**
+   * Last-level codes ordered by distance to what the last level quantizes for an embedding (normalised when the
+   * model normalises) whose raw codes are {@code rawCodes}: the embedding less its codewords of the other
+   * levels, subtracted as the trainer subtracts them. The fit and new-item assignment both rank this way.
+   */
+  static int[] lastLevelRanking(ResidualQuantizer quantizer, float[] embedding, int[] rawCodes, PackedRows lastBook) {
+    FloatMatrix one = FloatMatrix.wrap(embedding, 1, embedding.length);
     float[] r = quantizer.residualsBefore(one, Codes.wrap(rawCodes.clone(), 1, rawCodes.length),
         rawCodes.length - 1).data();
     return rankCodes(r, lastBook);
   }
 
-  static int[] rankCodes(float[] residual, PackedRows book) {
+  private static int[] rankCodes(float[] residual, PackedRows book) {
     float[] dots = new float[book.count()];
     DistanceKernels.get().dots(residual, 0, book, dots);
     float[] dist = new float[book.count()];

@@ -112,7 +112,7 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     int n = in.size();
     int[] rows = new int[n];
     for (int i = 0; i < n; i++) {
-      rows[i] = model.rowOf(in.ids().get(i));
+      rows[i] = model.row(in.ids().get(i));
     }
     Codes raw = rawCodes(model, rows);
     UsageMetrics um = UsageMetrics.of(model.quantizer(), in.vectors(), raw);

@@ -106,11 +106,11 @@ public final class SemanticIdTrainer {
     // normalising made it a copy, so rows are taken from `items`
     boolean normalizeRow = config.normalize() && !items.unitNorm();
     Codes fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(in.ids(), raw, i -> {
-      FloatMatrix row = FloatMatrix.wrap(items.vectors().rowCopy(i), 1, items.dimension());
+      float[] row = items.vectors().rowCopy(i);
       if (normalizeRow) {
-        L2Normalization.normalizeRows(row.data(), 0, 1, row.cols(), row.data());
+        L2Normalization.normalizeRows(row, 0, 1, row.length, row);
       }
-      return SemanticIdModel.rankCodes(rq.residualsBefore(row, raw.rows(i, i + 1), levels - 1).data(), lastBook);
+      return SemanticIdModel.lastLevelRanking(rq, row, raw.row(i), lastBook);
     });
     ItemTable table = SemanticIdModel.newTable(config, n);
     for (int i = 0; i < n; i++) {

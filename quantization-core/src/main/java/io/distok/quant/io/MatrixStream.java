@@ -63,12 +63,16 @@ public final class MatrixStream implements Closeable {
     if (!fvecs && !base.endsWith(".npy")) {
       throw new InvalidInputException(file + ": only .npy and .fvecs files can be streamed");
     }
-    InputStream in = Inputs.open(file);
+    InputStream opened = Inputs.open(file);
+    InputStream in = opened.markSupported() ? opened : new java.io.BufferedInputStream(opened);
     try {
       boolean gzip = isGzip(file);
       long fileBytes = gzip ? -1 : Files.size(file);
       if (fvecs) {
+        // the first record's dimension is the row width; the stream goes back so every record reads alike
+        in.mark(4);
         byte[] head = in.readNBytes(4);
+        in.reset();
         if (head.length == 0) {
           throw new InvalidInputException(file + ": empty file");
         }
@@ -89,9 +93,7 @@ public final class MatrixStream implements Closeable {
           }
           rows = fileBytes / recordBytes;
         }
-        MatrixStream s = new MatrixStream(file, in, true, d, rows, 4, ByteOrder.LITTLE_ENDIAN);
-        s.pendingHeader = head;
-        return s;
+        return new MatrixStream(file, in, true, d, rows, 4, ByteOrder.LITTLE_ENDIAN);
       }
       Npy.Header h = Npy.readHeader(in, file.toString());
       if (h.kind() != 'f' || (h.itemSize() != 4 && h.itemSize() != 8)) {
@@ -118,9 +120,6 @@ public final class MatrixStream implements Closeable {
       return raw.read() == 0x1f && raw.read() == 0x8b;
     }
   }
-
-  /** The first record header of an .fvecs file, already consumed by {@link #open}. */
-  private byte[] pendingHeader;
 
   public Path file() {
     return file;
@@ -164,14 +163,7 @@ public final class MatrixStream implements Closeable {
       while (done < want) {
         int n = Math.min(want - done, chunk.length / rowBytes);
         int bytes = n * rowBytes;
-        int got;
-        if (pendingHeader != null) {
-          System.arraycopy(pendingHeader, 0, chunk, 0, 4);
-          pendingHeader = null;
-          got = 4 + in.readNBytes(chunk, 4, bytes - 4);
-        } else {
-          got = in.readNBytes(chunk, 0, bytes);
-        }
+        int got = in.readNBytes(chunk, 0, bytes);
         int whole = got / rowBytes;
         convert(chunk, whole, dst, dstRow + done);
         done += whole;

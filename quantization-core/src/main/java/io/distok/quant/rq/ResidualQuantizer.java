@@ -8,6 +8,7 @@ import io.distok.quant.LookupTableScorer;
 import io.distok.quant.QueryScorer;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
+import io.distok.util.LongIntHashMap;
 import io.distok.quant.NearestCodes;
 import io.distok.util.Parallel;
 import io.distok.util.ProgressListener;
@@ -241,52 +242,15 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
       group = new int[n];
     }
 
-    /**
-     * Splits every group by the rows' codes of one more level. O(n) expected, with an open-addressing table of
-     * primitive keys (no boxing per row).
-     */
+    /** Splits every group by the rows' codes of one more level. O(n) expected, no boxing per row. */
     void refine(int[] codes, int k) {
-      long[] keys = new long[1024];
-      int[] values = new int[1024];
-      int next = 0;
+      LongIntHashMap next = new LongIntHashMap(1024);
       for (int i = 0; i < group.length; i++) {
-        long key = (long) group[i] * k + codes[i] + 1; // + 1: 0 marks an empty slot
-        int mask = keys.length - 1;
-        int p = (int) (mixed(key) & mask);
-        while (keys[p] != 0 && keys[p] != key) {
-          p = (p + 1) & mask;
-        }
-        if (keys[p] == 0) {
-          keys[p] = key;
-          values[p] = next++;
-          if (next * 2 > keys.length) {
-            long[] oldKeys = keys;
-            int[] oldValues = values;
-            keys = new long[oldKeys.length * 2];
-            values = new int[oldKeys.length * 2];
-            int m2 = keys.length - 1;
-            for (int j = 0; j < oldKeys.length; j++) {
-              if (oldKeys[j] != 0) {
-                int q = (int) (mixed(oldKeys[j]) & m2);
-                while (keys[q] != 0) {
-                  q = (q + 1) & m2;
-                }
-                keys[q] = oldKeys[j];
-                values[q] = oldValues[j];
-              }
-            }
-            group[i] = next - 1;
-            continue;
-          }
-        }
-        group[i] = values[p];
+        int fresh = next.size();
+        int g = next.putIfAbsent((long) group[i] * k + codes[i], fresh);
+        group[i] = g < 0 ? fresh : g;
       }
-      count = next;
-    }
-
-    private static long mixed(long key) {
-      long h = key * 0x9E3779B97F4A7C15L;
-      return h ^ (h >>> 31);
+      count = next.size();
     }
   }
 
