@@ -2,7 +2,6 @@ package io.distok.util;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -11,16 +10,14 @@ import java.util.stream.IntStream;
  * on the thread count, and per-chunk results are combined in chunk order, so results are bit-identical with 1
  * or 64 threads.
  *
- * <p>Work runs in the current {@link ForkJoinPool} when called from one (see {@link #withThreads}), otherwise in
- * a pool of one worker per core. (Not the common pool: it has one worker fewer than there are cores, since a
- * parallel stream's caller usually works beside it, but a caller that hands the whole loop to the pool and waits
- * would leave a core idle; on a 2-core machine every loop ran on one thread.)
+ * <p>A loop runs in the calling thread together with the workers of the current {@link ForkJoinPool} (see {@link
+ * #withThreads}) or, outside one, of the common pool: the caller takes a share of the chunks instead of handing
+ * the loop to a pool and waiting, so the common pool's cores - 1 workers and the caller keep every core busy
+ * (a caller that waited left a core idle: on 2 cores every loop ran on one thread).
  */
 public final class Parallel {
   /** Rows per chunk for row-parallel loops. */
   public static final int DEFAULT_CHUNK = 512;
-
-  private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
   private Parallel() {}
 
@@ -47,11 +44,7 @@ public final class Parallel {
     }
     Runnable all = () -> IntStream.range(0, chunks).parallel()
         .forEach(c -> body.run(c, c * chunkSize, Math.min(n, (c + 1) * chunkSize)));
-    if (ForkJoinTask.inForkJoinPool()) {
-      all.run();
-    } else {
-      POOL.invoke(ForkJoinTask.adapt(all));
-    }
+    all.run();
   }
 
   /**

@@ -161,9 +161,16 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     return new Fit(model, trainingCodes);
   }
 
-  /** The k-means seed of level {@code level}: distinct per level, a function of the training seed only. */
-  static long levelSeed(long seed, int level) {
-    return seed + 0x9E3779B97F4A7C15L * (level + 1);
+  /**
+   * The k-means seed of level {@code level}. With random seeding every level uses the training seed itself, as
+   * faiss does (one {@code cp.seed} for all levels): every level then starts from the same training rows' residuals.
+   * Measured on MNIST (10,000 x 784, RQ 3 x 256, 25 iterations, no refinement, seeds 1-6) this gives a mean MSE of
+   * 15.72 against 15.94 with a distinct seed per level, and faiss's 15.73; on level 2's residuals alone, k-means
+   * seeded with the rows that seeded the levels before reaches 15.73 where other random rows give 16.0. With
+   * k-means++ seeding (rows drawn by their distance to the centroids so far) the levels get distinct seeds.
+   */
+  static long levelSeed(long seed, int level, KMeansParams kmeans) {
+    return kmeans.kmeansPlusPlus() ? seed + 0x9E3779B97F4A7C15L * (level + 1) : seed;
   }
 
   /**
@@ -183,7 +190,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     for (int l = 0; l < ks.length; l++) {
       KMeansParams kp = params.kmeans().withK(ks[l]);
       String stage = "RQ level " + (l + 1) + "/" + ks.length;
-      long levelSeed = levelSeed(seed, l);
+      long levelSeed = levelSeed(seed, l, kp);
       FloatMatrix book;
       int[] codes;
       if (params.normalizeResiduals()) {
@@ -292,7 +299,7 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
       }
       KMeansParams kp = params.kmeans().withK(ks[l]);
       String stage = "RQ level " + (l + 1) + "/" + levels + " (beam " + beam + ")";
-      FloatMatrix book = new KMeans(kp, kernel).train(train, levelSeed(seed, l), progress, stage).centroids();
+      FloatMatrix book = new KMeans(kp, kernel).train(train, levelSeed(seed, l, kp), progress, stage).centroids();
       books.add(book);
       PackedRows packedBook = new PackedRows(book);
       int level = l;

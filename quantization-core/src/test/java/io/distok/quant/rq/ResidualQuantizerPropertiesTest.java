@@ -68,12 +68,16 @@ class ResidualQuantizerPropertiesTest {
    */
   @Property(tries = 12)
   void beamTrainingClustersTheResidualsOfTheBeam(@ForAll @IntRange(min = 2, max = 6) int beam,
-      @ForAll @IntRange(min = 2, max = 12) int k, @ForAll @IntRange(min = 2, max = 10) int d, @ForAll long seed) {
+      @ForAll @IntRange(min = 2, max = 12) int k, @ForAll @IntRange(min = 2, max = 10) int d, @ForAll long seed,
+      @ForAll boolean plusPlus) {
     FloatMatrix x = SyntheticData.gaussianClusters(200, d, 7, 0.5, seed);
-    KMeansParams km = KMeansParams.of(k).withNiter(4);
+    KMeansParams km = KMeansParams.of(k).withNiter(4).withPlusPlus(plusPlus);
+    // random seeding uses the training seed at every level (faiss's scheme), k-means++ a seed per level
+    long level1Seed = plusPlus ? ResidualQuantizer.levelSeed(seed, 0, km) : seed;
+    long level2Seed = plusPlus ? ResidualQuantizer.levelSeed(seed, 1, km) : seed;
     var params = new ResidualQuantizerParams(new int[] {k, k}, km, 1, false, 0, beam);
     ResidualQuantizer rq = ResidualQuantizer.trainer(params).train(x, seed, ProgressListener.NONE);
-    FloatMatrix level1 = new io.distok.quant.kmeans.KMeans(km).train(x, ResidualQuantizer.levelSeed(seed, 0),
+    FloatMatrix level1 = new io.distok.quant.kmeans.KMeans(km).train(x, level1Seed,
         ProgressListener.NONE, "t").centroids();
     org.junit.jupiter.api.Assertions.assertArrayEquals(level1.data(), rq.codebooks().get(0).data(), "level 1");
     var kernel = io.distok.quant.kernel.DistanceKernels.get();
@@ -97,7 +101,7 @@ class ResidualQuantizerPropertiesTest {
         }
       }
     }
-    FloatMatrix level2 = new io.distok.quant.kmeans.KMeans(km).train(train, ResidualQuantizer.levelSeed(seed, 1),
+    FloatMatrix level2 = new io.distok.quant.kmeans.KMeans(km).train(train, level2Seed,
         ProgressListener.NONE, "t").centroids();
     org.junit.jupiter.api.Assertions.assertArrayEquals(level2.data(), rq.codebooks().get(1).data(), "level 2");
   }
