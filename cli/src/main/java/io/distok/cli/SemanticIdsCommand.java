@@ -198,11 +198,12 @@ public final class SemanticIdsCommand implements Runnable {
       try (TerminalProgress progress = TerminalProgress.create();
           ItemSource.Loaded loaded = source.load(progress)) {
         SemanticIdConfig config = config(loaded.items().size());
-        // the loaded matrix is ours alone: normalising it in place saves a copy of the embeddings
+        // the loaded matrix is ours alone: training in it (normalised in place, residuals in place, rows restored
+        // for the report) saves a copy of the embeddings
         ItemEmbeddings items = config.normalize() ? loaded.items().normalizedInPlace() : loaded.items();
         boolean chosen = codebookSizes == null && levels == null;
         long t0 = System.nanoTime();
-        SemanticIdModel model = threads.run(() -> SemanticIdTrainer.fit(items, config, progress));
+        SemanticIdModel model = threads.run(() -> SemanticIdTrainer.fitInPlace(items, config, progress));
         double fitS = (System.nanoTime() - t0) / 1e9;
         String sizes = String.join(",", java.util.Arrays.stream(model.config().codebookSizes())
             .mapToObj(Integer::toString).toList());

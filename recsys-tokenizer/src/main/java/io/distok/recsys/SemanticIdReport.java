@@ -9,6 +9,9 @@ import io.distok.util.Parallel;
 import io.distok.util.io.JsonFields;
 import io.distok.quant.TupleGroups;
 import io.distok.quant.UsageMetrics;
+import io.distok.quant.kernel.DistanceKernel;
+import io.distok.quant.kernel.DistanceKernels;
+import io.distok.quant.kernel.PackedRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -38,8 +41,12 @@ import java.util.TreeMap;
 public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Map<String, Object> extra) {
   /** Neighbours per sampled item. */
   public static final int NEIGHBOURS = 10;
-  /** Queries that share one pass over the rows. */
-  private static final int QUERY_BLOCK = 25;
+  /** Rows per chunk of the neighbour scan (the unit of parallelism). */
+  private static final int SCAN_CHUNK = 65_536;
+  /** Rows packed at a time for the blocked kernel. */
+  private static final int ROW_BLOCK = 2048;
+  /** Queries scored together against a packed block. */
+  private static final int QUERY_TILE = 64;
 
   public SemanticIdReport {
     Objects.requireNonNull(codes, "codes");
@@ -234,25 +241,23 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     int levels = raw.codesPerRow();
     double[][] share = new double[picks.length][2];
     int k = Math.min(NEIGHBOURS, n - 1);
-    Parallel.forEachChunk(picks.length, QUERY_BLOCK, (c, from, to) -> {
-      int[][] found = nearest(x, picks, from, to, k);
-      for (int s = from; s < to; s++) {
-        int q = picks[s];
-        int[] nn = found[s - from];
-        int p1 = 0;
-        int p12 = 0;
-        for (int j : nn) {
-          if (raw.get(j, 0) == raw.get(q, 0)) {
-            p1++;
-            if (levels < 2 || raw.get(j, 1) == raw.get(q, 1)) {
-              p12++;
-            }
+    int[][] found = nearest(x, picks, k);
+    for (int s = 0; s < picks.length; s++) {
+      int q = picks[s];
+      int[] nn = found[s];
+      int p1 = 0;
+      int p12 = 0;
+      for (int j : nn) {
+        if (raw.get(j, 0) == raw.get(q, 0)) {
+          p1++;
+          if (levels < 2 || raw.get(j, 1) == raw.get(q, 1)) {
+            p12++;
           }
         }
-        share[s][0] = nn.length == 0 ? 0 : p1 / (double) nn.length;
-        share[s][1] = nn.length == 0 ? 0 : p12 / (double) nn.length;
       }
-    });
+      share[s][0] = nn.length == 0 ? 0 : p1 / (double) nn.length;
+      share[s][1] = nn.length == 0 ? 0 : p12 / (double) nn.length;
+    }
     double a = 0;
     double b = 0;
     for (double[] sh : share) {
@@ -274,56 +279,102 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
   }
 
   /**
-   * For each pick in {@code picks[from, to)}, the {@code k} nearest rows (itself excluded) by squared L2 in
-   * double, ties by row; one pass over the rows serves the whole block of queries. O(n d (to - from)) time,
-   * O(k (to - from)) memory.
+   * For each pick, the {@code k} nearest rows (itself excluded) by squared L2, {@code |q|^2 + |x|^2 - 2 q.x} in
+   * float through the blocked vector kernel, ties by the smaller row. The rows are scanned in fixed chunks, in
+   * parallel; each chunk packs {@link #ROW_BLOCK} rows at a time and scores every pick against them in tiles of
+   * {@link #QUERY_TILE}; the per-chunk lists are merged in chunk order, so the result does not depend on the
+   * thread count. O(n d picks) flops, O(picks k) memory per chunk plus one packed block per thread.
    */
-  private static int[][] nearest(FloatMatrix x, int[] picks, int from, int to, int k) {
+  static int[][] nearest(FloatMatrix x, int[] picks, int k) {
     int n = x.rows();
     int d = x.cols();
-    float[] a = x.data();
-    int queries = to - from;
-    // per query its k best rows so far, ascending by (distance, row): inserting rows in ascending order and
-    // letting an equal distance stand behind gives TopK's order (ties by the smaller row)
-    double[] bestDist = new double[queries * k];
-    int[] bestRow = new int[queries * k];
-    int[] size = new int[queries];
-    for (int i = 0; i < n; i++) {
-      int io = i * d;
-      for (int qi = 0; qi < queries; qi++) {
-        int q = picks[from + qi];
-        if (q == i || k == 0) {
-          continue;
-        }
-        int qo = q * d;
-        double s = 0;
-        for (int t = 0; t < d; t++) {
-          double diff = a[qo + t] - a[io + t];
-          s += diff * diff;
-        }
-        int base = qi * k;
-        int m = size[qi];
-        if (m == k && !(s < bestDist[base + k - 1])) {
-          continue;
-        }
-        int p = m < k ? m++ : k - 1;
-        size[qi] = m;
-        while (p > 0 && bestDist[base + p - 1] > s) {
-          bestDist[base + p] = bestDist[base + p - 1];
-          bestRow[base + p] = bestRow[base + p - 1];
-          p--;
-        }
-        bestDist[base + p] = s;
-        bestRow[base + p] = i;
-      }
+    int p = picks.length;
+    float[] queries = new float[p * d];
+    float[] queryNorms = new float[p];
+    for (int s = 0; s < p; s++) {
+      System.arraycopy(x.data(), x.offset(picks[s]), queries, s * d, d);
+      queryNorms[s] = PackedRows.squaredNorm(queries, s * d, d);
     }
-    int[][] out = new int[queries][];
-    for (int qi = 0; qi < queries; qi++) {
-      out[qi] = Arrays.copyOfRange(bestRow, qi * k, qi * k + size[qi]);
+    DistanceKernel kernel = DistanceKernels.get();
+    int chunks = Parallel.chunkCount(n, SCAN_CHUNK);
+    float[][] chunkDist = new float[chunks][];
+    int[][] chunkRow = new int[chunks][];
+    int[][] chunkSize = new int[chunks][];
+    Parallel.forEachChunk(n, SCAN_CHUNK, (c, from, to) -> {
+      float[] bestDist = new float[p * k];
+      int[] bestRow = new int[p * k];
+      int[] size = new int[p];
+      float[] dots = new float[QUERY_TILE * ROW_BLOCK];
+      for (int b = from; b < to; b += ROW_BLOCK) {
+        int e = Math.min(to, b + ROW_BLOCK);
+        int rows = e - b;
+        PackedRows block = new PackedRows(FloatMatrix.wrap(Arrays.copyOfRange(x.data(), x.offset(b), x.offset(b)
+            + rows * d), rows, d));
+        for (int t = 0; t < p; t += QUERY_TILE) {
+          int te = Math.min(p, t + QUERY_TILE);
+          kernel.dots(queries, t, te, block, 0, rows, dots, 0, rows);
+          for (int s = t; s < te; s++) {
+            int base = s * k;
+            int pick = picks[s];
+            int dotBase = (s - t) * rows;
+            for (int r = 0; r < rows; r++) {
+              if (b + r == pick || k == 0) {
+                continue;
+              }
+              float dist = Math.max(0f, queryNorms[s] + block.norm(r) - 2f * dots[dotBase + r]);
+              int m = size[s];
+              if (m == k && !(dist < bestDist[base + k - 1])) {
+                continue;
+              }
+              // rows arrive in ascending order: an equal distance stays behind, so ties keep the smaller row
+              int at = m < k ? m++ : k - 1;
+              size[s] = m;
+              while (at > 0 && bestDist[base + at - 1] > dist) {
+                bestDist[base + at] = bestDist[base + at - 1];
+                bestRow[base + at] = bestRow[base + at - 1];
+                at--;
+              }
+              bestDist[base + at] = dist;
+              bestRow[base + at] = b + r;
+            }
+          }
+        }
+      }
+      chunkDist[c] = bestDist;
+      chunkRow[c] = bestRow;
+      chunkSize[c] = size;
+    });
+    int[][] out = new int[p][];
+    for (int s = 0; s < p; s++) {
+      // merge the chunks' lists: rows of a later chunk are larger, so a sort by (distance, row) keeps ties by row
+      int total = 0;
+      for (int c = 0; c < chunks; c++) {
+        total += chunkSize[c][s];
+      }
+      int[] rowOf = new int[total];
+      float[] dist = new float[total];
+      int m = 0;
+      for (int c = 0; c < chunks; c++) {
+        for (int j = 0; j < chunkSize[c][s]; j++) {
+          dist[m] = chunkDist[c][s * k + j];
+          rowOf[m] = chunkRow[c][s * k + j];
+          m++;
+        }
+      }
+      Integer[] order = new Integer[total];
+      for (int j = 0; j < total; j++) {
+        order[j] = j;
+      }
+      Arrays.sort(order, (i, j) -> dist[i] != dist[j] ? Float.compare(dist[i], dist[j])
+          : Integer.compare(rowOf[i], rowOf[j]));
+      int keep = Math.min(k, total);
+      out[s] = new int[keep];
+      for (int j = 0; j < keep; j++) {
+        out[s][j] = rowOf[order[j]];
+      }
     }
     return out;
   }
-
 
   /** The report with one more named figure (e.g. a timing). */
   public SemanticIdReport with(String key, Object value) {

@@ -91,19 +91,41 @@ public final class SemanticIdTrainer {
    * it holds one working copy of them (the residuals, n d floats) and O(n) for codes and the balanced assigner.
    */
   public static SemanticIdModel fit(ItemEmbeddings items, SemanticIdConfig requested, ProgressListener progress) {
+    return fit(items, requested, progress, false);
+  }
+
+  /**
+   * As {@link #fit}, with the embeddings' own storage as the working memory: no copy of them is made (peak memory
+   * the embeddings plus O(n (L + 16) + K d)). When normalising, the rows are L2-normalised in place first (see
+   * {@link ItemEmbeddings#normalizedInPlace}). On return each row holds its embedding again, re-summed from its
+   * final residual and its codewords (last level first): equal to the row before training up to float rounding
+   * (a few units in the last place), so a report computed from them differs from one on the original rows only
+   * in the last digits. The codes and IDs are a function of the original rows.
+   */
+  public static SemanticIdModel fitInPlace(ItemEmbeddings items, SemanticIdConfig requested,
+      ProgressListener progress) {
+    return fit(requested.normalize() ? items.normalizedInPlace() : items, requested, progress, true);
+  }
+
+  private static SemanticIdModel fit(ItemEmbeddings items, SemanticIdConfig requested, ProgressListener progress,
+      boolean inPlace) {
     SemanticIdConfig config = scaledTo(requested, items.size());
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
     int n = in.size();
     int levels = config.codebookSizes().length;
-    // the residuals are computed in a working copy (the normalised copy when normalising made one)
-    FloatMatrix work = in.vectors() == items.vectors() ? in.vectors().copy() : in.vectors();
+    // the residuals are computed in a working copy (the normalised copy when normalising made one), or in place
+    boolean shared = in.vectors() == items.vectors();
+    FloatMatrix work = shared && !inPlace ? in.vectors().copy() : in.vectors();
     ResidualQuantizer.Fit fit = ResidualQuantizer.fitInPlace(work, config.seed(), progress, quantizerParams(config));
     ResidualQuantizer rq = fit.model();
     Codes raw = fit.trainingCodes();
+    if (shared && inPlace) {
+      restore(work, rq, raw);
+    }
     PackedRows lastBook = new PackedRows(rq.codebooks().get(levels - 1));
     // the collision policy ranks last codes on what the last level quantized, computed per item from the
-    // embedding level by level as the trainer did (so the bits are the trainer's); `in` now holds residuals when
-    // normalising made it a copy, so rows are taken from `items`
+    // embedding level by level as the trainer did; `in` holds residuals when normalising made it a copy, so rows
+    // are taken from `items`
     boolean normalizeRow = config.normalize() && !items.unitNorm();
     Codes fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(in.ids(), raw, i -> {
       float[] row = items.vectors().rowCopy(i);
@@ -117,5 +139,24 @@ public final class SemanticIdTrainer {
       table.append(in.ids().get(i), raw.row(i), fin.row(i));
     }
     return new SemanticIdModel(config, rq, table, n);
+  }
+
+  /** Adds every row's codewords back onto its residual, last level first. O(n L d), parallel over rows. */
+  private static void restore(FloatMatrix residuals, ResidualQuantizer rq, Codes codes) {
+    java.util.List<FloatMatrix> books = rq.codebooks();
+    int d = residuals.cols();
+    float[] r = residuals.data();
+    io.distok.util.Parallel.forEachChunk(residuals.rows(), io.distok.util.Parallel.DEFAULT_CHUNK,
+        (chunk, from, to) -> {
+          for (int i = from; i < to; i++) {
+            for (int l = books.size() - 1; l >= 0; l--) {
+              float[] b = books.get(l).data();
+              int off = codes.get(i, l) * d;
+              for (int t = 0; t < d; t++) {
+                r[i * d + t] += b[off + t];
+              }
+            }
+          }
+        });
   }
 }

@@ -55,7 +55,7 @@ public record TokenFormat(Style style, String begin, String end) {
   }
 
   /** Letters a..z, then aa, ab, ... for deeper levels. */
-  static String levelName(int level) {
+  public static String levelName(int level) {
     StringBuilder sb = new StringBuilder();
     int l = level;
     do {
@@ -108,5 +108,125 @@ public record TokenFormat(Style style, String begin, String end) {
       }
     }
     return v;
+  }
+
+  /**
+   * The leading well-formed part of an ID in either style, as a language model may emit it: {@code
+   * <a_12><b_200><c_37>} (wrapper tokens such as {@code <sid>} or {@code </sid>}, which hold no underscore, are
+   * skipped; level letters must come in order a, b, c, ...) or {@code 12-200-37}.
+   *
+   * @param codes the codes read before the first malformed part (all of them for a well-formed ID)
+   * @param problem null when the whole text was read, else what is wrong and where (0-based character offset)
+   */
+  public record ParsedId(int[] codes, String problem) {
+    public ParsedId {
+      codes = codes.clone();
+    }
+
+    @Override
+    public int[] codes() {
+      return codes.clone();
+    }
+
+    /** Whether the whole text was a well-formed ID. */
+    public boolean complete() {
+      return problem == null;
+    }
+  }
+
+  /**
+   * Reads an ID written in either style (see {@link ParsedId}). O(length).
+   *
+   * @throws io.distok.util.InvalidInputException naming the first malformed part and its offset
+   */
+  public static int[] parse(CharSequence id) {
+    ParsedId p = parseLeading(id);
+    if (!p.complete()) {
+      throw new io.distok.util.InvalidInputException("semantic ID '" + id + "': " + p.problem());
+    }
+    return p.codes();
+  }
+
+  /** The codes of the leading well-formed part of {@code text} and, when it stops early, why. O(length). */
+  public static ParsedId parseLeading(CharSequence text) {
+    String s = text.toString();
+    int from = 0;
+    int to = s.length();
+    while (from < to && Character.isWhitespace(s.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+      to--;
+    }
+    List<Integer> codes = new ArrayList<>();
+    if (from == to) {
+      return new ParsedId(new int[0], "empty");
+    }
+    String problem = s.charAt(from) == '<' ? readAngle(s, from, to, codes) : readPlain(s, from, to, codes);
+    return new ParsedId(codes.stream().mapToInt(Integer::intValue).toArray(), problem);
+  }
+
+  private static String readAngle(String s, int from, int to, List<Integer> codes) {
+    int at = from;
+    while (at < to) {
+      if (s.charAt(at) != '<') {
+        return "expected '<' at offset " + at;
+      }
+      int close = s.indexOf('>', at);
+      if (close < 0 || close >= to) {
+        return "unclosed token at offset " + at;
+      }
+      String inner = s.substring(at + 1, close);
+      int us = inner.lastIndexOf('_');
+      if (us < 0) {
+        // a wrapper token (begin or end) carries no code
+        at = close + 1;
+        continue;
+      }
+      String expected = levelName(codes.size());
+      if (!inner.substring(0, us).equals(expected)) {
+        return "token '<" + inner + ">' at offset " + at + ": expected level '" + expected + "'";
+      }
+      Integer code = number(inner, us + 1, inner.length());
+      if (code == null) {
+        return "token '<" + inner + ">' at offset " + at + ": the code is not a number";
+      }
+      codes.add(code);
+      at = close + 1;
+    }
+    return null;
+  }
+
+  private static String readPlain(String s, int from, int to, List<Integer> codes) {
+    int at = from;
+    while (true) {
+      int dash = s.indexOf('-', at);
+      int end = dash < 0 || dash >= to ? to : dash;
+      Integer code = number(s, at, end);
+      if (code == null) {
+        return "'" + s.substring(at, end) + "' at offset " + at + " is not a code";
+      }
+      codes.add(code);
+      if (end == to) {
+        return null;
+      }
+      at = end + 1;
+    }
+  }
+
+  /** The non-negative int written in {@code s[from, to)} with ASCII digits only, or null. */
+  private static Integer number(String s, int from, int to) {
+    if (from >= to || to - from > 10) {
+      return null;
+    }
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v > Integer.MAX_VALUE ? null : (int) v;
   }
 }

@@ -218,4 +218,28 @@ class CatalogueGrowthPropertiesTest {
       assertArrayEquals(byBlocks.codes(order.get(i)), r.model().codes(order.get(i)));
     }
   }
+
+  /**
+   * Training in the embeddings' own storage gives the same raw and final IDs as training on a copy, and leaves
+   * every row equal to the (normalised) embedding up to float rounding.
+   */
+  @Property(tries = 10)
+  void trainingInPlaceGivesTheIdsOfTrainingOnACopy(@ForAll @IntRange(min = 50, max = 1500) int n,
+      @ForAll boolean normalize, @ForAll long seed) {
+    ItemEmbeddings original = SemanticIdTest.catalogue(n, 8, seed);
+    SemanticIdConfig config = SemanticIdTest.SMALL.withNormalize(normalize).withSeed(seed);
+    SemanticIdModel copied = SemanticIdTrainer.fit(original, config, ProgressListener.NONE);
+    ItemEmbeddings expected = normalize ? original.normalized() : original;
+    ItemEmbeddings mine = new ItemEmbeddings(original.ids(), original.vectors().copy());
+    SemanticIdModel inPlace = SemanticIdTrainer.fitInPlace(mine, config, ProgressListener.NONE);
+    for (String id : original.ids()) {
+      assertArrayEquals(copied.rawCodes(id), inPlace.rawCodes(id), id);
+      assertArrayEquals(copied.codes(id), inPlace.codes(id), id);
+    }
+    float[] want = expected.vectors().data();
+    float[] got = mine.vectors().data();
+    for (int i = 0; i < want.length; i++) {
+      assertEquals(want[i], got[i], 1e-5f * (1 + Math.abs(want[i])), "value " + i + " restored");
+    }
+  }
 }

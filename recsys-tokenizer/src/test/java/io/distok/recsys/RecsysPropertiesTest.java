@@ -81,4 +81,35 @@ class RecsysPropertiesTest {
     }
     return m;
   }
+
+  /**
+   * Parsing inverts formatting in both styles, with and without wrappers; an ID cut after any token and followed
+   * by junk parses to the codes before the cut, with the problem reported.
+   */
+  @Property(tries = 200)
+  void parsingInvertsFormattingAndStopsAtTheFirstMalformedPart(@ForAll @IntRange(min = 1, max = 30) int length,
+      @ForAll boolean plain, @ForAll boolean wrapped, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] codes = new int[length];
+    for (int j = 0; j < length; j++) {
+      codes[j] = rng.nextInt(rng.nextBoolean() ? 300 : Integer.MAX_VALUE);
+    }
+    TokenFormat format = plain ? new TokenFormat(TokenFormat.Style.PLAIN, null, null)
+        : wrapped ? new TokenFormat(TokenFormat.Style.ANGLE, "<sid>", "</sid>") : TokenFormat.DEFAULT;
+    String id = format.format(codes);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(codes, TokenFormat.parse(" " + id + "\n"), id);
+    int cut = rng.nextInt(length + 1);
+    String head = format.format(java.util.Arrays.copyOf(codes, cut));
+    if (plain) {
+      head = cut == 0 ? "" : head + "-";
+    } else if (wrapped) {
+      head = head.substring(0, head.length() - "</sid>".length());
+    }
+    String junk = plain ? "x7" : rng.nextBoolean() ? "<" + TokenFormat.levelName(cut + 1) + "_3>" : "<" + (char) ('a'
+        + cut % 26) + "_q>";
+    TokenFormat.ParsedId parsed = TokenFormat.parseLeading(head + junk);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOf(codes, cut), parsed.codes(),
+        head + junk);
+    assertTrue(!parsed.complete() && parsed.problem().contains("offset"), parsed.problem());
+  }
 }

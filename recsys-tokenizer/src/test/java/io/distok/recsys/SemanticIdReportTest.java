@@ -62,4 +62,41 @@ class SemanticIdReportTest {
         () -> SemanticIdReport.fromMap(Map.of("items", 3, "levels", "x"), "m/report.json"));
     assertTrue(e.getMessage().startsWith("m/report.json: "), e.getMessage());
   }
+
+  /**
+   * The report's blocked neighbour search finds each pick's k nearest rows: the same distances as a brute-force
+   * scan in double (to float rounding), itself excluded; rows cross several packed blocks and, with 70,000 rows,
+   * two scan chunks whose lists are merged.
+   */
+  @Property(tries = 6)
+  void neighbourSearchMatchesABruteForceScan(@ForAll @IntRange(min = 2, max = 70_000) int n,
+      @ForAll @IntRange(min = 1, max = 9) int d, @ForAll long seed) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    io.distok.util.FloatMatrix x = new io.distok.util.FloatMatrix(n, d);
+    for (int i = 0; i < x.data().length; i++) {
+      x.data()[i] = (float) rng.nextGaussian();
+    }
+    int[] picks = rng.ints(0, n).distinct().limit(Math.min(n, 30)).sorted().toArray();
+    int k = Math.min(SemanticIdReport.NEIGHBOURS, n - 1);
+    int[][] found = SemanticIdReport.nearest(x, picks, k);
+    for (int s = 0; s < picks.length; s++) {
+      double[] all = new double[n];
+      for (int i = 0; i < n; i++) {
+        double sum = 0;
+        for (int t = 0; t < d; t++) {
+          double diff = x.get(i, t) - x.get(picks[s], t);
+          sum += diff * diff;
+        }
+        all[i] = i == picks[s] ? Double.POSITIVE_INFINITY : sum;
+      }
+      double[] sorted = all.clone();
+      java.util.Arrays.sort(sorted);
+      assertEquals(k, found[s].length, "neighbours of pick " + s);
+      for (int j = 0; j < k; j++) {
+        int row = found[s][j];
+        assertTrue(row != picks[s], "a pick is not its own neighbour");
+        assertEquals(sorted[j], all[row], 1e-4 * (1 + sorted[j]), "pick " + picks[s] + ", neighbour " + j);
+      }
+    }
+  }
 }

@@ -8,19 +8,21 @@ public final class TopK {
 
   /**
    * Indices of the {@code t} smallest of {@code v[0, count)}, ascending by value, ties by the smaller index.
-   * O(count t) by insertion for small t, O(count log count) by sorting when t is count.
+   * O(count t) by insertion for small t, O(count log count) by sorting when t is count. NaN ranks after every
+   * number, and -0.0 equals 0.0, as {@link Float#compare} after an equality test orders them.
    */
   public static int[] smallest(float[] v, int count, int t) {
     int keep = Math.min(Math.max(t, 0), count);
     if (keep == count) {
-      Integer[] order = new Integer[count];
+      // one primitive sort of (order-preserving value bits, index) keys: no boxing, ties by index
+      long[] keys = new long[count];
       for (int j = 0; j < count; j++) {
-        order[j] = j;
+        keys[j] = ((long) sortableBits(v[j]) << 32) | j;
       }
-      Arrays.sort(order, (a, b) -> v[a] != v[b] ? Float.compare(v[a], v[b]) : Integer.compare(a, b));
+      Arrays.sort(keys);
       int[] out = new int[count];
       for (int j = 0; j < count; j++) {
-        out[j] = order[j];
+        out[j] = (int) keys[j];
       }
       return out;
     }
@@ -65,5 +67,11 @@ public final class TopK {
       top[p] = j;
     }
     return top;
+  }
+
+  /** An int whose signed order is the value order of {@code v} (-0.0 taken as 0.0, NaN above infinity). */
+  private static int sortableBits(float v) {
+    int bits = Float.floatToIntBits(v == 0f ? 0f : v);
+    return bits ^ ((bits >> 31) & 0x7fffffff);
   }
 }

@@ -1,0 +1,56 @@
+package io.distok.quant;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/** TupleGroups against a sorted map of prefixes; jqwik prints each run's seed. */
+class TupleGroupsPropertiesTest {
+
+  /**
+   * Group sizes come in prefix order and count the rows of each prefix, both when the prefixes pack into a long
+   * (small codes) and when they do not (codes of up to 2^31 - 1 over several positions); the order puts rows of
+   * one prefix together, ties by row.
+   */
+  @Property(tries = 100)
+  void sizesAndOrderFollowTheSortedPrefixes(@ForAll @IntRange(min = 0, max = 3000) int n,
+      @ForAll @IntRange(min = 1, max = 5) int m, @ForAll boolean wideValues, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    Codes codes = new Codes(n, m);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < m; j++) {
+        codes.set(i, j, wideValues && rng.nextInt(4) == 0 ? Integer.MAX_VALUE - rng.nextInt(3) : rng.nextInt(3));
+      }
+    }
+    int prefix = rng.nextInt(m + 1);
+    TreeMap<List<Integer>, List<Integer>> groups = new TreeMap<>((a, b) -> {
+      for (int j = 0; j < a.size(); j++) {
+        int c = Integer.compare(a.get(j), b.get(j));
+        if (c != 0) {
+          return c;
+        }
+      }
+      return 0;
+    });
+    for (int i = 0; i < n; i++) {
+      List<Integer> key = new ArrayList<>();
+      for (int j = 0; j < prefix; j++) {
+        key.add(codes.get(i, j));
+      }
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+    }
+    int[] expectedSizes = groups.values().stream().mapToInt(List::size).toArray();
+    int[] expectedOrder = groups.values().stream().flatMap(List::stream).mapToInt(Integer::intValue).toArray();
+    assertArrayEquals(expectedSizes, TupleGroups.sizes(codes, prefix));
+    assertArrayEquals(expectedOrder, TupleGroups.order(codes, prefix));
+    long shared = groups.values().stream().filter(g -> g.size() > 1).mapToLong(List::size).sum();
+    assertEquals(n == 0 ? 0 : shared / (double) n, TupleGroups.sharedRate(codes, prefix), 1e-12);
+  }
+}
