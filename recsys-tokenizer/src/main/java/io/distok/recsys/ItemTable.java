@@ -50,6 +50,11 @@ final class ItemTable {
     return size;
   }
 
+  /** Whether names are stored (false while every item is named by its row number). */
+  boolean storesNames() {
+    return names != null;
+  }
+
   String name(int row) {
     String[] n = names;
     return n == null ? Integer.toString(row) : n[row];

@@ -28,6 +28,11 @@ public final class SemanticIdModel {
   private final ItemTable table;
   private final int size;
 
+  /** Whether the item table stores names (a catalogue numbered by row keeps none). */
+  boolean storesNames() {
+    return table.storesNames();
+  }
+
   SemanticIdModel(SemanticIdConfig config, ResidualQuantizer quantizer, ItemTable table, int size) {
     this.config = config;
     this.quantizer = quantizer;
@@ -174,12 +179,14 @@ public final class SemanticIdModel {
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
     Codes codes = quantizer.withBeam(1).encode(in.vectors());
     CollisionPolicy policy = policy();
-    // new items are resolved in id order so that the outcome does not depend on input order
+    // new items are resolved in id order (shorter ids first, then by string) so that the outcome does not depend
+    // on input order; for a numbered catalogue that is the numbers' order, so its rows stay its ids and the item
+    // table need not store names (by string alone "10000000" came before "9999999": every name got stored)
     Integer[] order = new Integer[in.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> in.ids().get(a).compareTo(in.ids().get(b)));
+    Arrays.sort(order, (a, b) -> compareIds(in.ids().get(a), in.ids().get(b)));
     List<FloatMatrix> books = quantizer.codebooks();
     PackedRows lastBook = new PackedRows(books.get(books.size() - 1));
     synchronized (table) {
@@ -213,6 +220,11 @@ public final class SemanticIdModel {
       }
       return new Assignment(next, result, added);
     }
+  }
+
+  /** The order new items are resolved in: shorter ids first, then by string. */
+  static int compareIds(String a, String b) {
+    return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
   }
 
   /**

@@ -242,4 +242,22 @@ class CatalogueGrowthPropertiesTest {
       assertEquals(want[i], got[i], 1e-5f * (1 + Math.abs(want[i])), "value " + i + " restored");
     }
   }
+
+  /**
+   * A numbered catalogue that grows past a power of ten in one block (ids 95..104 after 0..94) still keeps its
+   * items by row number: new items are resolved shorter ids first, so rows stay equal to their ids.
+   */
+  @Property(tries = 5)
+  void numberedCataloguesGrowWithoutStoringNames(@ForAll long seed) {
+    FloatMatrix x = SyntheticData.gaussianClusters(105, 4, 5, 0.3, seed);
+    SemanticIdModel base = SemanticIdTrainer.fit(ItemEmbeddings.numbered(x.selectRows(IntStream.range(0, 95)
+        .toArray())), SemanticIdTest.SMALL, ProgressListener.NONE);
+    SemanticIdModel grown = base.assign(ItemEmbeddings.numberedFrom(95, x.selectRows(IntStream.range(95, 105)
+        .toArray()))).model();
+    assertFalse(grown.storesNames(), "a numbered catalogue stores no names");
+    for (int i = 0; i < 105; i++) {
+      assertEquals(Integer.toString(i), grown.items().get(i), "row " + i);
+      assertTrue(grown.contains(Integer.toString(i)));
+    }
+  }
 }
