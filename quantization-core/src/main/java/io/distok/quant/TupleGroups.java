@@ -20,32 +20,15 @@ public final class TupleGroups {
     if (prefix < 0 || prefix > codes.codesPerRow()) {
       throw new IllegalArgumentException("prefix " + prefix + " of rows of " + codes.codesPerRow() + " codes");
     }
-    int[] bits = new int[prefix];
     int rowBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
-    int total = rowBits;
-    boolean packable = !codes.isWide();
-    for (int j = 0; j < prefix && packable; j++) {
-      int max = 0;
-      for (int i = 0; i < n; i++) {
-        int c = codes.get(i, j);
-        if (c < 0) {
-          packable = false;
-          break;
-        }
-        max = Math.max(max, c);
-      }
-      bits[j] = 32 - Integer.numberOfLeadingZeros(max);
-      total += bits[j];
-    }
+    int[] bits = prefixBits(codes, prefix);
+    boolean packable = bits != null;
+    int total = rowBits + (packable ? Arrays.stream(bits).sum() : 0);
     int[] out = new int[n];
     if (packable && total <= 63) {
       long[] keys = new long[n];
       for (int i = 0; i < n; i++) {
-        long k = 0;
-        for (int j = 0; j < prefix; j++) {
-          k = (k << bits[j]) | codes.get(i, j);
-        }
-        keys[i] = (k << rowBits) | i;
+        keys[i] = (packedPrefix(codes, i, bits) << rowBits) | i;
       }
       if (n >= 1 << 16) {
         Arrays.parallelSort(keys);
@@ -70,6 +53,38 @@ public final class TupleGroups {
       out[i] = order[i];
     }
     return out;
+  }
+
+  /**
+   * The bits each of the first {@code prefix} positions needs (those of its largest code), or null when the codes
+   * are wide or negative and do not pack. O(n prefix).
+   */
+  private static int[] prefixBits(Codes codes, int prefix) {
+    if (codes.isWide()) {
+      return null;
+    }
+    int[] bits = new int[prefix];
+    for (int j = 0; j < prefix; j++) {
+      int max = 0;
+      for (int i = 0; i < codes.rows(); i++) {
+        int c = codes.get(i, j);
+        if (c < 0) {
+          return null;
+        }
+        max = Math.max(max, c);
+      }
+      bits[j] = 32 - Integer.numberOfLeadingZeros(max);
+    }
+    return bits;
+  }
+
+  /** Row {@code i}'s first {@code bits.length} codes packed into one long, first code highest. */
+  private static long packedPrefix(Codes codes, int i, int[] bits) {
+    long k = 0;
+    for (int j = 0; j < bits.length; j++) {
+      k = (k << bits[j]) | codes.get(i, j);
+    }
+    return k;
   }
 
   /** Compares the first {@code prefix} codes of rows a and b. */
@@ -110,33 +125,13 @@ public final class TupleGroups {
    */
   private static int[] packedSizes(Codes codes, int prefix) {
     int n = codes.rows();
-    if (codes.isWide() || prefix < 0 || prefix > codes.codesPerRow()) {
-      return null;
-    }
-    int[] bits = new int[prefix];
-    int total = 0;
-    for (int j = 0; j < prefix; j++) {
-      int max = 0;
-      for (int i = 0; i < n; i++) {
-        int c = codes.get(i, j);
-        if (c < 0) {
-          return null;
-        }
-        max = Math.max(max, c);
-      }
-      bits[j] = 32 - Integer.numberOfLeadingZeros(max);
-      total += bits[j];
-    }
-    if (total > 63) {
+    int[] bits = prefix < 0 || prefix > codes.codesPerRow() ? null : prefixBits(codes, prefix);
+    if (bits == null || Arrays.stream(bits).sum() > 63) {
       return null;
     }
     long[] keys = new long[n];
     for (int i = 0; i < n; i++) {
-      long k = 0;
-      for (int j = 0; j < prefix; j++) {
-        k = (k << bits[j]) | codes.get(i, j);
-      }
-      keys[i] = k;
+      keys[i] = packedPrefix(codes, i, bits);
     }
     if (n >= 1 << 16) {
       Arrays.parallelSort(keys);

@@ -63,11 +63,7 @@ public final class CodeTokenizer extends Tokenizer {
   @Override
   public void reset() throws IOException {
     super.reset();
-    text.setLength(0);
-    char[] buffer = new char[256];
-    for (int r = input.read(buffer); r >= 0; r = input.read(buffer)) {
-      text.append(buffer, 0, r);
-    }
+    WholeInput.read(input, text);
     cursor = 0;
     position = 0;
   }

@@ -102,11 +102,7 @@ public final class SemanticIdTokenizer extends Tokenizer {
   @Override
   public void reset() throws IOException {
     super.reset();
-    text.setLength(0);
-    char[] buffer = new char[1024];
-    for (int r = input.read(buffer); r >= 0; r = input.read(buffer)) {
-      text.append(buffer, 0, r);
-    }
+    WholeInput.read(input, text);
     cursor = 0;
     pending.clear();
     pendingAt = 0;
