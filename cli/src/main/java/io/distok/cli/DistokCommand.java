@@ -46,8 +46,9 @@ public final class DistokCommand implements Runnable {
       code = execute(out, err, args);
     } catch (OutOfMemoryError e) {
       // temporary files are removed by their writers' finally blocks and shutdown hooks on the way out
+      long limitMb = Runtime.getRuntime().maxMemory() >> 20;
       err.printf("distok: error: out of memory (Java heap limit %d MB); give the JVM more with "
-          + "DISTOK_JAVA_OPTS=-Xmx<size>, e.g. -Xmx8g%n", Runtime.getRuntime().maxMemory() >> 20);
+          + "DISTOK_JAVA_OPTS=-Xmx<size>, e.g. -Xmx%dg%n", limitMb, Math.max(2, 2 * ((limitMb + 1023) >> 10)));
       code = EXIT_SOFTWARE;
     }
     // autoflush covers println/printf only; text written with print() must not be lost at exit
