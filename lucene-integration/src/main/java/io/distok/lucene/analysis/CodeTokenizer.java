@@ -32,20 +32,18 @@ public final class CodeTokenizer extends Tokenizer {
   @Override
   public boolean incrementToken() throws IOException {
     clearAttributes();
-    int n = text.length();
-    while (cursor < n && separator(text.charAt(cursor))) {
-      cursor++;
-    }
-    if (cursor == n) {
+    long span = WholeInput.nextSpan(text, cursor, CodeTokenizer::separator);
+    if (span < 0) {
       return false;
     }
-    int start = cursor;
+    int start = (int) (span >>> 32);
+    cursor = (int) span;
     long code = 0;
-    boolean digits = true;
-    while (cursor < n && !separator(text.charAt(cursor))) {
-      char c = text.charAt(cursor++);
-      digits &= c >= '0' && c <= '9' && cursor - start <= 10;
-      code = digits ? code * 10 + (c - '0') : code;
+    boolean digits = cursor - start <= 10;
+    for (int i = start; i < cursor && digits; i++) {
+      char c = text.charAt(i);
+      digits = c >= '0' && c <= '9';
+      code = code * 10 + (c - '0');
     }
     if (!digits || code > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("code '" + text.substring(start, cursor) + "' at offset " + start
@@ -56,7 +54,7 @@ public final class CodeTokenizer extends Tokenizer {
     return true;
   }
 
-  private static boolean separator(char c) {
+  private static boolean separator(int c) {
     return Character.isWhitespace(c) || c == ',' || c == '-';
   }
 

@@ -70,17 +70,12 @@ public final class SemanticIdTokenizer extends Tokenizer {
 
   /** Reads the next ID of the input into {@link #pending}; false at the end. */
   private boolean nextId() {
-    int n = text.length();
-    while (cursor < n && separator(text.charAt(cursor))) {
-      cursor++;
-    }
-    if (cursor == n) {
+    long span = WholeInput.nextSpan(text, cursor, SemanticIdTokenizer::separator);
+    if (span < 0) {
       return false;
     }
-    int start = cursor;
-    while (cursor < n && !separator(text.charAt(cursor))) {
-      cursor++;
-    }
+    int start = (int) (span >>> 32);
+    cursor = (int) span;
     String id = text.substring(start, cursor);
     TokenFormat.ParsedId parsed = TokenFormat.parseLeading(id);
     if (!parsed.complete() || parsed.codes().length == 0) {
@@ -95,7 +90,7 @@ public final class SemanticIdTokenizer extends Tokenizer {
     return true;
   }
 
-  private static boolean separator(char c) {
+  private static boolean separator(int c) {
     return Character.isWhitespace(c) || c == ',';
   }
 
