@@ -286,11 +286,6 @@ public final class SemanticIdsCommand implements Runnable {
       return 0;
     }
 
-    /**
-     * Assigns the rows of an .npy / .fvecs file read in blocks of {@link StreamedAssignment#BLOCK}: memory for one
-     * block plus the model's few bytes per item, so files larger than the heap work; --ids-out is written as the
-     * IDs are made (to a temporary file, moved into place at the end).
-     */
     /** Saves the grown model to --out, or in place of --model, with its report refreshed. */
     private void saveGrown(SemanticIdModel grown, PrintWriter w) throws IOException {
       SemanticIdStore.save(grown, SemanticIdReport.refreshed(SemanticIdStore.loadReport(model), grown),
@@ -300,6 +295,11 @@ public final class SemanticIdsCommand implements Runnable {
       }
     }
 
+    /**
+     * Assigns the rows of an .npy / .fvecs file read in blocks of {@link StreamedAssignment#BLOCK}: memory for one
+     * block plus the model's few bytes per item, so files larger than the heap work; --ids-out is written as the
+     * IDs are made (to a temporary file, moved into place at the end).
+     */
     private StreamedAssignment.Result streamRows(SemanticIdModel m, MatrixStream in, List<String> itemIds,
         StreamedAssignment.Sink sink, TerminalProgress progress) throws IOException {
       try {

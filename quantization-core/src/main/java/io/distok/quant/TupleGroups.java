@@ -30,11 +30,7 @@ public final class TupleGroups {
       for (int i = 0; i < n; i++) {
         keys[i] = (packedPrefix(codes, i, bits) << rowBits) | i;
       }
-      if (n >= 1 << 16) {
-        Arrays.parallelSort(keys);
-      } else {
-        Arrays.sort(keys);
-      }
+      sortKeys(keys);
       long rowMask = (1L << rowBits) - 1;
       for (int i = 0; i < n; i++) {
         out[i] = (int) (keys[i] & rowMask);
@@ -87,6 +83,15 @@ public final class TupleGroups {
     return k;
   }
 
+  /** Sorts packed keys, in parallel for large arrays (the order of longs does not depend on how). */
+  private static void sortKeys(long[] keys) {
+    if (keys.length >= 1 << 16) {
+      Arrays.parallelSort(keys);
+    } else {
+      Arrays.sort(keys);
+    }
+  }
+
   /** Compares the first {@code prefix} codes of rows a and b. */
   public static int compare(Codes codes, int a, int b, int prefix) {
     for (int j = 0; j < prefix; j++) {
@@ -133,11 +138,7 @@ public final class TupleGroups {
     for (int i = 0; i < n; i++) {
       keys[i] = packedPrefix(codes, i, bits);
     }
-    if (n >= 1 << 16) {
-      Arrays.parallelSort(keys);
-    } else {
-      Arrays.sort(keys);
-    }
+    sortKeys(keys);
     int[] sizes = new int[n];
     int groups = 0;
     for (int i = 0; i < n; ) {

@@ -6,6 +6,7 @@ import io.distok.quant.Codes;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
+import io.distok.util.TopK;
 import io.distok.util.io.JsonFields;
 import io.distok.quant.TupleGroups;
 import io.distok.quant.UsageMetrics;
@@ -346,7 +347,8 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     });
     int[][] out = new int[p][];
     for (int s = 0; s < p; s++) {
-      // merge the chunks' lists: rows of a later chunk are larger, so a sort by (distance, row) keeps ties by row
+      // merge the chunks' lists, concatenated in chunk order: rows of a later chunk are larger and a chunk's list
+      // holds equal distances in row order, so TopK's ties by position are ties by row
       int total = 0;
       for (int c = 0; c < chunks; c++) {
         total += chunkSize[c][s];
@@ -361,16 +363,10 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
           m++;
         }
       }
-      Integer[] order = new Integer[total];
-      for (int j = 0; j < total; j++) {
-        order[j] = j;
-      }
-      Arrays.sort(order, (i, j) -> dist[i] != dist[j] ? Float.compare(dist[i], dist[j])
-          : Integer.compare(rowOf[i], rowOf[j]));
-      int keep = Math.min(k, total);
-      out[s] = new int[keep];
-      for (int j = 0; j < keep; j++) {
-        out[s][j] = rowOf[order[j]];
+      int[] best = TopK.smallest(dist, total, k);
+      out[s] = new int[best.length];
+      for (int j = 0; j < best.length; j++) {
+        out[s][j] = rowOf[best[j]];
       }
     }
     return out;

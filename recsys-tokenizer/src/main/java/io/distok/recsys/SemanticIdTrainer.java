@@ -2,6 +2,7 @@ package io.distok.recsys;
 
 import io.distok.quant.Codes;
 import io.distok.util.FloatMatrix;
+import io.distok.util.Parallel;
 import io.distok.util.ProgressListener;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.kmeans.KMeansParams;
@@ -11,6 +12,7 @@ import io.distok.quant.transform.L2Normalization;
 import io.distok.quant.train.BalancedAssigner;
 import io.distok.quant.train.LevelAssignment;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Fits semantic IDs: the core's RQ-KMeans ({@link ResidualQuantizer#fit}) on the (optionally L2-normalised)
@@ -143,20 +145,19 @@ public final class SemanticIdTrainer {
 
   /** Adds every row's codewords back onto its residual, last level first. O(n L d), parallel over rows. */
   private static void restore(FloatMatrix residuals, ResidualQuantizer rq, Codes codes) {
-    java.util.List<FloatMatrix> books = rq.codebooks();
+    List<FloatMatrix> books = rq.codebooks();
     int d = residuals.cols();
     float[] r = residuals.data();
-    io.distok.util.Parallel.forEachChunk(residuals.rows(), io.distok.util.Parallel.DEFAULT_CHUNK,
-        (chunk, from, to) -> {
-          for (int i = from; i < to; i++) {
-            for (int l = books.size() - 1; l >= 0; l--) {
-              float[] b = books.get(l).data();
-              int off = codes.get(i, l) * d;
-              for (int t = 0; t < d; t++) {
-                r[i * d + t] += b[off + t];
-              }
-            }
+    Parallel.forEachChunk(residuals.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
+      for (int i = from; i < to; i++) {
+        for (int l = books.size() - 1; l >= 0; l--) {
+          float[] b = books.get(l).data();
+          int off = codes.get(i, l) * d;
+          for (int t = 0; t < d; t++) {
+            r[i * d + t] += b[off + t];
           }
-        });
+        }
+      }
+    });
   }
 }

@@ -1,5 +1,6 @@
 package io.distok.recsys;
 
+import io.distok.util.Decimals;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -187,8 +188,8 @@ public record TokenFormat(Style style, String begin, String end) {
       if (!inner.substring(0, us).equals(expected)) {
         return "token '<" + inner + ">' at offset " + at + ": expected level '" + expected + "'";
       }
-      Integer code = number(inner, us + 1, inner.length());
-      if (code == null) {
+      int code = Decimals.nonNegativeInt(inner, us + 1, inner.length());
+      if (code < 0) {
         return "token '<" + inner + ">' at offset " + at + ": the code is not a number";
       }
       codes.add(code);
@@ -202,8 +203,8 @@ public record TokenFormat(Style style, String begin, String end) {
     while (true) {
       int dash = s.indexOf('-', at);
       int end = dash < 0 || dash >= to ? to : dash;
-      Integer code = number(s, at, end);
-      if (code == null) {
+      int code = Decimals.nonNegativeInt(s, at, end);
+      if (code < 0) {
         return "'" + s.substring(at, end) + "' at offset " + at + " is not a code";
       }
       codes.add(code);
@@ -212,21 +213,5 @@ public record TokenFormat(Style style, String begin, String end) {
       }
       at = end + 1;
     }
-  }
-
-  /** The non-negative int written in {@code s[from, to)} with ASCII digits only, or null. */
-  private static Integer number(String s, int from, int to) {
-    if (from >= to || to - from > 10) {
-      return null;
-    }
-    long v = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return null;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v > Integer.MAX_VALUE ? null : (int) v;
   }
 }

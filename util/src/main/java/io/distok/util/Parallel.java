@@ -42,9 +42,7 @@ public final class Parallel {
       body.run(0, 0, n);
       return;
     }
-    Runnable all = () -> IntStream.range(0, chunks).parallel()
-        .forEach(c -> body.run(c, c * chunkSize, Math.min(n, (c + 1) * chunkSize)));
-    all.run();
+    IntStream.range(0, chunks).parallel().forEach(c -> body.run(c, c * chunkSize, Math.min(n, (c + 1) * chunkSize)));
   }
 
   /**

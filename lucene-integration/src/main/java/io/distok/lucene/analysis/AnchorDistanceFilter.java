@@ -1,5 +1,6 @@
 package io.distok.lucene.analysis;
 
+import io.distok.util.Decimals;
 import java.io.IOException;
 import org.apache.lucene.analysis.TokenFilter;
 import org.apache.lucene.analysis.TokenStream;
@@ -51,18 +52,8 @@ public final class AnchorDistanceFilter extends TokenFilter {
     return true;
   }
 
+  /** A hop count of at most 9 digits after the colon, or -1. */
   private static int parseDistance(String s, int from) {
-    if (from >= s.length() || s.length() - from > 9) {
-      return -1;
-    }
-    int v = 0;
-    for (int i = from; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
+    return s.length() - from > 9 ? -1 : Decimals.nonNegativeInt(s, from, s.length());
   }
 }

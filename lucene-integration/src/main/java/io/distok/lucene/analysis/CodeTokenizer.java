@@ -1,5 +1,6 @@
 package io.distok.lucene.analysis;
 
+import io.distok.util.Decimals;
 import java.io.IOException;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -38,18 +39,12 @@ public final class CodeTokenizer extends Tokenizer {
     }
     int start = (int) (span >>> 32);
     cursor = (int) span;
-    long code = 0;
-    boolean digits = cursor - start <= 10;
-    for (int i = start; i < cursor && digits; i++) {
-      char c = text.charAt(i);
-      digits = c >= '0' && c <= '9';
-      code = code * 10 + (c - '0');
-    }
-    if (!digits || code > Integer.MAX_VALUE) {
+    int code = Decimals.nonNegativeInt(text, start, cursor);
+    if (code < 0) {
       throw new IllegalArgumentException("code '" + text.substring(start, cursor) + "' at offset " + start
           + " (position " + position + ") is not a non-negative integer");
     }
-    term.setEmpty().append(CodeTerms.term(position++, (int) code));
+    term.setEmpty().append(CodeTerms.term(position++, code));
     offset.setOffset(correctOffset(start), correctOffset(cursor));
     return true;
   }

@@ -7,8 +7,8 @@ import java.util.List;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
-import org.apache.lucene.util.AttributeFactory;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.util.AttributeFactory;
 
 /**
  * Splits its input into semantic IDs (separated by whitespace or commas; either token style, see {@link
@@ -29,7 +29,6 @@ public final class SemanticIdTokenizer extends Tokenizer {
   private int pendingAt;
   private int idStart;
   private int idEnd;
-  private int endOffset;
 
   /** A tokenizer emitting every prefix depth. */
   public SemanticIdTokenizer() {
@@ -78,12 +77,13 @@ public final class SemanticIdTokenizer extends Tokenizer {
     cursor = (int) span;
     String id = text.substring(start, cursor);
     TokenFormat.ParsedId parsed = TokenFormat.parseLeading(id);
-    if (!parsed.complete() || parsed.codes().length == 0) {
+    int[] codes = parsed.codes();
+    if (!parsed.complete() || codes.length == 0) {
       throw new IllegalArgumentException("semantic ID '" + id + "' at offset " + start + ": "
           + (parsed.complete() ? "no codes" : parsed.problem()));
     }
     pending.clear();
-    pending.addAll(SemanticIdTerms.prefixes(parsed.codes(), maxDepth));
+    pending.addAll(SemanticIdTerms.prefixes(codes, maxDepth));
     pendingAt = 0;
     idStart = start;
     idEnd = cursor;
@@ -101,13 +101,12 @@ public final class SemanticIdTokenizer extends Tokenizer {
     cursor = 0;
     pending.clear();
     pendingAt = 0;
-    endOffset = text.length();
   }
 
   @Override
   public void end() throws IOException {
     super.end();
-    int last = correctOffset(endOffset);
+    int last = correctOffset(text.length());
     offset.setOffset(last, last);
   }
 }
