@@ -35,17 +35,44 @@ public record CodebookUsage(int codebook, long size, long used, double utilizati
       column[i] = c;
     }
     Arrays.sort(column);
-    long used = 0;
-    double entropy = 0;
+    // the run lengths overwrite the sorted column from the front (a run's length is written at or before its start)
+    int used = 0;
     for (int i = 0; i < n; ) {
       int run = i;
       while (run < n && column[run] == column[i]) {
         run++;
       }
-      used++;
-      double p = (run - i) / (double) n;
-      entropy -= p * Math.log(p);
+      column[used++] = run - i;
       i = run;
+    }
+    return ofCounts(j, size, Arrays.copyOf(column, used));
+  }
+
+  /**
+   * The usage of position {@code j} from the number of rows holding each code, in ascending code order (codes
+   * never used may be left out or given as 0): what {@link #of} gives for the same codes, in O(length) time.
+   * Counting into an array of K counters first costs O(K) memory instead of {@link #of}'s O(n), the cheaper way for
+   * many rows of a small codebook.
+   */
+  public static CodebookUsage ofCounts(int j, long size, long[] counts) {
+    long n = 0;
+    for (long c : counts) {
+      if (c < 0) {
+        throw new IllegalArgumentException("negative count " + c);
+      }
+      n += c;
+    }
+    long used = 0;
+    double entropy = 0;
+    for (long c : counts) {
+      if (c > 0) {
+        used++;
+        double p = c / (double) n;
+        entropy -= p * Math.log(p);
+      }
+    }
+    if (used > size) {
+      throw new IllegalArgumentException(used + " codes used of a codebook of " + size);
     }
     return new CodebookUsage(j, size, used, used / (double) size, Math.exp(entropy), size - used);
   }

@@ -1,6 +1,7 @@
 package io.distok.quant;
 
 import java.util.Arrays;
+import java.util.function.IntBinaryOperator;
 
 /**
  * Rows of a {@link Codes} grouped by their first p codes, without per-row or per-tuple objects: the row indices
@@ -154,12 +155,87 @@ public final class TupleGroups {
 
   /** The share of rows whose first {@code prefix} codes are also another row's: 0 when every prefix is unique. */
   public static double sharedRate(Codes codes, int prefix) {
+    return codes.rows() == 0 ? 0 : sharedRows(codes, prefix) / (double) codes.rows();
+  }
+
+  /** The number of rows whose first {@code prefix} codes are also another row's. */
+  public static long sharedRows(Codes codes, int prefix) {
     long shared = 0;
     for (int s : sizes(codes, prefix)) {
       if (s > 1) {
         shared += s;
       }
     }
-    return codes.rows() == 0 ? 0 : shared / (double) codes.rows();
+    return shared;
+  }
+
+  /**
+   * The bits each position needs to hold its codes, {@code 0 .. sizes[j] - 1}, or null when all positions together
+   * need more than the 64 bits of one key.
+   */
+  public static int[] packingBits(long[] sizes) {
+    int[] bits = new int[sizes.length];
+    int total = 0;
+    for (int j = 0; j < sizes.length; j++) {
+      if (sizes[j] < 1) {
+        throw new IllegalArgumentException("position " + j + " has size " + sizes[j]);
+      }
+      bits[j] = 64 - Long.numberOfLeadingZeros(sizes[j] - 1);
+      total += bits[j];
+    }
+    return total <= 64 ? bits : null;
+  }
+
+  /**
+   * Each row's codes packed into one long, first position highest, with {@code bits[j]} bits for position j (see
+   * {@link #packingBits}), sorted so that rows sharing any prefix are adjacent. Reads the codes through {@code code}
+   * (row, position) so that callers need not materialise a {@link Codes}: O(n m + n log n) time, 8 bytes per row
+   * (twice that while a large array sorts).
+   */
+  public static long[] sortedPackedRows(int rows, int[] bits, IntBinaryOperator code) {
+    long[] keys = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      long k = 0;
+      for (int j = 0; j < bits.length; j++) {
+        // a 64-bit shift is no shift in Java: a position of one code (0 bits) adds nothing
+        k = bits[j] == 0 ? k : (k << bits[j]) | code.applyAsInt(i, j);
+      }
+      keys[i] = k;
+    }
+    // signed order keeps every prefix group together: keys of one prefix share their top bit
+    sortKeys(keys);
+    return keys;
+  }
+
+  /**
+   * For keys from {@link #sortedPackedRows}, the number of rows whose first d codes another row shares, for d = 1
+   * .. {@code bits.length} (element d - 1). O(n m).
+   */
+  public static long[] sharedRowsByDepth(long[] sortedKeys, int[] bits) {
+    long[] shared = new long[bits.length];
+    int below = Arrays.stream(bits).sum();
+    for (int d = 1; d <= bits.length; d++) {
+      below -= bits[d - 1];
+      int shift = below;
+      long count = 0;
+      for (int i = 0; i < sortedKeys.length; ) {
+        long prefix = high(sortedKeys[i], shift);
+        int run = i + 1;
+        while (run < sortedKeys.length && high(sortedKeys[run], shift) == prefix) {
+          run++;
+        }
+        if (run - i > 1) {
+          count += run - i;
+        }
+        i = run;
+      }
+      shared[d - 1] = count;
+    }
+    return shared;
+  }
+
+  /** The bits of {@code key} above the lowest {@code shift} (none when {@code shift} is 64: Java shifts mod 64). */
+  private static long high(long key, int shift) {
+    return shift >= 64 ? 0 : key >>> shift;
   }
 }

@@ -38,6 +38,7 @@ class CodebookUsagePropertiesTest {
     assertEquals(used, u.used());
     assertEquals(k - used, u.deadCodes());
     assertEquals(Math.exp(entropy), u.perplexity());
+    assertEquals(u, CodebookUsage.ofCounts(0, k, counts), "dense counts give the same record, to the last bit");
   }
 
   /** Per-bit usage: the shares of set bits, and a factorised entropy of n ln 2 for independent fair bits. */

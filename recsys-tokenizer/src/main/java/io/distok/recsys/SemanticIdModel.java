@@ -119,6 +119,16 @@ public final class SemanticIdModel {
     return table.raw.row(Objects.checkIndex(row, size));
   }
 
+  /** Code {@code j} of the final ID at {@code row}, read in place. */
+  int codeAt(int row, int j) {
+    return table.fin.get(Objects.checkIndex(row, size), j);
+  }
+
+  /** Code {@code j} of the raw codes at {@code row}, read in place. */
+  int rawCodeAt(int row, int j) {
+    return table.raw.get(Objects.checkIndex(row, size), j);
+  }
+
   /** The item's ID written as tokens. */
   public String tokens(String item) {
     return config.format().format(codes(item));

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.IntBinaryOperator;
 
 /**
  * Quality of a semantic-ID index as typed figures: collisions before and after the policy, group sizes,
@@ -127,21 +128,18 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     double[] nb = neighbourhood(in.vectors(), raw, Math.min(sample, n), seed);
     EmbeddingFigures e = new EmbeddingFigures(n, um.mse(), um.relativeMse(),
         meanCosine(in.vectors(), model.quantizer(), raw), (int) nb[0], nb[1], nb[2], nb[3], nb[4]);
-    return new SemanticIdReport(codeFigures(model, rows, raw), e, Map.of());
+    return new SemanticIdReport(codeFigures(model, n, raw::get, (i, j) -> model.codeAt(rows[i], j)), e, Map.of());
   }
 
   /**
    * The report of {@code model} as it is now, when only the report of an earlier state is at hand (after
-   * {@link SemanticIdModel#assign} added items): the code figures are recomputed over all items of the model;
-   * the embedding figures (MSE, cosine, neighbourhood preservation) and extra figures are kept from {@code
-   * previous}, and their {@code items} says how many items they were measured on. Cost O(n m + n log n).
+   * {@link SemanticIdModel#assign} added items): the code figures are recomputed over all items of the model,
+   * read in place from its item table; the embedding figures (MSE, cosine, neighbourhood preservation) and extra
+   * figures are kept from {@code previous}, and their {@code items} says how many items they were measured on.
+   * Cost O(n m + n log n) time and 8 bytes per item (twice that while sorting) beside the model.
    */
   public static SemanticIdReport refreshed(SemanticIdReport previous, SemanticIdModel model) {
-    int[] rows = new int[model.size()];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = i;
-    }
-    CodeFigures c = codeFigures(model, rows, rawCodes(model, rows));
+    CodeFigures c = codeFigures(model, model.size(), model::rawCodeAt, model::codeAt);
     return previous == null ? new SemanticIdReport(c, null, Map.of())
         : new SemanticIdReport(c, previous.embedding, previous.extra);
   }
@@ -150,55 +148,90 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
     int levels = model.config().levels();
     Codes raw = new Codes(rows.length, levels);
     for (int i = 0; i < rows.length; i++) {
-      int[] r = model.rawCodesAt(rows[i]);
       for (int l = 0; l < levels; l++) {
-        raw.set(i, l, r[l]);
+        raw.set(i, l, model.rawCodeAt(rows[i], l));
       }
     }
     return raw;
   }
 
-  /** The figures that need only the codes of the items at {@code rows} (whose raw codes are {@code raw}). */
-  private static CodeFigures codeFigures(SemanticIdModel model, int[] rows, Codes raw) {
-    int n = rows.length;
+  /**
+   * The figures that need only the codes of n items, read through {@code raw} and {@code fin} as (item, position)
+   * -> code. When each tuple packs into one long (4 levels of 256 and a suffix: 40 bits), one sorted key array
+   * gives the shared rate at every depth and the group sizes: 8 bytes per item instead of a copy of the codes.
+   */
+  private static CodeFigures codeFigures(SemanticIdModel model, int n, IntBinaryOperator raw, IntBinaryOperator fin) {
     int levels = model.config().levels();
-    Codes fin = new Codes(n, model.idLength());
-    for (int i = 0; i < n; i++) {
-      int[] f = model.codesAt(rows[i]);
-      for (int j = 0; j < f.length; j++) {
-        fin.set(i, j, f[j]);
-      }
-    }
-    List<Double> unique = new ArrayList<>();
-    for (int depth = 1; depth <= levels; depth++) {
-      unique.add(1 - TupleGroups.sharedRate(raw, depth));
-    }
     int[] ks = model.config().codebookSizes();
     List<LevelUsage> perLevel = new ArrayList<>();
     for (int l = 0; l < levels; l++) {
-      CodebookUsage u = CodebookUsage.of(raw, l, ks[l]);
-      perLevel.add(new LevelUsage(l + 1, u.size(), u.utilization(), u.deadCodes(), u.perplexity(), gini(raw, l, ks[l])));
+      long[] counts = new long[ks[l]];
+      for (int i = 0; i < n; i++) {
+        counts[raw.applyAsInt(i, l)]++;
+      }
+      CodebookUsage u = CodebookUsage.ofCounts(l, ks[l], counts);
+      perLevel.add(new LevelUsage(l + 1, u.size(), u.utilization(), u.deadCodes(), u.perplexity(), gini(counts)));
+    }
+    long[] rawShared;
+    long finShared;
+    SortedMap<Integer, Integer> groups = new TreeMap<>();
+    int[] rawBits = TupleGroups.packingBits(Arrays.stream(ks).asLongStream().toArray());
+    int[] finBits = TupleGroups.packingBits(Arrays.stream(model.positionSizes()).asLongStream().toArray());
+    if (rawBits != null && finBits != null) {
+      long[] keys = TupleGroups.sortedPackedRows(n, rawBits, raw);
+      rawShared = TupleGroups.sharedRowsByDepth(keys, rawBits);
+      for (int i = 0; i < n; ) {
+        int run = i + 1;
+        while (run < n && keys[run] == keys[i]) {
+          run++;
+        }
+        groups.merge(run - i, 1, Integer::sum);
+        i = run;
+      }
+      keys = null; // let the raw keys go before the final ones are made
+      finShared = TupleGroups.sharedRowsByDepth(TupleGroups.sortedPackedRows(n, finBits, fin), finBits)[finBits.length - 1];
+    } else {
+      // tuples wider than 64 bits: group a copy of the codes
+      Codes r = copy(n, levels, raw);
+      Codes f = copy(n, model.idLength(), fin);
+      rawShared = new long[levels];
+      for (int depth = 1; depth <= levels; depth++) {
+        rawShared[depth - 1] = TupleGroups.sharedRows(r, depth);
+      }
+      for (int size : TupleGroups.sizes(r, levels)) {
+        groups.merge(size, 1, Integer::sum);
+      }
+      finShared = TupleGroups.sharedRows(f, f.codesPerRow());
+    }
+    List<Double> unique = new ArrayList<>();
+    for (long shared : rawShared) {
+      unique.add(1 - share(shared, n));
     }
     return new CodeFigures(n, levels, Arrays.stream(ks).boxed().toList(),
         model.config().collision().name().toLowerCase(Locale.ROOT), model.config().balanced(),
-        model.config().normalize(), TupleGroups.sharedRate(raw, levels), TupleGroups.sharedRate(fin, fin.codesPerRow()),
-        groupSizes(raw), unique, perLevel);
+        model.config().normalize(), share(rawShared[levels - 1], n), share(finShared, n), groups, unique, perLevel);
   }
 
-  private static SortedMap<Integer, Integer> groupSizes(Codes raw) {
-    TreeMap<Integer, Integer> hist = new TreeMap<>();
-    for (int c : TupleGroups.sizes(raw, raw.codesPerRow())) {
-      hist.merge(c, 1, Integer::sum);
-    }
-    return Collections.unmodifiableSortedMap(hist);
+  private static double share(long rows, int n) {
+    return n == 0 ? 0 : rows / (double) n;
   }
 
-  /** Gini coefficient of code usage: 0 = every code used equally, towards 1 = one code takes everything. */
-  static double gini(Codes codes, int level, int k) {
-    long[] counts = new long[k];
-    for (int i = 0; i < codes.rows(); i++) {
-      counts[codes.get(i, level)]++;
+  private static Codes copy(int n, int width, IntBinaryOperator code) {
+    Codes out = new Codes(n, width);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < width; j++) {
+        out.set(i, j, code.applyAsInt(i, j));
+      }
     }
+    return out;
+  }
+
+  /**
+   * Gini coefficient of code usage from each code's count: 0 = every code used equally, towards 1 = one code
+   * takes everything. Sorts {@code counts}.
+   */
+  static double gini(long[] counts) {
+    int k = counts.length;
     Arrays.sort(counts);
     double weighted = 0;
     double total = 0;

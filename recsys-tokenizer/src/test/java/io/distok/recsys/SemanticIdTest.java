@@ -355,4 +355,50 @@ class SemanticIdTest {
     assertTrue(now.toTable().contains("measured at fit time on 400 items"), now.toTable());
     assertFalse(now.toTable().contains("{"), "no raw Java maps in the table: " + now.toTable());
   }
+
+  /**
+   * The report's code figures, counted from the item table through packed keys (tuples of up to 64 bits) or from a
+   * copy of the codes (wider tuples: 33 levels of 4 codes are 66 bits), equal the same figures counted directly
+   * from a Codes matrix of every item's codes.
+   */
+  @Test
+  void codeFiguresMatchGroupingACopyOfTheCodes() {
+    ItemEmbeddings items = withDuplicates();
+    SemanticIdConfig plain = SMALL.withBalanced(false);
+    for (SemanticIdConfig config : List.of(plain, plain.withCodebookSizes(java.util.stream.IntStream.range(0, 33)
+        .map(l -> 4).toArray()))) {
+      SemanticIdModel m = SemanticIdTrainer.fit(items, config, ProgressListener.NONE);
+      int n = m.size();
+      io.distok.quant.Codes raw = new io.distok.quant.Codes(n, m.config().levels());
+      io.distok.quant.Codes fin = new io.distok.quant.Codes(n, m.idLength());
+      for (int i = 0; i < n; i++) {
+        int[] r = m.rawCodes(m.items().get(i));
+        int[] f = m.codes(m.items().get(i));
+        for (int j = 0; j < r.length; j++) {
+          raw.set(i, j, r[j]);
+        }
+        for (int j = 0; j < f.length; j++) {
+          fin.set(i, j, f[j]);
+        }
+      }
+      SemanticIdReport.CodeFigures c = SemanticIdReport.refreshed(null, m).codes();
+      String what = m.config().levels() + " levels";
+      assertEquals(io.distok.quant.TupleGroups.sharedRate(raw, raw.codesPerRow()), c.rawCollisionRate(), what);
+      assertEquals(io.distok.quant.TupleGroups.sharedRate(fin, fin.codesPerRow()), c.finalCollisionRate(), what);
+      for (int d = 1; d <= raw.codesPerRow(); d++) {
+        assertEquals(1 - io.distok.quant.TupleGroups.sharedRate(raw, d), c.uniqueShareByDepth().get(d - 1), what);
+      }
+      java.util.TreeMap<Integer, Integer> hist = new java.util.TreeMap<>();
+      for (int size : io.distok.quant.TupleGroups.sizes(raw, raw.codesPerRow())) {
+        hist.merge(size, 1, Integer::sum);
+      }
+      assertEquals(hist, c.groupSizeHistogram(), what);
+      for (int l = 0; l < raw.codesPerRow(); l++) {
+        var u = io.distok.quant.CodebookUsage.of(raw, l, m.config().codebookSizes()[l]);
+        assertEquals(u.perplexity(), c.perLevel().get(l).perplexity(), what + ", level " + (l + 1));
+        assertEquals(u.deadCodes(), c.perLevel().get(l).deadCodes(), what + ", level " + (l + 1));
+      }
+      assertTrue(c.rawCollisionRate() > 0, what + ": the duplicated items share tuples");
+    }
+  }
 }
