@@ -57,6 +57,15 @@ public final class SemanticIdModel {
     return quantizer;
   }
 
+  /**
+   * The identity of the codebooks and settings that make this model's IDs ({@link
+   * io.distok.quant.io.ModelFingerprint} of the quantizer with the configuration): the same before and after new
+   * items are assigned and after save and load, different for a model fitted otherwise. O(K d L).
+   */
+  public String fingerprint() {
+    return io.distok.quant.io.ModelFingerprint.of(quantizer, config.toJson());
+  }
+
   public CollisionPolicy policy() {
     return CollisionPolicy.of(config.collision(), config.suffixSize());
   }

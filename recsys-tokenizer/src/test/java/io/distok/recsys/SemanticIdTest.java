@@ -3,6 +3,7 @@ package io.distok.recsys;
 import io.distok.quant.CodeTuple;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -171,6 +172,13 @@ class SemanticIdTest {
       assertArrayEquals(m.rawCodes(id), back.rawCodes(id));
     }
     assertArrayEquals(got, back.assign(fresh).ids().get("new-a"));
+    // one identity for the codebooks and settings: after assigning and after reloading, not for another fit
+    assertEquals(m.fingerprint(), a.model().fingerprint());
+    assertEquals(m.fingerprint(), back.fingerprint());
+    assertNotEquals(m.fingerprint(), SemanticIdTrainer.fit(items, SMALL.withSeed(SMALL.seed() + 1),
+        ProgressListener.NONE).fingerprint());
+    assertNotEquals(m.fingerprint(), SemanticIdTrainer.fit(items, SMALL.withFormat(new TokenFormat(
+        TokenFormat.Style.PLAIN, null, null)), ProgressListener.NONE).fingerprint(), "the token format is part of it");
     var e = assertThrows(InvalidInputException.class,
         () -> m.assign(new ItemEmbeddings(List.of("x"), new FloatMatrix(1, 9))));
     assertTrue(e.getMessage().contains("dimension 9 != 8"), e.getMessage());

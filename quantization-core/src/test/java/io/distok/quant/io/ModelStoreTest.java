@@ -52,6 +52,42 @@ class ModelStoreTest {
     }
   }
 
+  /**
+   * A fingerprint survives save and load (another file, another seed recorded), tells every model of the list
+   * apart, notices a transform in front and a single changed float bit, and is 64 hex digits.
+   */
+  @Test
+  void fingerprintsIdentifyModelsNotFiles() throws IOException {
+    List<Quantizer> ms = models();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    int i = 0;
+    for (Quantizer q : ms) {
+      String f = ModelFingerprint.of(q);
+      assertTrue(f.matches("[0-9a-f]{64}"), f);
+      Path m = dir.resolve("fp" + i++);
+      ModelStore.save(q, 5 + i, m);
+      assertEquals(f, ModelFingerprint.of(ModelStore.load(m)), q.method() + " after save and load");
+      assertTrue(seen.add(f), "two models share " + f);
+      assertFalse(f.equals(ModelFingerprint.of(new io.distok.quant.transform.TransformedQuantizer(List.of(
+          new io.distok.quant.transform.L2Normalization(q.dimension())), q))), "a transform changes the model");
+    }
+    ResidualQuantizer rq = (ResidualQuantizer) ms.get(1);
+    assertFalse(ModelFingerprint.of(rq).equals(ModelFingerprint.of(rq.withBeam(1))), "the encode beam is part of it");
+    VectorQuantizer vq = (VectorQuantizer) ms.get(0);
+    assertEquals(ModelFingerprint.of(vq), ModelFingerprint.of(new VectorQuantizer(vq.codebooks().get(0),
+        KMeansParams.of(16).withNiter(3))), "training settings are not");
+    FloatMatrix c = vq.codebooks().get(0).copy();
+    c.data()[c.data().length - 1] = Math.nextUp(c.data()[c.data().length - 1]);
+    // the same codebook rebuilt gives the same fingerprint; one float moved by one ulp another
+    assertEquals(ModelFingerprint.of(vq), ModelFingerprint.of(new VectorQuantizer(vq.codebooks().get(0).copy(),
+        KMeansParams.of(16))));
+    assertFalse(ModelFingerprint.of(new VectorQuantizer(c, KMeansParams.of(16))).equals(ModelFingerprint.of(vq)));
+    assertEquals(ModelFingerprint.of(vq, java.util.Map.of("a", 1, "b", "x")),
+        ModelFingerprint.of(vq, new java.util.TreeMap<>(java.util.Map.of("b", "x", "a", 1))), "settings in any order");
+    assertFalse(ModelFingerprint.of(vq, java.util.Map.of("a", 1)).equals(ModelFingerprint.of(vq, java.util.Map.of(
+        "a", 2))));
+  }
+
   @Test
   void savingTwiceReplacesTheModel() throws IOException {
     List<Quantizer> ms = models();
