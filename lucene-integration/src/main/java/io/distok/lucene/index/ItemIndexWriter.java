@@ -1,0 +1,214 @@
+package io.distok.lucene.index;
+
+import io.distok.lucene.analysis.CodeTerms;
+import io.distok.lucene.analysis.SemanticIdTerms;
+import io.distok.quant.CodeLayout;
+import io.distok.quant.Codes;
+import io.distok.recsys.ItemEmbeddings;
+import io.distok.recsys.SemanticIdModel;
+import io.distok.util.InvalidInputException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.BinaryDocValuesField;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Writes an on-disk Lucene index of catalogue items tokenized by a {@link SemanticIdModel}. Each item is one
+ * document: its id (one stored term), its semantic ID as prefix terms of every depth ({@link
+ * IndexSchema#SEMANTIC_ID}) and as tokens, its raw quantizer codes as code terms ({@link IndexSchema#CODES}) and
+ * packed in binary doc values (exact rescoring without the vectors), optionally its vector in a {@link
+ * KnnFloatVectorField}, and any user fields. The model's fingerprint is recorded in the commit data; opening an
+ * index with another model is refused.
+ *
+ * <p>Incremental: {@link #put} adds or replaces items (new items get their stable IDs from the model, which grows;
+ * save it with the index), {@link #delete} removes items (their postings go; their IDs stay reserved in the model).
+ * Nothing is visible until {@link #commit}; an interrupted run (crash, kill, Ctrl-C) leaves the last commit as it
+ * was, since closing without a commit rolls back. One writer per index at a time (Lucene's write lock). Cost per
+ * item O(d K L) to assign a new one, O(L^2) terms to index.
+ */
+public final class ItemIndexWriter implements Closeable {
+  static final String KIND = "items";
+
+  private final Path path;
+  private final FSDirectory directory;
+  private final IndexWriter writer;
+  private final boolean storeVectors;
+  private final Map<String, UserFields.Type> fieldTypes;
+  private SemanticIdModel model;
+
+  private ItemIndexWriter(Path path, FSDirectory directory, IndexWriter writer, SemanticIdModel model,
+      boolean storeVectors, Map<String, UserFields.Type> fieldTypes) {
+    this.path = path;
+    this.directory = directory;
+    this.writer = writer;
+    this.model = model;
+    this.storeVectors = storeVectors;
+    this.fieldTypes = fieldTypes;
+  }
+
+  /**
+   * Opens the index in {@code dir} for writing, creating it (and the directory) when there is none.
+   *
+   * @param storeVectors whether to store each item's vector (ignored for an existing index, which keeps its choice)
+   * @param modelName how to name the model in messages (e.g. its directory)
+   * @throws InvalidInputException if the index was built with another model or is not an item index, or another
+   *     writer holds it
+   */
+  public static ItemIndexWriter open(Path dir, SemanticIdModel model, boolean storeVectors, String modelName)
+      throws IOException {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InvalidInputException(dir + ": not a directory");
+    }
+    Files.createDirectories(dir);
+    FSDirectory directory = FSDirectory.open(dir);
+    try {
+      IndexSchema schema = IndexSchema.read(directory, dir);
+      if (schema != null) {
+        schema.requireModel(KIND, model.fingerprint(), dir, modelName);
+        storeVectors = schema.storesVectors();
+      }
+      IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
+          .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+          .setCommitOnClose(false);
+      IndexWriter writer;
+      try {
+        writer = new IndexWriter(directory, config);
+      } catch (LockObtainFailedException e) {
+        throw new InvalidInputException(dir + ": locked by another writer (is another distok index running?)");
+      }
+      return new ItemIndexWriter(dir, directory, writer, model, storeVectors,
+          schema == null ? new TreeMap<>() : new TreeMap<>(schema.userFields()));
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  /** The model as it is now (grown by the new items of {@link #put}). */
+  public SemanticIdModel model() {
+    return model;
+  }
+
+  /** Whether documents hold their vectors. */
+  public boolean storesVectors() {
+    return storeVectors;
+  }
+
+  /**
+   * Adds the items, replacing those already indexed under the same id. Items the model does not know get their
+   * stable IDs now (the model grows; see {@link #model}).
+   *
+   * @param fields user fields by item id (items without an entry get none); may be empty
+   * @param source named in messages about the fields
+   * @return the ids of the items that were new to the model
+   * @throws InvalidInputException on a vector of the wrong dimension or a field whose type differs from the index's
+   */
+  public List<String> put(ItemEmbeddings items, Map<String, Map<String, Object>> fields, String source)
+      throws IOException {
+    // check every field before the first document goes in, so that bad input leaves nothing half-added
+    Map<String, UserFields.Type> types = new TreeMap<>(fieldTypes);
+    for (Map.Entry<String, Map<String, Object>> e : fields.entrySet()) {
+      for (Map.Entry<String, Object> f : e.getValue().entrySet()) {
+        UserFields.require(types, f.getKey(), f.getValue(), source + ", item '" + e.getKey() + "'");
+      }
+    }
+    SemanticIdModel.Assignment a = model.assign(items);
+    SemanticIdModel m = a.model();
+    ItemEmbeddings space = m.config().normalize() ? items.normalized() : items;
+    CodeLayout layout = m.quantizer().layout();
+    int levels = m.config().levels();
+    for (int i = 0; i < items.size(); i++) {
+      String id = items.ids().get(i);
+      Document doc = new Document();
+      doc.add(new StringField(IndexSchema.ID, id, Field.Store.YES));
+      int[] sid = m.codes(id);
+      for (String term : SemanticIdTerms.prefixes(sid, sid.length)) {
+        doc.add(new StringField(IndexSchema.SEMANTIC_ID, term, Field.Store.NO));
+      }
+      doc.add(new StoredField(IndexSchema.TOKENS, m.config().format().format(sid)));
+      doc.add(new SortedDocValuesField(IndexSchema.ID_ORDER, orderKey(sid)));
+      int[] raw = m.rawCodes(id);
+      for (int j = 0; j < levels; j++) {
+        doc.add(new StringField(IndexSchema.CODES, CodeTerms.term(j, raw[j]), Field.Store.NO));
+      }
+      doc.add(new BinaryDocValuesField(IndexSchema.PACKED_CODES, new BytesRef(layout.pack(Codes.wrap(raw, 1,
+          levels)))));
+      if (storeVectors) {
+        doc.add(new KnnFloatVectorField(IndexSchema.VECTOR, space.vectors().rowCopy(i),
+            VectorSimilarityFunction.EUCLIDEAN));
+      }
+      Map<String, Object> user = fields.get(id);
+      if (user != null) {
+        user.forEach((name, value) -> UserFields.add(doc, name, types.get(name), value));
+      }
+      writer.updateDocument(new Term(IndexSchema.ID, id), doc);
+    }
+    fieldTypes.putAll(types);
+    model = m;
+    return a.added();
+  }
+
+  /** Removes the items with these ids (ids not indexed are ignored). */
+  public void delete(Collection<String> ids) throws IOException {
+    Term[] terms = ids.stream().map(id -> new Term(IndexSchema.ID, id)).toArray(Term[]::new);
+    writer.deleteDocuments(terms);
+  }
+
+  /** Makes every change so far durable and visible, with the schema in the commit data. */
+  public void commit() throws IOException {
+    IndexSchema schema = new IndexSchema(KIND, model.fingerprint(), model.quantizer().dimension(), storeVectors,
+        fieldTypes);
+    writer.setLiveCommitData(schema.toCommitData().entrySet());
+    writer.commit();
+  }
+
+  /** Closes the writer; changes since the last {@link #commit} are discarded. */
+  @Override
+  public void close() throws IOException {
+    try {
+      writer.rollback();
+    } finally {
+      directory.close();
+    }
+  }
+
+  /** Where the index is. */
+  public Path path() {
+    return path;
+  }
+
+  /**
+   * The ID's codes as big-endian 4-byte words: unsigned byte order of two keys is the order of their IDs (first
+   * code first, a prefix before its extensions).
+   */
+  static BytesRef orderKey(int[] codes) {
+    byte[] b = new byte[4 * codes.length];
+    for (int j = 0; j < codes.length; j++) {
+      int c = codes[j];
+      b[4 * j] = (byte) (c >>> 24);
+      b[4 * j + 1] = (byte) (c >>> 16);
+      b[4 * j + 2] = (byte) (c >>> 8);
+      b[4 * j + 3] = (byte) c;
+    }
+    return new BytesRef(b);
+  }
+}
