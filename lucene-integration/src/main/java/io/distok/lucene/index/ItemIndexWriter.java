@@ -7,6 +7,7 @@ import io.distok.quant.Codes;
 import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.SemanticIdModel;
 import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -124,6 +125,12 @@ public final class ItemIndexWriter implements Closeable {
    */
   public List<String> put(ItemEmbeddings items, Map<String, Map<String, Object>> fields, String source)
       throws IOException {
+    return put(items, fields, source, ProgressListener.NONE);
+  }
+
+  /** {@link #put(ItemEmbeddings, Map, String)}, reporting documents added as stage "index". */
+  public List<String> put(ItemEmbeddings items, Map<String, Map<String, Object>> fields, String source,
+      ProgressListener progress) throws IOException {
     // check every field before the first document goes in, so that bad input leaves nothing half-added
     Map<String, UserFields.Type> types = new TreeMap<>(fieldTypes);
     for (Map.Entry<String, Map<String, Object>> e : fields.entrySet()) {
@@ -161,6 +168,9 @@ public final class ItemIndexWriter implements Closeable {
         user.forEach((name, value) -> UserFields.add(doc, name, types.get(name), value));
       }
       writer.updateDocument(new Term(IndexSchema.ID, id), doc);
+      if ((i & 4095) == 4095 || i == items.size() - 1) {
+        progress.progress("index", i + 1, items.size());
+      }
     }
     fieldTypes.putAll(types);
     model = m;

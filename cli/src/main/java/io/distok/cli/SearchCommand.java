@@ -1,0 +1,159 @@
+package io.distok.cli;
+
+import io.distok.lucene.search.ItemSearcher;
+import io.distok.lucene.search.QueryConstraints;
+import io.distok.quant.io.MatrixReader;
+import io.distok.recsys.SemanticIdModel;
+import io.distok.recsys.SemanticIdStore;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.lucene.search.Query;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code distok search}: query an index built by {@code distok index}. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+    description = "Search a distok Lucene index: items by semantic-ID prefix, relatedness, generated ID or vector; "
+        + "graph nodes by token overlap.",
+    subcommands = {SearchCommand.Items.class})
+public final class SearchCommand implements Runnable {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Exactly one way to search items. */
+  static final class ItemMode {
+    @Option(names = "--prefix", description = "Items under this semantic-ID prefix, e.g. '<a_12><b_200>' or 12-200.")
+    String prefix;
+
+    @Option(names = "--related", paramLabel = "ITEM", description = "Items sharing the deepest ID prefix with ITEM.")
+    String related;
+
+    @Option(names = "--resolve", paramLabel = "TEXT", description = "Resolve an ID as a language model generated it "
+        + "(possibly invalid): exact match, else the longest valid prefix.")
+    String resolve;
+
+    @Option(names = "--vector-file", description = "Search by the vector in row --row of this file (.npy, .fvecs, "
+        + "CSV).")
+    Path vectorFile;
+
+    @Option(names = "--vector", split = ",", description = "Search by this vector, comma-separated.")
+    float[] vector;
+  }
+
+  @Command(name = "items", mixinStandardHelpOptions = true,
+      description = "Search an item index with the model that built it. --query and --filter combine with any mode.")
+  static final class Items implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Semantic-ID model directory.")
+    Path model;
+
+    @Option(names = "--index", required = true, description = "Index directory.")
+    Path index;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    ItemMode mode;
+
+    @Option(names = "--row", defaultValue = "0", description = "Row of --vector-file (0-based; default: "
+        + "${DEFAULT-VALUE}).")
+    int row;
+
+    @Option(names = "--k", defaultValue = "10", description = "Results (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--query", description = "Text query over the text fields, Lucene syntax (title:lipstick).")
+    String query;
+
+    @Option(names = "--filter", description = "Field filter, repeatable: price<20, year>=2000, brand=acme.")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--nearest-codes", defaultValue = "" + ItemSearcher.DEFAULT_NEAREST_CODES,
+        description = "Vector search: codes per level expanded into candidates (default: ${DEFAULT-VALUE}).")
+    int nearestCodes;
+
+    @Option(names = "--candidates", defaultValue = "" + ItemSearcher.DEFAULT_CANDIDATES,
+        description = "Vector search: candidates rescored exactly (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--json", description = "Write the results as JSON here.")
+    Path json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (k < 1) {
+        throw CliSupport.usage(spec, "--k must be >= 1, got " + k);
+      }
+      if ((mode.vector != null || mode.vectorFile != null) && (nearestCodes < 1 || candidates < k)) {
+        throw CliSupport.usage(spec, "--nearest-codes must be >= 1 and --candidates >= --k");
+      }
+      PrintWriter w = spec.commandLine().getOut();
+      SemanticIdModel m = SemanticIdStore.load(model);
+      Map<String, Object> doc = new LinkedHashMap<>();
+      try (ItemSearcher s = ItemSearcher.open(index, m, model.toString())) {
+        Query constraint = QueryConstraints.of(s.schema(), query, filters);
+        List<ItemSearcher.Hit> hits;
+        String scoreName;
+        if (mode.prefix != null) {
+          hits = s.underPrefix(mode.prefix, k, constraint);
+          scoreName = "score";
+        } else if (mode.related != null) {
+          hits = s.related(mode.related, k, constraint);
+          scoreName = "shared depth";
+        } else if (mode.resolve != null) {
+          ItemSearcher.Resolution r = s.resolve(mode.resolve, k);
+          hits = r.items();
+          scoreName = "score";
+          w.printf(Locale.ROOT, "%s: %d of %d levels matched%s%s%n", r.exact() ? "exact" : "prefix match",
+              r.matchedDepth(), m.idLength(), r.problem() == null ? "" : "; ", r.problem() == null ? ""
+                  : r.problem());
+          doc.put("exact", r.exact());
+          doc.put("matchedDepth", r.matchedDepth());
+          doc.put("problem", r.problem());
+        } else {
+          float[] q = mode.vector != null ? mode.vector : queryRow();
+          hits = s.nearest(q, k, nearestCodes, candidates, constraint);
+          scoreName = "squared L2";
+        }
+        w.printf(Locale.ROOT, "%-5s %-24s %-32s %s%n", "rank", "item", "semantic ID", scoreName);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < hits.size(); i++) {
+          ItemSearcher.Hit h = hits.get(i);
+          w.printf(Locale.ROOT, "%-5d %-24s %-32s %.4f%n", i + 1, h.id(), h.tokens(), h.score());
+          rows.add(Map.of("item", h.id(), "tokens", h.tokens(), "score", h.score()));
+        }
+        if (hits.isEmpty()) {
+          w.println("(no items)");
+        }
+        doc.put("hits", rows);
+      }
+      if (json != null) {
+        io.distok.util.io.JsonFiles.write(json, doc);
+      }
+      return 0;
+    }
+
+    private float[] queryRow() throws java.io.IOException {
+      FloatMatrix x = MatrixReader.read(mode.vectorFile).matrix();
+      if (row < 0 || row >= x.rows()) {
+        throw new InvalidInputException(mode.vectorFile + ": no row " + row + " (" + x.rows() + " rows)");
+      }
+      return x.rowCopy(row);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.distok.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.distok.recsys.SemanticIdModel;
+import io.distok.recsys.SemanticIdStore;
+import io.distok.testdata.SyntheticData;
+import io.distok.util.FloatMatrix;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** distok index / distok search on real files and a real on-disk index. */
+class SearchCliTest {
+  @TempDir
+  Path dir;
+
+  private Path items(String name, int n, int from, long seed) throws IOException {
+    FloatMatrix x = SyntheticData.gaussianClusters(n, 8, 10, 0.3, seed);
+    StringBuilder sb = new StringBuilder("item,f0,f1,f2,f3,f4,f5,f6,f7\n");
+    for (int i = 0; i < n; i++) {
+      sb.append("i").append(from + i);
+      for (int t = 0; t < 8; t++) {
+        sb.append(',').append(x.get(i, t));
+      }
+      sb.append('\n');
+    }
+    Path f = dir.resolve(name);
+    Files.writeString(f, sb);
+    return f;
+  }
+
+  @Test
+  void indexThenSearchEveryWay() throws IOException {
+    Path in = items("items.csv", 400, 0, 1);
+    Path model = dir.resolve("sid");
+    assertEquals(0, CliTest.run("semantic-ids", "fit", "--input", in.toString(), "--out", model.toString(),
+        "--codebook-sizes", "8,8,8", "--niter", "5").code());
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      jsonl.append("{\"id\": \"i").append(i).append("\", \"title\": \"").append(i % 2 == 0 ? "red" : "blue")
+          .append(" lipstick\", \"price\": ").append(i % 40).append("}\n");
+    }
+    Path fields = dir.resolve("fields.jsonl");
+    Files.writeString(fields, jsonl);
+    Path index = dir.resolve("index");
+    CliTest.Run ix = CliTest.run("index", "items", "--model", model.toString(), "--input", in.toString(),
+        "--fields", fields.toString(), "--index", index.toString(), "--vectors");
+    assertEquals(0, ix.code(), ix.err());
+    assertTrue(ix.out().contains("indexed 400 items (0 new to the model)"), ix.out());
+    SemanticIdModel m = SemanticIdStore.load(model);
+    String id0 = m.tokens("i0");
+    String prefix = id0.substring(0, id0.indexOf('>') + 1);
+
+    CliTest.Run p = CliTest.run("search", "items", "--model", model.toString(), "--index", index.toString(),
+        "--prefix", prefix, "--k", "500", "--filter", "price<10", "--query", "red");
+    assertEquals(0, p.code(), p.err());
+    long expected = m.items().stream().filter(i -> m.tokens(i).startsWith(prefix)).filter(i -> {
+      int n = Integer.parseInt(i.substring(1));
+      return n % 40 < 10 && n % 2 == 0;
+    }).count();
+    assertEquals(expected, p.out().lines().filter(l -> l.matches("\\d+ .*")).count(), p.out());
+
+    Path json = dir.resolve("hits.json");
+    CliTest.Run v = CliTest.run("search", "items", "--model", model.toString(), "--index", index.toString(),
+        "--vector-file", in.toString(), "--row", "3", "--k", "5", "--json", json.toString());
+    assertEquals(0, v.code(), v.err());
+    Map<String, Object> doc = JSON.std.mapFrom(Files.readString(json));
+    List<?> hits = (List<?>) doc.get("hits");
+    assertEquals("i3", ((Map<?, ?>) hits.get(0)).get("item"), "an indexed item is its own nearest neighbour");
+
+    CliTest.Run r = CliTest.run("search", "items", "--model", model.toString(), "--index", index.toString(),
+        "--resolve", "<sid>" + id0 + "</sid>");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("exact"), r.out());
+    assertTrue(r.out().contains("i0 "), r.out());
+
+    CliTest.Run rel = CliTest.run("search", "items", "--model", model.toString(), "--index", index.toString(),
+        "--related", "i0", "--k", "3");
+    assertEquals(0, rel.code(), rel.err());
+    assertFalse(rel.out().contains("i0 "), rel.out());
+
+    // new items: stable IDs, model updated in place; deleted items disappear
+    Path more = items("more.csv", 20, 1000, 2);
+    Path gone = dir.resolve("gone.txt");
+    Files.writeString(gone, "i0\ni1\n");
+    CliTest.Run up = CliTest.run("index", "items", "--model", model.toString(), "--input", more.toString(),
+        "--delete", gone.toString(), "--index", index.toString());
+    assertEquals(0, up.code(), up.err());
+    assertTrue(up.out().contains("20 new to the model, model updated"), up.out());
+    SemanticIdModel grown = SemanticIdStore.load(model);
+    assertEquals(420, grown.size());
+    CliTest.Run after = CliTest.run("search", "items", "--model", model.toString(), "--index", index.toString(),
+        "--resolve", grown.tokens("i1005"));
+    assertTrue(after.out().contains("i1005 "), after.out());
+    CliTest.Run deleted = CliTest.run("search", "items", "--model", model.toString(), "--index", index.toString(),
+        "--related", "i0");
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, deleted.code());
+    assertTrue(deleted.err().contains("'i0' is not in the index"), deleted.err());
+  }
+
+  @Test
+  void badInputGetsOneLineErrors() throws IOException {
+    Path in = items("items.csv", 200, 0, 1);
+    Path model = dir.resolve("sid");
+    Path other = dir.resolve("other");
+    assertEquals(0, CliTest.run("semantic-ids", "fit", "--input", in.toString(), "--out", model.toString(),
+        "--codebook-sizes", "8,8", "--niter", "5").code());
+    assertEquals(0, CliTest.run("semantic-ids", "fit", "--input", in.toString(), "--out", other.toString(),
+        "--codebook-sizes", "8,8", "--niter", "5", "--seed", "7").code());
+    Path index = dir.resolve("index");
+    assertEquals(0, CliTest.run("index", "items", "--model", model.toString(), "--input", in.toString(), "--index",
+        index.toString()).code());
+    Path badFields = dir.resolve("bad.jsonl");
+    Files.writeString(badFields, "{\"id\": \"i0\", \"price\": 3}\n{\"id\": \"i1\", \"price\": \"x\"}\n");
+    String[][] cases = {
+        {"wrong model", "built with model", "search", "items", "--model", other.toString(), "--index",
+            index.toString(), "--prefix", "3"},
+        {"wrong dimension", "query dimension 3 != 8", "search", "items", "--model", model.toString(), "--index",
+            index.toString(), "--vector", "1,2,3"},
+        {"malformed ID", "generated ID 'hello'", "search", "items", "--model", model.toString(), "--index",
+            index.toString(), "--resolve", "hello"},
+        {"missing index", "no such index directory", "search", "items", "--model", model.toString(), "--index",
+            dir.resolve("nope").toString(), "--prefix", "1"},
+        {"field type", "bad.jsonl:2: field 'price' holds text here but long before", "index", "items", "--model",
+            model.toString(), "--input", in.toString(), "--index", index.toString(), "--fields", badFields.toString()},
+        {"unknown filter field", "no field 'colour'", "search", "items", "--model", model.toString(), "--index",
+            index.toString(), "--prefix", "1", "--filter", "colour=red"},
+    };
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOfRange(c, 2, c.length);
+      CliTest.Run r = CliTest.run(args);
+      assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code(), c[0] + ": " + r.out() + r.err());
+      assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
+      assertEquals(1, r.err().strip().lines().count(), c[0] + ": one line, no stack trace: " + r.err());
+    }
+    for (String cmd : new String[] {"index", "search"}) {
+      CliTest.Run h = CliTest.run(cmd, "items", "--help");
+      assertEquals(0, h.code());
+      assertTrue(h.out().contains("Usage:"), h.out());
+    }
+  }
+}
