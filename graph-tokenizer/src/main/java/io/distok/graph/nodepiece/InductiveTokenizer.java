@@ -87,8 +87,51 @@ public final class InductiveTokenizer {
     return out;
   }
 
+  /** The identity of this tokenizer's token space, equal to the tokenization's it was built from. */
+  public String fingerprint() {
+    return vocabulary.fingerprint(k, m);
+  }
+
   /** Token ids of an unseen node: k anchor slots, then m relation slots. */
   public int[] tokenIds(List<Edge> edges) {
+    Context c = context(edges);
+    int[] out = new int[k + m];
+    for (int j = 0; j < k; j++) {
+      out[j] = j < c.anchors.length ? vocabulary.anchorToken(c.anchors[j]) : NodePieceVocabulary.UNREACHABLE;
+    }
+    for (int i = 0; i < m; i++) {
+      out[k + i] = i < c.relations.length ? vocabulary.relationToken(c.relations[i]) : NodePieceVocabulary.PAD;
+    }
+    return out;
+  }
+
+  /**
+   * The nearest anchors of an unseen node (at most k, nearest first, ties by anchor rank), one hop further than
+   * through its nearest neighbour. O(edges k log k).
+   */
+  public List<NodeTokenization.AnchorDistance> nearestAnchors(List<Edge> edges) {
+    Context c = context(edges);
+    List<NodeTokenization.AnchorDistance> out = new ArrayList<>();
+    for (int j = 0; j < c.anchors.length; j++) {
+      out.add(new NodeTokenization.AnchorDistance(vocabulary.anchorNames().get(c.anchors[j]), c.distances[j]));
+    }
+    return out;
+  }
+
+  /** The relation context of an unseen node ({@code name} or {@code name^-1}, most frequent first), at most m. */
+  public List<String> relations(List<Edge> edges) {
+    int r = vocabulary.relationNames().size();
+    List<String> out = new ArrayList<>();
+    for (int t : context(edges).relations) {
+      out.add(t < r ? vocabulary.relationNames().get(t) : vocabulary.relationNames().get(t - r) + "^-1");
+    }
+    return out;
+  }
+
+  /** Anchor ranks with their distances (nearest first, at most k) and chosen relation tokens of an unseen node. */
+  private record Context(int[] anchors, int[] distances, int[] relations) {}
+
+  private Context context(List<Edge> edges) {
     TreeMap<Long, Integer> best = new TreeMap<>();
     Map<Integer, Integer> distOf = new HashMap<>();
     int rCount = vocabulary.relationNames().size();
@@ -115,16 +158,16 @@ public final class InductiveTokenizer {
     for (Map.Entry<Integer, Integer> e : distOf.entrySet()) {
       best.put(((long) e.getValue() << 32) | e.getKey(), e.getKey());
     }
-    int[] out = new int[k + m];
+    int n = Math.min(k, best.size());
+    int[] anchors = new int[n];
+    int[] distances = new int[n];
     int j = 0;
-    for (int a : best.values()) {
-      if (j == k) {
+    for (Map.Entry<Long, Integer> e : best.entrySet()) {
+      if (j == n) {
         break;
       }
-      out[j++] = vocabulary.anchorToken(a);
-    }
-    while (j < k) {
-      out[j++] = NodePieceVocabulary.UNREACHABLE;
+      anchors[j] = e.getValue();
+      distances[j++] = (int) (e.getKey() >>> 32);
     }
     int[] touched = new int[counts.length];
     int nt = 0;
@@ -134,10 +177,7 @@ public final class InductiveTokenizer {
       }
     }
     int[] chosen = RelationContext.choose(counts, touched, nt, m, RelationContext.Selection.FREQUENT, 0, 0);
-    for (int i = 0; i < m; i++) {
-      out[k + i] = i < chosen.length ? vocabulary.relationToken(chosen[i]) : NodePieceVocabulary.PAD;
-    }
-    return out;
+    return new Context(anchors, distances, chosen.length > m ? Arrays.copyOf(chosen, m) : chosen);
   }
 
   /** Version of the saved layout: 2 quotes node names in {@code labels.tsv} (RFC 4180) and adds checksums. */

@@ -24,6 +24,32 @@ public record NodePieceVocabulary(List<String> anchorNames, List<String> relatio
     relationNames = List.copyOf(relationNames);
   }
 
+  /**
+   * The identity of tokenizations with this vocabulary and these slot counts, as hex SHA-256 of the anchor and
+   * relation names in order, k and m: two tokenizations (or a tokenization and an {@link InductiveTokenizer}) give
+   * comparable tokens exactly when their fingerprints agree. O(vocabulary size).
+   */
+  public String fingerprint(int k, int m) {
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+    StringBuilder sb = new StringBuilder("nodepiece;k=").append(k).append(";m=").append(m).append(";anchors=")
+        .append(anchorNames.size()).append(';');
+    // lengths before names, so that no two name lists give the same bytes
+    for (String a : anchorNames) {
+      sb.append(a.length()).append(':').append(a);
+    }
+    sb.append(";relations=").append(relationNames.size()).append(';');
+    for (String r : relationNames) {
+      sb.append(r.length()).append(':').append(r);
+    }
+    return java.util.HexFormat.of().formatHex(digest.digest(sb.toString().getBytes(
+        java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   public int size() {
     return SPECIALS.size() + anchorNames.size() + 2 * relationNames.size();
   }

@@ -58,6 +58,11 @@ public final class NodeTokenization {
     return labels.k();
   }
 
+  /** The identity of this tokenization's token space ({@link NodePieceVocabulary#fingerprint}). */
+  public String fingerprint() {
+    return vocabulary.fingerprint(labels.k(), m);
+  }
+
   /** Anchor nodes in rank order. */
   public int[] anchorNodes() {
     return anchors.clone();

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,8 +44,12 @@ class ItemSearchTest {
   static SemanticIdModel model;
   static Map<String, Map<String, Object>> fields;
 
-  @BeforeAll
-  static void fit() {
+  static {
+    fit();
+  }
+
+  /** The fixture, also used by other tests of the package (hence a static initialiser, not a JUnit hook). */
+  private static void fit() {
     FloatMatrix x = SyntheticData.gaussianClusters(N, D, 30, 0.3, 11);
     List<String> ids = IntStream.range(0, N).mapToObj(i -> "item-" + i).toList();
     items = new ItemEmbeddings(ids, x);
