@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code distok index}: build or update a Lucene index of tokenized items or graph nodes. */
 @Command(name = "index", mixinStandardHelpOptions = true,
     description = "Build or update an on-disk Lucene index of semantic-ID items or graph nodes.",
-    subcommands = {IndexCommand.Items.class})
+    subcommands = {IndexCommand.Items.class, GraphIndexCommand.class})
 public final class IndexCommand implements Runnable {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "search", mixinStandardHelpOptions = true,
     description = "Search a distok Lucene index: items by semantic-ID prefix, relatedness, generated ID or vector; "
         + "graph nodes by token overlap.",
-    subcommands = {SearchCommand.Items.class})
+    subcommands = {SearchCommand.Items.class, SearchCommand.Nodes.class})
 public final class SearchCommand implements Runnable {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -154,6 +154,86 @@ public final class SearchCommand implements Runnable {
         throw new InvalidInputException(mode.vectorFile + ": no row " + row + " (" + x.rows() + " rows)");
       }
       return x.rowCopy(row);
+    }
+  }
+
+  /** Exactly one node to search around. */
+  static final class NodeMode {
+    @Option(names = "--node", description = "An indexed node.")
+    String node;
+
+    @Option(names = "--unseen", description = "An unseen node given by its edges into the indexed graph: a TSV file "
+        + "of head<TAB>relation<TAB>tail lines with ? for the unseen node (? cites 12, or 40 cites ?); needs --vocab.")
+    Path unseen;
+  }
+
+  @Command(name = "nodes", mixinStandardHelpOptions = true,
+      description = "Graph nodes whose anchor-relation tokens resemble a node's (structural similarity, BM25 over "
+          + "hop-weighted anchors and relations).")
+  static final class Nodes implements Callable<Integer> {
+    @Option(names = "--index", required = true, description = "Node index directory (distok index nodes).")
+    Path index;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    NodeMode mode;
+
+    @Option(names = "--vocab", description = "Saved vocabulary (index nodes --vocab-out), for --unseen.")
+    Path vocab;
+
+    @Option(names = "--k", defaultValue = "10", description = "Results (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (k < 1) {
+        throw CliSupport.usage(spec, "--k must be >= 1, got " + k);
+      }
+      if (mode.unseen != null && vocab == null) {
+        throw CliSupport.usage(spec, "--unseen needs --vocab (the vocabulary saved with index nodes --vocab-out)");
+      }
+      PrintWriter w = spec.commandLine().getOut();
+      try (io.distok.lucene.search.NodeSearcher s = io.distok.lucene.search.NodeSearcher.open(index)) {
+        List<io.distok.lucene.search.NodeSearcher.Hit> hits = mode.node != null ? s.similar(mode.node, k)
+            : s.similarToUnseen(io.distok.graph.nodepiece.InductiveTokenizer.load(vocab), unseenEdges(mode.unseen), k);
+        w.printf(Locale.ROOT, "%-5s %-24s %8s  %s%n", "rank", "node", "score", "shared-token view: anchors:distance");
+        for (int i = 0; i < hits.size(); i++) {
+          var h = hits.get(i);
+          StringBuilder a = new StringBuilder();
+          h.anchors().stream().limit(5).forEach(x -> a.append(a.isEmpty() ? "" : " ").append(x.anchor()).append(':')
+              .append(x.distance()));
+          w.printf(Locale.ROOT, "%-5d %-24s %8.3f  %s%n", i + 1, h.node(), h.score(), a);
+        }
+        if (hits.isEmpty()) {
+          w.println("(no nodes share a token)");
+        }
+      }
+      return 0;
+    }
+
+    /** Edges of the unseen node: lines head, relation, tail with ? for the unseen node on exactly one side. */
+    static List<io.distok.graph.nodepiece.InductiveTokenizer.Edge> unseenEdges(Path file) throws java.io.IOException {
+      List<io.distok.graph.nodepiece.InductiveTokenizer.Edge> edges = new ArrayList<>();
+      int lineNo = 0;
+      for (String line : java.nio.file.Files.readAllLines(file)) {
+        lineNo++;
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] f = line.split("\t");
+        if (f.length != 3 || f[0].equals("?") == f[2].equals("?")) {
+          throw new InvalidInputException(file + ":" + lineNo + ": expected head<TAB>relation<TAB>tail with ? for "
+              + "the unseen node on exactly one side");
+        }
+        boolean outgoing = f[0].equals("?");
+        edges.add(new io.distok.graph.nodepiece.InductiveTokenizer.Edge(f[1], outgoing ? f[2] : f[0], outgoing));
+      }
+      if (edges.isEmpty()) {
+        throw new InvalidInputException(file + ": no edges");
+      }
+      return edges;
     }
   }
 }

@@ -147,4 +147,47 @@ class SearchCliTest {
       assertTrue(h.out().contains("Usage:"), h.out());
     }
   }
+
+  @Test
+  void indexNodesThenSearchByNodeAndByUnseenEdges() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    io.distok.testdata.SyntheticGraphs.generate(600, 2500, 5, 5, (h, r, t) -> sb.append('e').append(h)
+        .append("\tr").append(r).append("\te").append(t).append('\n'));
+    Path kg = dir.resolve("kg.txt");
+    Files.writeString(kg, sb);
+    Path index = dir.resolve("nodes");
+    Path vocab = dir.resolve("vocab");
+    CliTest.Run ix = CliTest.run("index", "nodes", "--triples", kg.toString(), "--anchors", "30", "--k", "6",
+        "--index", index.toString(), "--vocab-out", vocab.toString());
+    assertEquals(0, ix.code(), ix.err());
+    assertTrue(ix.out().matches("(?s)indexed the tokens of 5\\d\\d nodes.*"), ix.out());
+    CliTest.Run s = CliTest.run("search", "nodes", "--index", index.toString(), "--node", "e3", "--k", "5");
+    assertEquals(0, s.code(), s.err());
+    assertEquals(5, s.out().lines().filter(l -> l.matches("\\d+ .*")).count(), s.out());
+    assertFalse(s.out().contains(" e3 "), s.out());
+    // an unseen node with e3's edges finds e3 among its nearest
+    StringBuilder edges = new StringBuilder();
+    for (String line : Files.readAllLines(kg)) {
+      String[] f = line.split("\t");
+      if (f[0].equals("e3") && !f[2].equals("e3")) {
+        edges.append("?\t").append(f[1]).append('\t').append(f[2]).append('\n');
+      } else if (f[2].equals("e3") && !f[0].equals("e3")) {
+        edges.append(f[0]).append('\t').append(f[1]).append("\t?\n");
+      }
+    }
+    Path unseen = dir.resolve("unseen.tsv");
+    Files.writeString(unseen, edges);
+    CliTest.Run u = CliTest.run("search", "nodes", "--index", index.toString(), "--unseen", unseen.toString(),
+        "--vocab", vocab.toString(), "--k", "5");
+    assertEquals(0, u.code(), u.err());
+    assertTrue(u.out().contains(" e3 "), u.out());
+    Files.writeString(unseen, "e1\tr0\te2\n");
+    CliTest.Run bad = CliTest.run("search", "nodes", "--index", index.toString(), "--unseen", unseen.toString(),
+        "--vocab", vocab.toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, bad.code());
+    assertTrue(bad.err().contains("unseen.tsv:1: expected head<TAB>relation<TAB>tail"), bad.err());
+    CliTest.Run h = CliTest.run("search", "nodes", "--help");
+    assertEquals(0, h.code());
+    assertEquals(0, CliTest.run("index", "nodes", "--help").code());
+  }
 }
