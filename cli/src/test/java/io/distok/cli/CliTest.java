@@ -150,8 +150,18 @@ class CliTest {
 
   @Test
   void demoRunsOnGeneratedData() {
-    Run r = run("demo", "--rows", "3000", "--dim", "16", "--items", "1500", "--nodes", "2000");
+    Path index = dir.resolve("demo-index");
+    Run r = run("demo", "--rows", "3000", "--dim", "16", "--items", "1500", "--nodes", "2000", "--index-dir",
+        index.toString());
     assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("indexed 1500 items and 2000 nodes"), r.out());
+    assertTrue(r.out().contains("resolved: longest valid prefix"), r.out());
+    assertTrue(r.out().matches("(?s).*nearest to a vector near sku-000005[^\n]*\n   sku-000005 .*"),
+        "the item the query vector came from is found first: " + r.out());
+    assertTrue(Files.isDirectory(index.resolve("items")) && Files.isDirectory(index.resolve("nodes")));
+    // a second run updates the same indexes (same model, same fingerprint)
+    assertEquals(0, run("demo", "--rows", "3000", "--dim", "16", "--items", "1500", "--nodes", "2000",
+        "--index-dir", index.toString()).code());
     assertTrue(r.out().contains("RQ 3x256 beam 1"), r.out());
     assertTrue(r.out().contains("sku-000000 -> <a_"), r.out());
     assertTrue(r.out().contains("--- prompt for e42 (incident-edge encoding") && r.out().contains("\ne42:\n"),
