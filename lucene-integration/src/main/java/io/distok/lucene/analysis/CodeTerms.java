@@ -14,4 +14,12 @@ public final class CodeTerms {
     }
     return "m" + position + "_" + code;
   }
+
+  /**
+   * The term of a coarse cell: the codes of positions 0 and 1 together ({@code m0_12/m1_200}), the inverted-file
+   * list of items whose first two codes are these, for candidate generation.
+   */
+  public static String cell(int code0, int code1) {
+    return term(0, code0) + "/" + term(1, code1);
+  }
 }

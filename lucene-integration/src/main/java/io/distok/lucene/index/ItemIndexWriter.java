@@ -89,7 +89,11 @@ public final class ItemIndexWriter implements Closeable {
       }
       IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-          .setCommitOnClose(false);
+          .setCommitOnClose(false)
+          // separate files per part (no compound files): the raw vectors' share of the index stays visible
+          .setUseCompoundFile(false)
+          .setRAMBufferSizeMB(256);
+      config.getMergePolicy().setNoCFSRatio(0.0);
       IndexWriter writer;
       try {
         writer = new IndexWriter(directory, config);
@@ -156,6 +160,9 @@ public final class ItemIndexWriter implements Closeable {
       int[] raw = m.rawCodes(id);
       for (int j = 0; j < levels; j++) {
         doc.add(new StringField(IndexSchema.CODES, CodeTerms.term(j, raw[j]), Field.Store.NO));
+      }
+      if (levels >= 2) {
+        doc.add(new StringField(IndexSchema.CODES, CodeTerms.cell(raw[0], raw[1]), Field.Store.NO));
       }
       doc.add(new BinaryDocValuesField(IndexSchema.PACKED_CODES, new BytesRef(layout.pack(Codes.wrap(raw, 1,
           levels)))));

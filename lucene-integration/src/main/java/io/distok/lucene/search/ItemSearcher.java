@@ -199,12 +199,15 @@ public final class ItemSearcher implements Closeable {
   }
 
   /**
-   * The k items nearest to {@code query} in the model's space: candidates from code terms (for each position the
-   * {@code nearestCodes} codes the query's look-up table ranks first, weighted by rank and level), the best
-   * {@code candidates} of them rescored exactly, from the stored vectors when the index has them, else from the
-   * packed codes with the model's query scorer, and the k smallest distances returned. Cost: O(K d L) for the
-   * tables, one disjunction of L t terms, O(candidates d) to rescore. Larger t and candidate counts raise recall
-   * and cost.
+   * The k items nearest to {@code query} in the model's space, as an inverted file over the codes: the query's
+   * {@code nearestCodes} nearest level-1 codewords, and for each every level-2 codeword on the query's residual,
+   * rank the (level 1, level 2) cells by the query's exact distance to their two-level reconstruction (level-1
+   * codes are the cells when pairs would hold fewer than two items on average); the items of the nearest cells
+   * (their code terms, {@link CodeTerms#cell}) are read from the postings until there are at least {@code
+   * candidates}, rescored exactly (from the stored vectors when the index has them, else from the packed codes with
+   * the model's query scorer), and the k smallest distances returned, ties in document order. Cost: O(t K d) to rank
+   * cells, one term look-up per cell visited, O(candidates d) to rescore. Larger t and candidate counts raise
+   * recall and cost. A model of one level ranks its codes as cells.
    *
    * @throws InvalidInputException if the query's dimension is not the model's or a value is not finite
    */
@@ -219,56 +222,134 @@ public final class ItemSearcher implements Closeable {
       L2Normalization.normalizeRows(q, 0, 1, q.length, q);
     }
     QueryScorer scorer = model.quantizer().scorer(q);
-    if (!(scorer instanceof LookupTableScorer table)) {
-      throw new IllegalStateException("the model's scorer has no look-up tables");
+    int[] docs = candidates(q, nearestCodes, candidates, constraint);
+    float[] distance = new float[docs.length];
+    rescore(q, scorer, docs, distance);
+    StoredFields stored = searcher.storedFields();
+    List<Hit> hits = new ArrayList<>();
+    // nearest first; equal distances in document order (TopK breaks ties by the smaller index)
+    for (int r : io.distok.util.TopK.smallest(distance, distance.length, Math.min(k, distance.length))) {
+      var d = stored.document(docs[r]);
+      hits.add(new Hit(d.get(IndexSchema.ID), d.get(IndexSchema.TOKENS), distance[r]));
     }
-    int levels = model.config().levels();
-    if ((long) levels * nearestCodes > IndexSearcher.getMaxClauseCount()) {
-      throw new IllegalArgumentException(levels + " levels x " + nearestCodes + " nearest codes exceed Lucene's "
-          + IndexSearcher.getMaxClauseCount() + " query clauses");
+    return hits;
+  }
+
+  /**
+   * The live documents of the cells nearest to {@code q} that match {@code constraint}, ascending, read straight
+   * from the cells' postings: cells are (level 1, level 2) code pairs ranked by the query's distance to their
+   * two-level reconstruction, or level-1 codes when pairs would hold fewer than two items on average (small
+   * catalogues, where most pairs are empty and visiting them costs more than it finds), visited until {@code
+   * candidates} documents are gathered or every cell under the t nearest level-1 codes has been seen.
+   */
+  private int[] candidates(float[] q, int t, int candidates, Query constraint) throws IOException {
+    List<io.distok.util.FloatMatrix> books = model.quantizer().codebooks();
+    io.distok.quant.kernel.DistanceKernel kernel = io.distok.quant.kernel.DistanceKernels.get();
+    int d = q.length;
+    io.distok.util.FloatMatrix first = books.get(0);
+    float[] d1 = new float[first.rows()];
+    for (int a = 0; a < d1.length; a++) {
+      d1[a] = kernel.squaredL2(q, 0, first.data(), a * d, d);
     }
-    BooleanQuery.Builder b = new BooleanQuery.Builder();
-    for (int j = 0; j < levels; j++) {
-      int[] near = table.nearestCodes(j, Math.min(nearestCodes, table.size(j)));
-      for (int r = 0; r < near.length; r++) {
-        // earlier levels carry most of the vector; within a level, nearer codes weigh more
-        float weight = (float) ((near.length - r) / (double) near.length / (1 << j));
-        b.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexSchema.CODES,
-            CodeTerms.term(j, near[r])))), weight), BooleanClause.Occur.SHOULD);
+    int[] firsts = io.distok.util.TopK.smallest(d1, d1.length, Math.min(t, d1.length));
+    boolean pairs = books.size() > 1 && !model.quantizer().params().normalizeResiduals()
+        && reader.numDocs() >= 2L * first.rows() * books.get(1).rows();
+    List<String> cells = new ArrayList<>();
+    if (!pairs) {
+      for (int a : firsts) {
+        cells.add(CodeTerms.term(0, a));
+      }
+    } else {
+      io.distok.util.FloatMatrix second = books.get(1);
+      int k2 = second.rows();
+      float[] pair = new float[firsts.length * k2];
+      float[] residual = new float[d];
+      for (int i = 0; i < firsts.length; i++) {
+        for (int x = 0; x < d; x++) {
+          residual[x] = q[x] - first.get(firsts[i], x);
+        }
+        for (int b = 0; b < k2; b++) {
+          pair[i * k2 + b] = kernel.squaredL2(residual, 0, second.data(), b * d, d);
+        }
+      }
+      for (int p : io.distok.util.TopK.smallest(pair, pair.length, pair.length)) {
+        cells.add(CodeTerms.cell(firsts[p / k2], p % k2));
       }
     }
-    TopDocs top = searcher.search(combine(b.build(), false, constraint), candidates);
-    ScoreDoc[] docs = top.scoreDocs.clone();
-    Arrays.sort(docs, Comparator.comparingInt(d -> d.doc));
-    double[] distance = new double[docs.length];
+    Query filter = constraint == null ? null : searcher.rewrite(constraint);
+    org.apache.lucene.search.Weight weight = filter == null ? null
+        : searcher.createWeight(filter, org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f);
+    int[] out = new int[64];
+    int n = 0;
+    List<LeafReaderContext> leaves = reader.leaves();
+    org.apache.lucene.index.TermsEnum[] terms = new org.apache.lucene.index.TermsEnum[leaves.size()];
+    for (int l = 0; l < leaves.size(); l++) {
+      org.apache.lucene.index.Terms tl = leaves.get(l).reader().terms(IndexSchema.CODES);
+      terms[l] = tl == null ? null : tl.iterator();
+    }
+    org.apache.lucene.index.PostingsEnum postings = null;
+    for (int c = 0; c < cells.size() && n < candidates; c++) {
+      BytesRef cell = new BytesRef(cells.get(c));
+      for (int l = 0; l < leaves.size(); l++) {
+        if (terms[l] == null || !terms[l].seekExact(cell)) {
+          continue;
+        }
+        LeafReaderContext leaf = leaves.get(l);
+        org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+        postings = terms[l].postings(postings, org.apache.lucene.index.PostingsEnum.NONE);
+        org.apache.lucene.search.DocIdSetIterator allowed = null;
+        if (weight != null) {
+          org.apache.lucene.search.Scorer sc = weight.scorer(leaf);
+          if (sc == null) {
+            continue;
+          }
+          allowed = sc.iterator();
+        }
+        for (int doc = postings.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+            doc = postings.nextDoc()) {
+          if (live != null && !live.get(doc)) {
+            continue;
+          }
+          if (allowed != null && (allowed.docID() > doc || (allowed.docID() < doc && allowed.advance(doc) != doc))) {
+            continue;
+          }
+          if (n == out.length) {
+            out = Arrays.copyOf(out, 2 * n);
+          }
+          out[n++] = leaf.docBase + doc;
+        }
+      }
+    }
+    int[] docs = Arrays.copyOf(out, n);
+    Arrays.sort(docs);
+    return docs;
+  }
+
+  /** Exact squared distances of the (ascending) documents to {@code q}: from the stored vectors, else the codes. */
+  private void rescore(float[] q, QueryScorer scorer, int[] docs, float[] distance) throws IOException {
     List<LeafReaderContext> leaves = reader.leaves();
     CodeLayout layout = model.quantizer().layout();
+    io.distok.quant.kernel.DistanceKernel kernel = io.distok.quant.kernel.DistanceKernels.get();
     for (int i = 0; i < docs.length; ) {
-      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i].doc, leaves));
+      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
       int end = i;
-      while (end < docs.length && docs[end].doc < leaf.docBase + leaf.reader().maxDoc()) {
+      while (end < docs.length && docs[end] < leaf.docBase + leaf.reader().maxDoc()) {
         end++;
       }
       if (schema.storesVectors()) {
         FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
         KnnVectorValues.DocIndexIterator it = values.iterator();
         for (int c = i; c < end; c++) {
-          int local = docs[c].doc - leaf.docBase;
+          int local = docs[c] - leaf.docBase;
           if (it.docID() < local) {
             it.advance(local);
           }
-          float[] v = values.vectorValue(it.index());
-          double s = 0;
-          for (int t = 0; t < q.length; t++) {
-            double e = q[t] - v[t];
-            s += e * e;
-          }
-          distance[c] = s;
+          distance[c] = kernel.squaredL2(q, 0, values.vectorValue(it.index()), 0, q.length);
         }
       } else {
         BinaryDocValues packed = leaf.reader().getBinaryDocValues(IndexSchema.PACKED_CODES);
         for (int c = i; c < end; c++) {
-          packed.advanceExact(docs[c].doc - leaf.docBase);
+          packed.advanceExact(docs[c] - leaf.docBase);
           BytesRef bytes = packed.binaryValue();
           Codes codes = layout.unpack(Arrays.copyOfRange(bytes.bytes, bytes.offset, bytes.offset + bytes.length), 1);
           distance[c] = scorer.squaredDistance(codes, 0);
@@ -276,20 +357,6 @@ public final class ItemSearcher implements Closeable {
       }
       i = end;
     }
-    Integer[] order = new Integer[docs.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    // nearest first; equal distances in document order, so results do not depend on the candidates' order
-    Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> distance[i]).thenComparingInt(i -> docs[i].doc));
-    StoredFields stored = searcher.storedFields();
-    List<Hit> hits = new ArrayList<>();
-    for (int r = 0; r < Math.min(k, order.length); r++) {
-      int doc = docs[order[r]].doc;
-      var d = stored.document(doc);
-      hits.add(new Hit(d.get(IndexSchema.ID), d.get(IndexSchema.TOKENS), distance[order[r]]));
-    }
-    return hits;
   }
 
   /** The semantic ID of an indexed item. */

@@ -348,6 +348,8 @@ class ItemSearchTest {
       int[] deleted = grown.codes("item-5");
       assertFalse(s.underPrefix(grown.config().format().format(Arrays.copyOf(deleted, 1)), N, null).stream()
           .anyMatch(h -> h.id().equals("item-5") || h.id().equals("item-6")), "deleted items leave no postings");
+      assertFalse(s.nearest(items.vectors().rowCopy(5), 5, 8, 300, null).stream().anyMatch(h -> h.id().equals(
+          "item-5")), "a deleted item is no vector candidate");
       var c = QueryConstraints.of(s.schema(), "title:green", List.of());
       List<ItemSearcher.Hit> green = s.underPrefix(grown.config().format().format(Arrays.copyOf(grown.codes("item-9"),
           1)), N, c);
