@@ -190,4 +190,33 @@ class SearchCliTest {
     assertEquals(0, h.code());
     assertEquals(0, CliTest.run("index", "nodes", "--help").code());
   }
+
+  @Test
+  void benchSearchComparesAgainstLuceneHnswInOneRun() throws IOException {
+    Path json = dir.resolve("bench.json");
+    CliTest.Run r = CliTest.run("bench", "search", "--generated", "3000", "--queries", "40", "--nearest-codes", "8",
+        "--candidates", "300", "--oversample", "3", "--json", json.toString());
+    assertEquals(0, r.code(), r.err());
+    for (String method : new String[] {"Lucene HNSW float, 100 candidates", "Lucene HNSW 4-bit, 3x",
+        "Lucene HNSW 1-bit, 3x", "distok code tokens t=8, 300 rescored from vectors",
+        "distok code tokens t=8, 300 rescored from codes"}) {
+      assertTrue(r.out().contains(method), method + " in\n" + r.out());
+    }
+    Map<String, Object> doc = JSON.std.mapFrom(Files.readString(json));
+    List<?> rows = (List<?>) doc.get("rows");
+    assertEquals(5, rows.size());
+    Map<String, Double> recall = new java.util.HashMap<>();
+    for (Object o : rows) {
+      Map<?, ?> row = (Map<?, ?>) o;
+      recall.put(row.get("method").toString(), ((Number) row.get("recall_at_10")).doubleValue());
+      assertTrue(((Number) row.get("index_bytes")).longValue() >= ((Number) row.get("index_bytes_without_vectors"))
+          .longValue());
+    }
+    assertTrue(recall.get("Lucene HNSW float, 100 candidates") > 0.9, recall.toString());
+    // the same candidates rescored exactly find at least what the codes' approximate distances find
+    assertTrue(recall.get("distok code tokens t=8, 300 rescored from vectors")
+        >= recall.get("distok code tokens t=8, 300 rescored from codes"), recall.toString());
+    CliTest.Run missing = CliTest.run("bench", "search", "--data", dir.resolve("absent.npy").toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, missing.code(), missing.err());
+  }
 }
