@@ -187,10 +187,6 @@ public final class BenchSearchCommand implements Callable<Integer> {
         long b0 = System.nanoTime();
         try (ItemIndexWriter iw = ItemIndexWriter.open(d, model, vectors, "bench model")) {
           iw.put(items, Map.of(), "none");
-          iw.commit();
-        }
-        try (FSDirectory fs = FSDirectory.open(d); IndexWriter iw = new IndexWriter(fs, separateFiles(
-            new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.APPEND)))) {
           iw.forceMerge(1);
           iw.commit();
         }

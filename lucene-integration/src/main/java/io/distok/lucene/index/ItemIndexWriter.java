@@ -49,6 +49,16 @@ import org.apache.lucene.util.BytesRef;
 public final class ItemIndexWriter implements Closeable {
   static final String KIND = "items";
 
+  /** Lucene's codec with the raw vectors in {@link RawVectorsFormat} (no graph). */
+  private static final org.apache.lucene.codecs.Codec CODEC = new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
+    private final org.apache.lucene.codecs.KnnVectorsFormat raw = new RawVectorsFormat();
+
+    @Override
+    public org.apache.lucene.codecs.KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+      return field.equals(IndexSchema.VECTOR) ? raw : super.getKnnVectorsFormatForField(field);
+    }
+  };
+
   private final Path path;
   private final FSDirectory directory;
   private final IndexWriter writer;
@@ -92,7 +102,8 @@ public final class ItemIndexWriter implements Closeable {
           .setCommitOnClose(false)
           // separate files per part (no compound files): the raw vectors' share of the index stays visible
           .setUseCompoundFile(false)
-          .setRAMBufferSizeMB(256);
+          .setRAMBufferSizeMB(256)
+          .setCodec(CODEC);
       config.getMergePolicy().setNoCFSRatio(0.0);
       IndexWriter writer;
       try {
@@ -188,6 +199,14 @@ public final class ItemIndexWriter implements Closeable {
   public void delete(Collection<String> ids) throws IOException {
     Term[] terms = ids.stream().map(id -> new Term(IndexSchema.ID, id)).toArray(Term[]::new);
     writer.deleteDocuments(terms);
+  }
+
+  /**
+   * Merges the index down to at most {@code maxSegments} segments (1 for the fastest searches of an index that no
+   * longer changes); takes time proportional to the index size. Visible after the next {@link #commit}.
+   */
+  public void forceMerge(int maxSegments) throws IOException {
+    writer.forceMerge(maxSegments);
   }
 
   /** Makes every change so far durable and visible, with the schema in the commit data. */
