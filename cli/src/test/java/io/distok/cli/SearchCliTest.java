@@ -219,4 +219,37 @@ class SearchCliTest {
     CliTest.Run missing = CliTest.run("bench", "search", "--data", dir.resolve("absent.npy").toString());
     assertEquals(DistokCommand.EXIT_BAD_INPUT, missing.code(), missing.err());
   }
+
+  /** Two communities joined by a few edges, labelled by community: token-similar nodes mostly share the label. */
+  @Test
+  void benchNodeSearchReportsLabelAgreement() throws IOException {
+    Path g = dir.resolve("graph");
+    Files.createDirectories(g);
+    StringBuilder edges = new StringBuilder();
+    StringBuilder labels = new StringBuilder();
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+    int n = 400;
+    for (int v = 0; v < n; v++) {
+      labels.append(v).append('\t').append(v < n / 2 ? 0 : 1).append('\n');
+      for (int e = 0; e < 3; e++) {
+        int base = v < n / 2 ? 0 : n / 2;
+        int u = rng.nextInt(50) == 0 ? rng.nextInt(n) : base + rng.nextInt(n / 2);
+        if (u != v) {
+          edges.append(Math.min(u, v)).append('\t').append(Math.max(u, v)).append('\n');
+        }
+      }
+    }
+    Files.writeString(g.resolve("edges.tsv"), edges);
+    Files.writeString(g.resolve("labels.tsv"), labels);
+    CliTest.Run r = CliTest.run("bench", "node-search", "--graph", g.toString(), "--anchors", "20", "--k", "8");
+    assertEquals(0, r.code(), r.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("distok token search[^\\n]*?([0-9.]+)%").matcher(r.out());
+    assertTrue(m.find(), r.out());
+    assertTrue(Double.parseDouble(m.group(1)) > 80, "communities are found: " + r.out());
+    java.util.regex.Matcher rand = java.util.regex.Pattern.compile("random labelled nodes\\s+([0-9.]+)%").matcher(
+        r.out());
+    assertTrue(rand.find() && Double.parseDouble(rand.group(1)) < 65, r.out());
+    CliTest.Run missing = CliTest.run("bench", "node-search", "--graph", dir.resolve("none").toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, missing.code());
+  }
 }
