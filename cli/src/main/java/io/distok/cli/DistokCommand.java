@@ -54,8 +54,10 @@ public final class DistokCommand implements Runnable {
     } catch (OutOfMemoryError e) {
       // temporary files are removed by their writers' finally blocks and shutdown hooks on the way out
       long limitMb = Runtime.getRuntime().maxMemory() >> 20;
-      err.printf("distok: error: out of memory (Java heap limit %d MB); give the JVM more with "
-          + "DISTOK_JAVA_OPTS=-Xmx<size>, e.g. -Xmx%dg%n", limitMb, Math.max(2, 2 * ((limitMb + 1023) >> 10)));
+      // the JVM's own words say which memory ran out: "Java heap space", "Map failed", "Direct buffer memory", ...
+      err.printf("distok: error: out of memory (%s; Java heap limit %d MB); give the JVM more with "
+          + "DISTOK_JAVA_OPTS=-Xmx<size>, e.g. -Xmx%dg%n", e.getMessage() == null ? "no detail" : e.getMessage(),
+          limitMb, Math.max(2, 2 * ((limitMb + 1023) >> 10)));
       code = EXIT_SOFTWARE;
     }
     // autoflush covers println/printf only; text written with print() must not be lost at exit
