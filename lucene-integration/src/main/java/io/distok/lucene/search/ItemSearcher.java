@@ -221,10 +221,9 @@ public final class ItemSearcher implements Closeable {
     if (model.config().normalize()) {
       L2Normalization.normalizeRows(q, 0, 1, q.length, q);
     }
-    QueryScorer scorer = model.quantizer().scorer(q);
     int[] docs = candidates(q, nearestCodes, candidates, constraint);
     float[] distance = new float[docs.length];
-    rescore(q, scorer, docs, distance);
+    rescore(q, docs, distance);
     StoredFields stored = searcher.storedFields();
     List<Hit> hits = new ArrayList<>();
     // nearest first; equal distances in document order (TopK breaks ties by the smaller index)
@@ -260,16 +259,24 @@ public final class ItemSearcher implements Closeable {
         cells.add(CodeTerms.term(0, a));
       }
     } else {
-      io.distok.util.FloatMatrix second = books.get(1);
+        io.distok.util.FloatMatrix second = books.get(1);
       int k2 = second.rows();
-      float[] pair = new float[firsts.length * k2];
-      float[] residual = new float[d];
-      for (int i = 0; i < firsts.length; i++) {
+      // ||q - c1 - c2||^2 = ||q - c1||^2 - 2 <q, c2> + ||c2||^2 + 2 <c1, c2>: one dot per level-2 codeword, then O(1)
+      // per pair from the model's cross terms, instead of O(d) per pair
+      float[] pairTerms = cellTerms();
+      float[] qc2 = new float[k2];
+      for (int b = 0; b < k2; b++) {
+        float dot = 0;
         for (int x = 0; x < d; x++) {
-          residual[x] = q[x] - first.get(firsts[i], x);
+          dot += q[x] * second.get(b, x);
         }
+        qc2[b] = dot;
+      }
+      float[] pair = new float[firsts.length * k2];
+      for (int i = 0; i < firsts.length; i++) {
+        int a = firsts[i];
         for (int b = 0; b < k2; b++) {
-          pair[i * k2 + b] = kernel.squaredL2(residual, 0, second.data(), b * d, d);
+          pair[i * k2 + b] = d1[a] - 2 * qc2[b] + pairTerms[a * k2 + b];
         }
       }
       for (int p : io.distok.util.TopK.smallest(pair, pair.length, pair.length)) {
@@ -325,8 +332,43 @@ public final class ItemSearcher implements Closeable {
     return docs;
   }
 
+  private volatile float[] cellTerms;
+
+  /**
+   * {@code ||c2_b||^2 + 2 <c1_a, c2_b>} for every (level 1, level 2) pair, row-major by a: the query-independent
+   * part of a cell's distance, computed once per searcher, O(K1 K2 d).
+   */
+  private float[] cellTerms() {
+    float[] t = cellTerms;
+    if (t == null) {
+      io.distok.util.FloatMatrix first = model.quantizer().codebooks().get(0);
+      io.distok.util.FloatMatrix second = model.quantizer().codebooks().get(1);
+      int k1 = first.rows();
+      int k2 = second.rows();
+      int d = first.cols();
+      t = new float[k1 * k2];
+      for (int b = 0; b < k2; b++) {
+        float norm = 0;
+        for (int x = 0; x < d; x++) {
+          norm += second.get(b, x) * second.get(b, x);
+        }
+        for (int a = 0; a < k1; a++) {
+          float dot = 0;
+          for (int x = 0; x < d; x++) {
+            dot += first.get(a, x) * second.get(b, x);
+          }
+          t[a * k2 + b] = norm + 2 * dot;
+        }
+      }
+      cellTerms = t;
+    }
+    return t;
+  }
+
   /** Exact squared distances of the (ascending) documents to {@code q}: from the stored vectors, else the codes. */
-  private void rescore(float[] q, QueryScorer scorer, int[] docs, float[] distance) throws IOException {
+  private void rescore(float[] q, int[] docs, float[] distance) throws IOException {
+    // the look-up tables only when the codes are what is rescored
+    QueryScorer scorer = schema.storesVectors() ? null : model.quantizer().scorer(q);
     List<LeafReaderContext> leaves = reader.leaves();
     CodeLayout layout = model.quantizer().layout();
     io.distok.quant.kernel.DistanceKernel kernel = io.distok.quant.kernel.DistanceKernels.get();
