@@ -191,4 +191,69 @@ class AnalysisSpiTest {
         "/m/0a", null));
     assertTrue(e.getMessage().contains("'/m/0a'"), e.getMessage());
   }
+
+  /**
+   * With expand=t and a saved model, every code is followed at its own position by its t nearest codes of the same
+   * codebook (brute force over the codewords, ties by code), with term frequencies t+1 for the code and t .. 1 for
+   * its neighbours in the index; without a model, expand is refused.
+   */
+  @Test
+  void codesExpandToTheirNearestCodewordsWithFallingWeights() throws IOException {
+    io.distok.util.FloatMatrix x = io.distok.testdata.SyntheticData.gaussianClusters(800, 6, 12, 0.3, 4);
+    io.distok.quant.rq.ResidualQuantizer rq = io.distok.quant.rq.ResidualQuantizer.trainer(
+        io.distok.quant.rq.ResidualQuantizerParams.of(2, 16)).train(x, 3, io.distok.util.ProgressListener.NONE);
+    Path model = indexDir("code-model");
+    io.distok.quant.io.ModelStore.save(rq, 3, model);
+    Analyzer a = CustomAnalyzer.builder().withTokenizer(CodeTokenizerFactory.NAME, "expand", "3", "model",
+        model.toString()).build();
+    List<Integer> increments = new ArrayList<>();
+    List<String> got = terms(a, "c", "5 9", increments);
+    List<String> want = new ArrayList<>();
+    int[] codes = {5, 9};
+    for (int j = 0; j < 2; j++) {
+      io.distok.util.FloatMatrix c = rq.codebooks().get(j);
+      Integer[] order = new Integer[c.rows()];
+      double[] dist = new double[c.rows()];
+      for (int b = 0; b < c.rows(); b++) {
+        order[b] = b;
+        for (int t = 0; t < c.cols(); t++) {
+          double e = c.get(codes[j], t) - c.get(b, t);
+          dist[b] += e * e;
+        }
+      }
+      java.util.Arrays.sort(order, java.util.Comparator.<Integer>comparingDouble(b -> dist[b]).thenComparingInt(b -> b));
+      want.add(CodeTerms.term(j, codes[j]));
+      int added = 0;
+      for (int b : order) {
+        if (b != codes[j] && added < 3) {
+          want.add(CodeTerms.term(j, b));
+          added++;
+        }
+      }
+    }
+    assertEquals(want, got);
+    assertEquals(List.of(1, 0, 0, 0, 1, 0, 0, 0), increments, "neighbours share their code's position");
+    FieldType freqs = new FieldType();
+    freqs.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+    freqs.setTokenized(true);
+    freqs.freeze();
+    try (FSDirectory dir = FSDirectory.open(indexDir("expanded"));
+        IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(a))) {
+      Document doc = new Document();
+      doc.add(new Field("c", "5 9", freqs));
+      w.addDocument(doc);
+      w.commit();
+      try (DirectoryReader r = DirectoryReader.open(dir)) {
+        int[] weights = {4, 3, 2, 1};
+        for (int i = 0; i < 4; i++) {
+          PostingsEnum p = r.leaves().get(0).reader().postings(new Term("c", want.get(i)), PostingsEnum.FREQS);
+          assertEquals(0, p.nextDoc());
+          assertEquals(weights[i], p.freq(), want.get(i));
+        }
+      }
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CustomAnalyzer.builder()
+        .withTokenizer(CodeTokenizerFactory.NAME, "expand", "2").build());
+    assertTrue(e.getMessage().contains("expand needs model"), e.getMessage());
+  }
 }

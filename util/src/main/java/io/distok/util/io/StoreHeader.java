@@ -102,13 +102,21 @@ public final class StoreHeader {
     return n;
   }
 
-  /** Hex SHA-256 of a file. */
+  /** Hex SHA-256 of a file, read in 64 KB blocks: O(file size) time, O(1) memory. */
   public static String sha256(Path f) throws IOException {
+    MessageDigest md;
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(Files.readAllBytes(f)));
+      md = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+    // streamed in blocks: a 100M-item table is a 4 GB file, more than one Java array holds (and than the heap should)
+    byte[] buf = new byte[1 << 16];
+    try (java.io.InputStream in = Files.newInputStream(f)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
   }
 }
