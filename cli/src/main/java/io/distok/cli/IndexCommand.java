@@ -52,6 +52,11 @@ public final class IndexCommand implements Runnable {
     @Option(names = "--delete", description = "Ids of items to remove from the index, one per line.")
     Path delete;
 
+    @Option(names = "--tokens", description = "Index items the model already knows from a token file, "
+        + "item<TAB>tokens per line (as semantic-ids assign --ids-out and export item2id.tsv write; a header line "
+        + "item<TAB>... is skipped); each ID must be the model's. No vectors: vector search rescores them from codes.")
+    Path tokens;
+
     @Option(names = "--vectors", description = "Store each item's vector (in the model's space) for exact "
         + "rescoring; larger index. Only when the index is created.")
     boolean vectors;
@@ -62,10 +67,14 @@ public final class IndexCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
-      if (source.input == null && !source.neo4j.enabled() && delete == null) {
-        throw CliSupport.usage(spec, "nothing to do: give items (--input FILE or --neo4j-uri) and/or --delete FILE");
+      if (source.input == null && !source.neo4j.enabled() && delete == null && tokens == null) {
+        throw CliSupport.usage(spec, "nothing to do: give items (--input FILE, --neo4j-uri or --tokens FILE) and/or "
+            + "--delete FILE");
       }
-      CliSupport.requireDistinct(spec, "--index", index, source.input, source.ids, fields, delete, model);
+      if (tokens != null && (source.input != null || source.neo4j.enabled())) {
+        throw CliSupport.usage(spec, "--tokens indexes items by their IDs alone; drop --input / --neo4j-uri");
+      }
+      CliSupport.requireDistinct(spec, "--index", index, source.input, source.ids, fields, delete, model, tokens);
       SemanticIdModel m = SemanticIdStore.load(model);
       Map<String, Map<String, Object>> userFields = fields == null ? Map.of() : UserFields.read(fields);
       List<String> deletes = delete == null ? List.of() : ItemEmbeddings.readIds(delete);
@@ -88,6 +97,17 @@ public final class IndexCommand implements Runnable {
             put = items.size();
           }
         }
+        if (tokens != null) {
+          List<String> known = knownItems(m, tokens);
+          java.util.Set<String> given = new java.util.HashSet<>(known);
+          for (String id : userFields.keySet()) {
+            if (!given.contains(id)) {
+              throw new InvalidInputException(fields + ": item '" + id + "' is not in " + tokens);
+            }
+          }
+          writer.putKnown(known, userFields, fields == null ? "fields" : fields.toString(), progress);
+          put = known.size();
+        }
         writer.delete(deletes);
         if (!added.isEmpty()) {
           // the model first: if the index commit then fails, the model merely knows items not indexed yet, and
@@ -102,5 +122,41 @@ public final class IndexCommand implements Runnable {
       }
       return 0;
     }
+  }
+
+  /**
+   * The items of a token file, each checked against the model: it must be the model's item with exactly that ID,
+   * so that the index stays consistent with the model.
+   */
+  static List<String> knownItems(SemanticIdModel m, Path file) throws java.io.IOException {
+    List<String> out = new java.util.ArrayList<>();
+    try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file);
+        org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVParser.builder().setReader(r)
+            .setFormat(io.distok.util.io.CsvWriter.format('\t')).get()) {
+      for (org.apache.commons.csv.CSVRecord rec : parser) {
+        String where = file + ":" + parser.getCurrentLineNumber();
+        if (rec.getRecordNumber() == 1 && rec.size() >= 2 && rec.get(0).equals("item") && rec.get(1).equals("tokens")) {
+          continue;
+        }
+        if (rec.size() == 1 && rec.get(0).isBlank()) {
+          continue;
+        }
+        if (rec.size() < 2) {
+          throw new InvalidInputException(where + ": expected item<TAB>tokens");
+        }
+        String item = rec.get(0);
+        if (!m.contains(item)) {
+          throw new InvalidInputException(where + ": item '" + item + "' is not in the model");
+        }
+        if (!m.tokens(item).equals(rec.get(1))) {
+          throw new InvalidInputException(where + ": item '" + item + "' has the ID " + m.tokens(item)
+              + " in the model, not " + rec.get(1) + " (a token file of another model?)");
+        }
+        out.add(item);
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw new InvalidInputException(file + ": unreadable as TSV (" + e.getCause().getMessage() + ")");
+    }
+    return out;
   }
 }

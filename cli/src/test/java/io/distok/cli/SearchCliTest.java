@@ -106,6 +106,38 @@ class SearchCliTest {
     assertTrue(deleted.err().contains("'i0' is not in the index"), deleted.err());
   }
 
+  /** Items the model knows are indexed from its exported token file, without vectors; a foreign ID is refused. */
+  @Test
+  void indexFromATokenFile() throws IOException {
+    Path in = items("items.csv", 300, 0, 3);
+    Path model = dir.resolve("sid");
+    assertEquals(0, CliTest.run("semantic-ids", "fit", "--input", in.toString(), "--out", model.toString(),
+        "--codebook-sizes", "8,8,8", "--niter", "5").code());
+    Path export = dir.resolve("export");
+    assertEquals(0, CliTest.run("semantic-ids", "export", "--model", model.toString(), "--out", export.toString())
+        .code());
+    Path index = dir.resolve("index");
+    CliTest.Run ix = CliTest.run("index", "items", "--model", model.toString(), "--tokens",
+        export.resolve("item2id.tsv").toString(), "--index", index.toString());
+    assertEquals(0, ix.code(), ix.err());
+    assertTrue(ix.out().contains("indexed 300 items"), ix.out());
+    SemanticIdModel m = SemanticIdStore.load(model);
+    CliTest.Run r = CliTest.run("search", "items", "--model", model.toString(), "--index", index.toString(),
+        "--resolve", m.tokens("i17"));
+    assertTrue(r.out().contains("i17 "), r.out());
+    // vector search works from the codes when no vectors were indexed
+    CliTest.Run v = CliTest.run("search", "items", "--model", model.toString(), "--index", index.toString(),
+        "--vector-file", in.toString(), "--row", "17", "--k", "3");
+    assertEquals(0, v.code(), v.err());
+    String other = m.tokens("i18");
+    Path bad = dir.resolve("bad.tsv");
+    Files.writeString(bad, "item\ttokens\ni17\t" + other + "\n");
+    CliTest.Run b = CliTest.run("index", "items", "--model", model.toString(), "--tokens", bad.toString(),
+        "--index", index.toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, b.code());
+    assertTrue(b.err().contains("bad.tsv:2: item 'i17' has the ID"), b.err());
+  }
+
   @Test
   void badInputGetsOneLineErrors() throws IOException {
     Path in = items("items.csv", 200, 0, 1);

@@ -23,7 +23,7 @@ public final class CodeNeighbours {
   /**
    * The t nearest codes of every code of {@code model}.
    *
-   * @throws IllegalArgumentException if t < 1 or the model's codebooks are implicit
+   * @throws IllegalArgumentException if t is below 1 or the model's codebooks are implicit
    */
   public static CodeNeighbours of(Quantizer model, int t) {
     if (t < 1) {

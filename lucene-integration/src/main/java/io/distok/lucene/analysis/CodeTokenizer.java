@@ -37,7 +37,7 @@ public final class CodeTokenizer extends Tokenizer {
 
   /** A tokenizer with the default attribute factory. */
   public CodeTokenizer() {
-    this(null);
+    this((CodeNeighbours) null);
   }
 
   /** A tokenizer with the default attribute factory that expands codes with {@code expansion} (null: none). */

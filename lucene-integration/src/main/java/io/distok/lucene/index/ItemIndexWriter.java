@@ -2,7 +2,6 @@ package io.distok.lucene.index;
 
 import io.distok.lucene.analysis.CodeTerms;
 import io.distok.lucene.analysis.SemanticIdTerms;
-import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
 import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.SemanticIdModel;
@@ -146,46 +145,13 @@ public final class ItemIndexWriter implements Closeable {
   /** {@link #put(ItemEmbeddings, Map, String)}, reporting documents added as stage "index". */
   public List<String> put(ItemEmbeddings items, Map<String, Map<String, Object>> fields, String source,
       ProgressListener progress) throws IOException {
-    // check every field before the first document goes in, so that bad input leaves nothing half-added
-    Map<String, UserFields.Type> types = new TreeMap<>(fieldTypes);
-    for (Map.Entry<String, Map<String, Object>> e : fields.entrySet()) {
-      for (Map.Entry<String, Object> f : e.getValue().entrySet()) {
-        UserFields.require(types, f.getKey(), f.getValue(), source + ", item '" + e.getKey() + "'");
-      }
-    }
+    Map<String, UserFields.Type> types = checkedTypes(fields, source);
     SemanticIdModel.Assignment a = model.assign(items);
     SemanticIdModel m = a.model();
     ItemEmbeddings space = m.config().normalize() ? items.normalized() : items;
-    CodeLayout layout = m.quantizer().layout();
-    int levels = m.config().levels();
     for (int i = 0; i < items.size(); i++) {
       String id = items.ids().get(i);
-      Document doc = new Document();
-      doc.add(new StringField(IndexSchema.ID, id, Field.Store.YES));
-      int[] sid = m.codes(id);
-      for (String term : SemanticIdTerms.prefixes(sid, sid.length)) {
-        doc.add(new StringField(IndexSchema.SEMANTIC_ID, term, Field.Store.NO));
-      }
-      doc.add(new StoredField(IndexSchema.TOKENS, m.config().format().format(sid)));
-      doc.add(new SortedDocValuesField(IndexSchema.ID_ORDER, orderKey(sid)));
-      int[] raw = m.rawCodes(id);
-      for (int j = 0; j < levels; j++) {
-        doc.add(new StringField(IndexSchema.CODES, CodeTerms.term(j, raw[j]), Field.Store.NO));
-      }
-      if (levels >= 2) {
-        doc.add(new StringField(IndexSchema.CODES, CodeTerms.cell(raw[0], raw[1]), Field.Store.NO));
-      }
-      doc.add(new BinaryDocValuesField(IndexSchema.PACKED_CODES, new BytesRef(layout.pack(Codes.wrap(raw, 1,
-          levels)))));
-      if (storeVectors) {
-        doc.add(new KnnFloatVectorField(IndexSchema.VECTOR, space.vectors().rowCopy(i),
-            VectorSimilarityFunction.EUCLIDEAN));
-      }
-      Map<String, Object> user = fields.get(id);
-      if (user != null) {
-        user.forEach((name, value) -> UserFields.add(doc, name, types.get(name), value));
-      }
-      writer.updateDocument(new Term(IndexSchema.ID, id), doc);
+      add(m, id, storeVectors ? space.vectors().rowCopy(i) : null, fields.get(id), types);
       if ((i & 4095) == 4095 || i == items.size() - 1) {
         progress.progress("index", i + 1, items.size());
       }
@@ -193,6 +159,71 @@ public final class ItemIndexWriter implements Closeable {
     fieldTypes.putAll(types);
     model = m;
     return a.added();
+  }
+
+  /**
+   * Adds items the model knows by their IDs alone, without vectors (from a token file, say), replacing those
+   * already indexed under the same id. Vector search rescores them from their codes.
+   *
+   * @throws InvalidInputException naming {@code source} if an item is not in the model, or a field's type differs
+   */
+  public void putKnown(List<String> ids, Map<String, Map<String, Object>> fields, String source,
+      ProgressListener progress) throws IOException {
+    for (String id : ids) {
+      if (!model.contains(id)) {
+        throw new InvalidInputException(source + ": item '" + id + "' is not in the model; give its embedding to "
+            + "assign it an ID first");
+      }
+    }
+    Map<String, UserFields.Type> types = checkedTypes(fields, source);
+    for (int i = 0; i < ids.size(); i++) {
+      add(model, ids.get(i), null, fields.get(ids.get(i)), types);
+      if ((i & 4095) == 4095 || i == ids.size() - 1) {
+        progress.progress("index", i + 1, ids.size());
+      }
+    }
+    fieldTypes.putAll(types);
+  }
+
+  /** The field types after {@code fields}, every value checked before the first document goes in. */
+  private Map<String, UserFields.Type> checkedTypes(Map<String, Map<String, Object>> fields, String source) {
+    Map<String, UserFields.Type> types = new TreeMap<>(fieldTypes);
+    for (Map.Entry<String, Map<String, Object>> e : fields.entrySet()) {
+      for (Map.Entry<String, Object> f : e.getValue().entrySet()) {
+        UserFields.require(types, f.getKey(), f.getValue(), source + ", item '" + e.getKey() + "'");
+      }
+    }
+    return types;
+  }
+
+  /** Adds or replaces the document of item {@code id} of model {@code m}. */
+  private void add(SemanticIdModel m, String id, float[] vector, Map<String, Object> user,
+      Map<String, UserFields.Type> types) throws IOException {
+    int levels = m.config().levels();
+    Document doc = new Document();
+    doc.add(new StringField(IndexSchema.ID, id, Field.Store.YES));
+    int[] sid = m.codes(id);
+    for (String term : SemanticIdTerms.prefixes(sid, sid.length)) {
+      doc.add(new StringField(IndexSchema.SEMANTIC_ID, term, Field.Store.NO));
+    }
+    doc.add(new StoredField(IndexSchema.TOKENS, m.config().format().format(sid)));
+    doc.add(new SortedDocValuesField(IndexSchema.ID_ORDER, orderKey(sid)));
+    int[] raw = m.rawCodes(id);
+    for (int j = 0; j < levels; j++) {
+      doc.add(new StringField(IndexSchema.CODES, CodeTerms.term(j, raw[j]), Field.Store.NO));
+    }
+    if (levels >= 2) {
+      doc.add(new StringField(IndexSchema.CODES, CodeTerms.cell(raw[0], raw[1]), Field.Store.NO));
+    }
+    doc.add(new BinaryDocValuesField(IndexSchema.PACKED_CODES, new BytesRef(m.quantizer().layout().pack(
+        Codes.wrap(raw, 1, levels)))));
+    if (vector != null) {
+      doc.add(new KnnFloatVectorField(IndexSchema.VECTOR, vector, VectorSimilarityFunction.EUCLIDEAN));
+    }
+    if (user != null) {
+      user.forEach((name, value) -> UserFields.add(doc, name, types.get(name), value));
+    }
+    writer.updateDocument(new Term(IndexSchema.ID, id), doc);
   }
 
   /** Removes the items with these ids (ids not indexed are ignored). */

@@ -367,7 +367,7 @@ public final class ItemSearcher implements Closeable {
 
   /** Exact squared distances of the (ascending) documents to {@code q}: from the stored vectors, else the codes. */
   private void rescore(float[] q, int[] docs, float[] distance) throws IOException {
-    // the look-up tables only when the codes are what is rescored
+    // the look-up tables only when the codes are what is rescored (or for items indexed without their vector)
     QueryScorer scorer = schema.storesVectors() ? null : model.quantizer().scorer(q);
     List<LeafReaderContext> leaves = reader.leaves();
     CodeLayout layout = model.quantizer().layout();
@@ -378,20 +378,25 @@ public final class ItemSearcher implements Closeable {
       while (end < docs.length && docs[end] < leaf.docBase + leaf.reader().maxDoc()) {
         end++;
       }
-      if (schema.storesVectors()) {
-        FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
-        KnnVectorValues.DocIndexIterator it = values.iterator();
-        for (int c = i; c < end; c++) {
-          int local = docs[c] - leaf.docBase;
-          if (it.docID() < local) {
-            it.advance(local);
-          }
-          distance[c] = kernel.squaredL2(q, 0, values.vectorValue(it.index()), 0, q.length);
+      FloatVectorValues values = schema.storesVectors() ? leaf.reader().getFloatVectorValues(IndexSchema.VECTOR)
+          : null;
+      KnnVectorValues.DocIndexIterator it = values == null ? null : values.iterator();
+      BinaryDocValues packed = null;
+      for (int c = i; c < end; c++) {
+        int local = docs[c] - leaf.docBase;
+        if (it != null && it.docID() < local) {
+          it.advance(local);
         }
-      } else {
-        BinaryDocValues packed = leaf.reader().getBinaryDocValues(IndexSchema.PACKED_CODES);
-        for (int c = i; c < end; c++) {
-          packed.advanceExact(docs[c] - leaf.docBase);
+        if (it != null && it.docID() == local) {
+          distance[c] = kernel.squaredL2(q, 0, values.vectorValue(it.index()), 0, q.length);
+        } else {
+          if (packed == null) {
+            packed = leaf.reader().getBinaryDocValues(IndexSchema.PACKED_CODES);
+          }
+          if (scorer == null) {
+            scorer = model.quantizer().scorer(q);
+          }
+          packed.advanceExact(local);
           BytesRef bytes = packed.binaryValue();
           Codes codes = layout.unpack(Arrays.copyOfRange(bytes.bytes, bytes.offset, bytes.offset + bytes.length), 1);
           distance[c] = scorer.squaredDistance(codes, 0);

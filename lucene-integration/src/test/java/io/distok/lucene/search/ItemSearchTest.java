@@ -357,6 +357,39 @@ class ItemSearchTest {
     }
   }
 
+  /**
+   * Items indexed by their IDs alone (no vector) in an index that stores vectors are rescored from their codes:
+   * an item is found by its own vector at its code distance.
+   */
+  @Test
+  void itemsWithoutVectorsAreRescoredFromTheirCodes() throws IOException {
+    Path dir = freshDir("mixed");
+    List<String> withVectors = items.ids().subList(0, 1000);
+    List<String> known = items.ids().subList(1000, N);
+    try (ItemIndexWriter w = ItemIndexWriter.open(dir, model, true, "test model")) {
+      w.put(new ItemEmbeddings(withVectors, items.vectors().selectRows(IntStream.range(0, 1000).toArray())), Map.of(),
+          "none");
+      w.putKnown(known, Map.of(), "known", ProgressListener.NONE);
+      w.commit();
+      var e = assertThrows(InvalidInputException.class, () -> w.putKnown(List.of("stranger"), Map.of(), "ids.tsv",
+          ProgressListener.NONE));
+      assertTrue(e.getMessage().startsWith("ids.tsv: item 'stranger' is not in the model"), e.getMessage());
+    }
+    try (ItemSearcher s = ItemSearcher.open(dir, model, "test model")) {
+      assertEquals(N, s.size());
+      String target = known.get(7);
+      float[] q = items.vectors().rowCopy(items.ids().indexOf(target));
+      List<ItemSearcher.Hit> hits = s.nearest(q, N, 16, N, null);
+      float[] nq = q.clone();
+      io.distok.quant.transform.L2Normalization.normalizeRows(nq, 0, 1, nq.length, nq);
+      double codeDistance = model.quantizer().scorer(nq).squaredDistance(io.distok.quant.Codes.wrap(
+          model.rawCodes(target), 1, model.config().levels()), 0);
+      ItemSearcher.Hit hit = hits.stream().filter(h -> h.id().equals(target)).findFirst().orElseThrow(
+          () -> new AssertionError(target + " not among " + hits));
+      assertEquals(codeDistance, hit.score(), 1e-5, "scored from its codes");
+    }
+  }
+
   @Test
   void anotherModelOrASecondWriterIsRefused() throws IOException {
     Path dir = indexAll("refuse", false);
