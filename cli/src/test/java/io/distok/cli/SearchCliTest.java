@@ -23,18 +23,7 @@ class SearchCliTest {
   Path dir;
 
   private Path items(String name, int n, int from, long seed) throws IOException {
-    FloatMatrix x = SyntheticData.gaussianClusters(n, 8, 10, 0.3, seed);
-    StringBuilder sb = new StringBuilder("item,f0,f1,f2,f3,f4,f5,f6,f7\n");
-    for (int i = 0; i < n; i++) {
-      sb.append("i").append(from + i);
-      for (int t = 0; t < 8; t++) {
-        sb.append(',').append(x.get(i, t));
-      }
-      sb.append('\n');
-    }
-    Path f = dir.resolve(name);
-    Files.writeString(f, sb);
-    return f;
+    return SemanticIdsCliTest.items(dir, name, n, from, seed);
   }
 
   @Test

@@ -27,6 +27,11 @@ class SemanticIdsCliTest {
   }
 
   private Path items(String name, int n, int from, long seed) throws IOException {
+    return items(dir, name, n, from, seed);
+  }
+
+  /** A CSV of n generated 8-d items named i{from}, i{from+1}, ... with a header, written into {@code dir}. */
+  static Path items(Path dir, String name, int n, int from, long seed) throws IOException {
     FloatMatrix x = SyntheticData.gaussianClusters(n, 8, 10, 0.3, seed);
     StringBuilder sb = new StringBuilder("item,f0,f1,f2,f3,f4,f5,f6,f7\n");
     for (int i = 0; i < n; i++) {

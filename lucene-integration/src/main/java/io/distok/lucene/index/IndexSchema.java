@@ -102,6 +102,35 @@ public record IndexSchema(String kind, String fingerprint, int dimension, boolea
   }
 
   /**
+   * Opens an existing distok index for reading: its directory and the schema of its last commit.
+   *
+   * @throws InvalidInputException if {@code dir} is not a directory, holds no committed index, or holds one of
+   *     another kind than {@code expectedKind}
+   */
+  public static Opened openExisting(Path dir, String expectedKind) throws IOException {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      throw new InvalidInputException(dir + ": no such index directory");
+    }
+    org.apache.lucene.store.FSDirectory directory = org.apache.lucene.store.FSDirectory.open(dir);
+    try {
+      IndexSchema schema = read(directory, dir);
+      if (schema == null) {
+        throw new InvalidInputException(dir + ": holds no index (nothing committed yet?)");
+      }
+      if (!schema.kind().equals(expectedKind)) {
+        throw new InvalidInputException(dir + ": an index of " + schema.kind() + ", not of " + expectedKind);
+      }
+      return new Opened(directory, schema);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  /** An index directory opened for reading, with its schema; closing it closes the directory. */
+  public record Opened(org.apache.lucene.store.FSDirectory directory, IndexSchema schema) {}
+
+  /**
    * Checks that an index of this schema may be used with a model of {@code modelFingerprint} for documents of
    * {@code expectedKind}.
    *

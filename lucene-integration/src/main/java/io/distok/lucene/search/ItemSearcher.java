@@ -13,7 +13,6 @@ import io.distok.recsys.TokenFormat;
 import io.distok.util.InvalidInputException;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,19 +76,13 @@ public final class ItemSearcher implements Closeable {
    * @throws InvalidInputException if there is no index, it is not an item index, or another model built it
    */
   public static ItemSearcher open(Path dir, SemanticIdModel model, String modelName) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new InvalidInputException(dir + ": no such index directory");
-    }
-    FSDirectory directory = FSDirectory.open(dir);
+    IndexSchema.Opened opened = IndexSchema.openExisting(dir, "items");
     try {
-      IndexSchema schema = IndexSchema.read(directory, dir);
-      if (schema == null) {
-        throw new InvalidInputException(dir + ": holds no index (nothing committed yet?)");
-      }
-      schema.requireModel("items", model.fingerprint(), dir, modelName);
-      return new ItemSearcher(dir, directory, DirectoryReader.open(directory), model, schema);
+      opened.schema().requireModel("items", model.fingerprint(), dir, modelName);
+      return new ItemSearcher(dir, opened.directory(), DirectoryReader.open(opened.directory()), model,
+          opened.schema());
     } catch (IOException | RuntimeException e) {
-      directory.close();
+      opened.directory().close();
       throw e;
     }
   }

@@ -8,7 +8,6 @@ import io.distok.lucene.index.NodeIndexWriter;
 import io.distok.util.InvalidInputException;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,24 +58,14 @@ public final class NodeSearcher implements Closeable {
    * @throws InvalidInputException if there is no index or it is not a node index
    */
   public static NodeSearcher open(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new InvalidInputException(dir + ": no such index directory");
-    }
-    FSDirectory directory = FSDirectory.open(dir);
+    IndexSchema.Opened opened = IndexSchema.openExisting(dir, "nodes");
     try {
-      IndexSchema schema = IndexSchema.read(directory, dir);
-      if (schema == null) {
-        throw new InvalidInputException(dir + ": holds no index (nothing committed yet?)");
-      }
-      if (!schema.kind().equals("nodes")) {
-        throw new InvalidInputException(dir + ": an index of " + schema.kind() + ", not of graph nodes");
-      }
-      DirectoryReader reader = DirectoryReader.open(directory);
+      DirectoryReader reader = DirectoryReader.open(opened.directory());
       int maxDistance = Integer.parseInt(reader.getIndexCommit().getUserData().getOrDefault("distok.maxDistance",
           "8"));
-      return new NodeSearcher(dir, directory, reader, schema, maxDistance);
+      return new NodeSearcher(dir, opened.directory(), reader, opened.schema(), maxDistance);
     } catch (IOException | RuntimeException e) {
-      directory.close();
+      opened.directory().close();
       throw e;
     }
   }

@@ -109,7 +109,7 @@ class NodeSearchTest {
         ProgressListener.NONE));
     assertTrue(e.getMessage().contains("an index of items"), e.getMessage());
     e = assertThrows(InvalidInputException.class, () -> NodeSearcher.open(dir));
-    assertTrue(e.getMessage().contains("not of graph nodes"), e.getMessage());
+    assertTrue(e.getMessage().contains("an index of items, not of nodes"), e.getMessage());
     Path nodes = freshDir("nodes-not-items");
     new NodeIndexWriter(nodes, 8).write(tokens, ProgressListener.NONE);
     e = assertThrows(InvalidInputException.class, () -> ItemSearcher.open(nodes, ItemSearchTest.model, "m"));
