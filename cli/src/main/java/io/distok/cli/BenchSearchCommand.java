@@ -83,6 +83,10 @@ public final class BenchSearchCommand implements Callable<Integer> {
       + "results per result, rescored at full precision (default: ${DEFAULT-VALUE}).")
   int[] oversample;
 
+  @Option(names = "--methods", defaultValue = "all", description = "all, lucene or distok: which side to run "
+      + "(default: ${DEFAULT-VALUE}; a comparison needs all).")
+  String methods;
+
   @Option(names = "--work-dir", description = "Where the indexes are built (default: a temporary directory, removed "
       + "afterwards).")
   Path workDir;
@@ -102,6 +106,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     if ((data == null) == (generated == null)) {
       throw CliSupport.usage(spec, "give exactly one of --data FILE and --generated N");
+    }
+    if (!List.of("all", "lucene", "distok").contains(methods)) {
+      throw CliSupport.usage(spec, "--methods must be all, lucene or distok, got '" + methods + "'");
     }
     FloatMatrix all;
     String name;
@@ -141,7 +148,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
     w.printf(Locale.ROOT, "%-48s %9s %10s %10s %12s %14s %9s%n", "method", "recall@10", "mean ms", "p99 ms",
         "index MB", "w/o vectors MB", "build s");
     try {
-      for (String label : List.of("float", "4-bit", "1-bit")) {
+      for (String label : methods.equals("distok") ? List.<String>of() : List.of("float", "4-bit", "1-bit")) {
         Path d = dir.resolve("lucene-" + label);
         KnnVectorsFormat format = switch (label) {
           case "float" -> new Lucene99HnswVectorsFormat(MAX_CONN, BEAM_WIDTH);
@@ -176,6 +183,9 @@ public final class BenchSearchCommand implements Callable<Integer> {
           }
         }
       }
+      if (methods.equals("lucene")) {
+        return finish(w, name, base, q, rows);
+      }
       ItemEmbeddings items = ItemEmbeddings.numbered(base).normalized();
       long f0 = System.nanoTime();
       SemanticIdModel model = SemanticIdTrainer.fit(items, SemanticIdConfig.DEFAULT, ProgressListener.NONE);
@@ -209,6 +219,11 @@ public final class BenchSearchCommand implements Callable<Integer> {
         deleteTree(dir);
       }
     }
+    return finish(w, name, base, q, rows);
+  }
+
+  private Integer finish(PrintWriter w, String name, FloatMatrix base, FloatMatrix q, List<Map<String, Object>> rows)
+      throws IOException {
     w.println("(recall@10 = share of the exact 10 nearest found; latency per query, one thread, after a warm-up "
         + "pass; index MB = all files after merging to one segment; w/o vectors = without the raw float vectors "
         + "(.vec); build = indexing + merge, distok's model fit not included)");

@@ -246,25 +246,21 @@ public final class ItemSearcher implements Closeable {
     int[] firsts = io.distok.util.TopK.smallest(d1, d1.length, Math.min(t, d1.length));
     boolean pairs = books.size() > 1 && !model.quantizer().params().normalizeResiduals()
         && reader.numDocs() >= 2L * first.rows() * books.get(1).rows();
-    List<String> cells = new ArrayList<>();
+    // cells in visiting order, as indexes: a < 0 marks a level-1 cell (code -a - 1); terms are made only for the
+    // cells visited, usually a small share of the t K2 ranked
+    int[] cellOrder;
+    int k2 = pairs ? books.get(1).rows() : 0;
     if (!pairs) {
-      for (int a : firsts) {
-        cells.add(CodeTerms.term(0, a));
+      cellOrder = new int[firsts.length];
+      for (int i = 0; i < firsts.length; i++) {
+        cellOrder[i] = -firsts[i] - 1;
       }
     } else {
-        io.distok.util.FloatMatrix second = books.get(1);
-      int k2 = second.rows();
       // ||q - c1 - c2||^2 = ||q - c1||^2 - 2 <q, c2> + ||c2||^2 + 2 <c1, c2>: one dot per level-2 codeword, then O(1)
       // per pair from the model's cross terms, instead of O(d) per pair
       float[] pairTerms = cellTerms();
       float[] qc2 = new float[k2];
-      for (int b = 0; b < k2; b++) {
-        float dot = 0;
-        for (int x = 0; x < d; x++) {
-          dot += q[x] * second.get(b, x);
-        }
-        qc2[b] = dot;
-      }
+      kernel.dots(q, 0, secondPacked, qc2);
       float[] pair = new float[firsts.length * k2];
       for (int i = 0; i < firsts.length; i++) {
         int a = firsts[i];
@@ -272,8 +268,10 @@ public final class ItemSearcher implements Closeable {
           pair[i * k2 + b] = d1[a] - 2 * qc2[b] + pairTerms[a * k2 + b];
         }
       }
-      for (int p : io.distok.util.TopK.smallest(pair, pair.length, pair.length)) {
-        cells.add(CodeTerms.cell(firsts[p / k2], p % k2));
+      int[] ranked = io.distok.util.TopK.smallest(pair, pair.length, pair.length);
+      cellOrder = new int[ranked.length];
+      for (int i = 0; i < ranked.length; i++) {
+        cellOrder[i] = firsts[ranked[i] / k2] * k2 + ranked[i] % k2;
       }
     }
     Query filter = constraint == null ? null : searcher.rewrite(constraint);
@@ -288,8 +286,9 @@ public final class ItemSearcher implements Closeable {
       terms[l] = tl == null ? null : tl.iterator();
     }
     org.apache.lucene.index.PostingsEnum postings = null;
-    for (int c = 0; c < cells.size() && n < candidates; c++) {
-      BytesRef cell = new BytesRef(cells.get(c));
+    for (int c = 0; c < cellOrder.length && n < candidates; c++) {
+      BytesRef cell = new BytesRef(cellOrder[c] < 0 ? CodeTerms.term(0, -cellOrder[c] - 1)
+          : CodeTerms.cell(cellOrder[c] / k2, cellOrder[c] % k2));
       for (int l = 0; l < leaves.size(); l++) {
         if (terms[l] == null || !terms[l].seekExact(cell)) {
           continue;
@@ -326,6 +325,8 @@ public final class ItemSearcher implements Closeable {
   }
 
   private volatile float[] cellTerms;
+  // set before cellTerms is published (cellTerms is volatile), read only after cellTerms() returned
+  private io.distok.quant.kernel.PackedRows secondPacked;
 
   /**
    * {@code ||c2_b||^2 + 2 <c1_a, c2_b>} for every (level 1, level 2) pair, row-major by a: the query-independent
@@ -353,6 +354,7 @@ public final class ItemSearcher implements Closeable {
           t[a * k2 + b] = norm + 2 * dot;
         }
       }
+      secondPacked = new io.distok.quant.kernel.PackedRows(second);
       cellTerms = t;
     }
     return t;
