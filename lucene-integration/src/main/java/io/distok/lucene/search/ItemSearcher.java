@@ -59,6 +59,7 @@ public final class ItemSearcher implements Closeable {
   private final IndexSearcher searcher;
   private final SemanticIdModel model;
   private final IndexSchema schema;
+  private final List<io.distok.util.FloatMatrix> books;
 
   private ItemSearcher(Path path, FSDirectory directory, DirectoryReader reader, SemanticIdModel model,
       IndexSchema schema) {
@@ -68,6 +69,8 @@ public final class ItemSearcher implements Closeable {
     this.searcher = new IndexSearcher(reader);
     this.model = model;
     this.schema = schema;
+    // the quantizer hands out copies of its codebooks: taken once here, not once per query
+    this.books = model.quantizer().codebooks();
   }
 
   /**
@@ -235,7 +238,6 @@ public final class ItemSearcher implements Closeable {
    * candidates} documents are gathered or every cell under the t nearest level-1 codes has been seen.
    */
   private int[] candidates(float[] q, int t, int candidates, Query constraint) throws IOException {
-    List<io.distok.util.FloatMatrix> books = model.quantizer().codebooks();
     io.distok.quant.kernel.DistanceKernel kernel = io.distok.quant.kernel.DistanceKernels.get();
     int d = q.length;
     io.distok.util.FloatMatrix first = books.get(0);
@@ -335,8 +337,8 @@ public final class ItemSearcher implements Closeable {
   private float[] cellTerms() {
     float[] t = cellTerms;
     if (t == null) {
-      io.distok.util.FloatMatrix first = model.quantizer().codebooks().get(0);
-      io.distok.util.FloatMatrix second = model.quantizer().codebooks().get(1);
+      io.distok.util.FloatMatrix first = books.get(0);
+      io.distok.util.FloatMatrix second = books.get(1);
       int k1 = first.rows();
       int k2 = second.rows();
       int d = first.cols();
