@@ -201,8 +201,9 @@ public final class ItemSearcher implements Closeable {
    * codes are the cells when pairs would hold fewer than two items on average); the items of the nearest cells
    * (their code terms, {@link CodeTerms#cell}) are read from the postings until there are at least {@code
    * candidates}, rescored exactly (from the stored vectors when the index has them, else from the packed codes with
-   * the model's query scorer), and the k smallest distances returned, ties in document order. Cost: O(t K d) to rank
-   * cells, one term look-up per cell visited, O(candidates d) to rescore. Larger t and candidate counts raise
+   * the model's query scorer), and the k smallest distances returned, ties in document order. Cost: O(K d + t K log(t K))
+   * to rank cells (after O(K^2 d) once per searcher for the codebooks' cross terms), one term look-up per cell
+   * visited, O(candidates d) to rescore. Larger t and candidate counts raise
    * recall and cost. A model of one level ranks its codes as cells.
    *
    * @throws InvalidInputException if the query's dimension is not the model's or a value is not finite
