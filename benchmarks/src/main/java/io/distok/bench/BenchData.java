@@ -46,19 +46,30 @@ public final class BenchData {
    * Runs the comparison script ({@code bench/faiss_compare.py} or one like it) with the chosen Python on
    * {@code data} with {@code args} and
    * {@code OMP_NUM_THREADS=threads}; returns the JSON object of its last output line, or null when it fails or
-   * prints nothing (e.g. python3-faiss is not installed).
+   * prints nothing (e.g. python3-faiss is not installed), after writing the last lines of its error output to
+   * standard error so that the reason is not lost.
    */
   public static Map<String, Object> runFaiss(String python, Path script, Path data, List<String> args, int threads)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(python, script.toString(), data.toString()));
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("OMP_NUM_THREADS", "" + threads);
-    Process proc = pb.start();
-    String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (!proc.waitFor(30, TimeUnit.MINUTES) || proc.exitValue() != 0 || out.isEmpty()) {
-      return null;
+    java.nio.file.Path errors = java.nio.file.Files.createTempFile("distok-faiss-", ".err");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errors.toFile());
+      pb.environment().put("OMP_NUM_THREADS", "" + threads);
+      Process proc = pb.start();
+      String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      boolean done = proc.waitFor(30, TimeUnit.MINUTES);
+      if (!done || proc.exitValue() != 0 || out.isEmpty()) {
+        List<String> err = java.nio.file.Files.readAllLines(errors, StandardCharsets.UTF_8);
+        System.err.println("distok: the faiss runner " + (done ? "exited with " + proc.exitValue() : "timed out")
+            + (err.isEmpty() ? "" : "; its last error lines:"));
+        err.subList(Math.max(0, err.size() - 5), err.size()).forEach(l -> System.err.println("  " + l));
+        return null;
+      }
+      return JSON.std.mapFrom(out.lines().reduce((a, b) -> b).orElse(""));
+    } finally {
+      java.nio.file.Files.deleteIfExists(errors);
     }
-    return JSON.std.mapFrom(out.lines().reduce((a, b) -> b).orElse(""));
   }
 }
