@@ -156,10 +156,7 @@ public final class NodeSearcher implements Closeable {
 
   @Override
   public void close() throws IOException {
-    try {
-      reader.close();
-    } finally {
-      directory.close();
-    }
+    // both are closed even when the first fails
+    org.apache.lucene.util.IOUtils.close(reader, directory);
   }
 }
