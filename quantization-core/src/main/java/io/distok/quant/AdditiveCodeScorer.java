@@ -78,6 +78,22 @@ public final class AdditiveCodeScorer implements LookupTableScorer {
   }
 
   /**
+   * The squared L2 distance between the query and the sum of position 0's codeword {@code code0} and position 1's
+   * codeword {@code code1}: the query's distance to a two-level prefix of a residual code, as an inverted file over
+   * (level 1, level 2) cells ranks its cells. O(1) from the tables.
+   *
+   * @throws IllegalArgumentException if the codes have fewer than two positions
+   */
+  public float prefixSquaredDistance(int code0, int code1) {
+    if (dots.length < 2) {
+      throw new IllegalArgumentException("a two-level prefix of codes of " + dots.length + " position");
+    }
+    double s = queryNorm + cross.norm(0, code0) + cross.norm(1, code1) + 2.0 * cross.inner(0, 1, code0, code1)
+        - 2.0 * dots[0][code0] - 2.0 * dots[1][code1];
+    return (float) Math.max(0, s);
+  }
+
+  /**
    * The query-independent tables of additive codes: each codeword's squared norm and, for every pair of
    * positions {@code j < l}, the K_j x K_l inner products of their codewords. Memory {@code O(sum_{j<l} K_j K_l)} floats
    * (3 levels of 256 codes: 196,608 floats); built once per model in {@code O(d sum_{j<l} K_j K_l)}.
@@ -137,6 +153,14 @@ public final class AdditiveCodeScorer implements LookupTableScorer {
     /** Squared norm of codeword {@code code} of position {@code j}. */
     public float norm(int j, int code) {
       return norms[j][code];
+    }
+
+    /** Inner product of codeword {@code cj} of position {@code j} and codeword {@code cl} of position {@code l > j}. */
+    public float inner(int j, int l, int cj, int cl) {
+      if (l <= j) {
+        throw new IllegalArgumentException("positions " + j + " and " + l + ": the second must come after the first");
+      }
+      return pairs[j * m + l][cj * norms[l].length + cl];
     }
 
     /** Squared norm of the decoded vector of row {@code row} of {@code codes}, O(m^2). */

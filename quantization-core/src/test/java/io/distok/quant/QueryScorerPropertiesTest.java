@@ -82,6 +82,33 @@ class QueryScorerPropertiesTest {
     }
   }
 
+  /**
+   * An additive scorer's two-level prefix distance equals the squared distance between the query and the sum of
+   * the two codewords, computed directly, for every pair of codes.
+   */
+  @Property(tries = 20)
+  void prefixDistancesEqualTheDistanceToTheSumOfTwoCodewords(@ForAll @IntRange(min = 2, max = 4) int levels,
+      @ForAll @IntRange(min = 2, max = 16) int k, @ForAll long seed) {
+    FloatMatrix x = SyntheticData.gaussianClusters(200, 5, 4, 0.6, seed);
+    ResidualQuantizer rq = (ResidualQuantizer) train(2, x, k, levels, false, seed);
+    float[] query = x.rowCopy(new SplittableRandom(seed).nextInt(x.rows()));
+    AdditiveCodeScorer s = (AdditiveCodeScorer) rq.scorer(query);
+    FloatMatrix c0 = rq.codebooks().get(0);
+    FloatMatrix c1 = rq.codebooks().get(1);
+    for (int a = 0; a < c0.rows(); a++) {
+      for (int b = 0; b < c1.rows(); b++) {
+        double dist = 0;
+        double scale = 0;
+        for (int t = 0; t < x.cols(); t++) {
+          double y = c0.get(a, t) + c1.get(b, t);
+          dist += (query[t] - y) * (query[t] - y);
+          scale += query[t] * query[t] + y * y;
+        }
+        assertEquals(dist, s.prefixSquaredDistance(a, b), 1e-5 * (1 + scale), "cell (" + a + ", " + b + ")");
+      }
+    }
+  }
+
   /** nearestCodes gives the t codes of smallest contribution, smallest first, ties by code. */
   @Property(tries = 30)
   void nearestCodesAreTheSmallestContributions(@ForAll @IntRange(min = 1, max = 2) int family,

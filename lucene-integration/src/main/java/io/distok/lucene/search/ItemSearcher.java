@@ -5,6 +5,7 @@ import io.distok.lucene.analysis.SemanticIdTerms;
 import io.distok.lucene.index.IndexSchema;
 import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
+import io.distok.quant.AdditiveCodeScorer;
 import io.distok.quant.LookupTableScorer;
 import io.distok.quant.QueryScorer;
 import io.distok.quant.transform.L2Normalization;
@@ -59,7 +60,6 @@ public final class ItemSearcher implements Closeable {
   private final IndexSearcher searcher;
   private final SemanticIdModel model;
   private final IndexSchema schema;
-  private final List<io.distok.util.FloatMatrix> books;
 
   private ItemSearcher(Path path, FSDirectory directory, DirectoryReader reader, SemanticIdModel model,
       IndexSchema schema) {
@@ -69,8 +69,6 @@ public final class ItemSearcher implements Closeable {
     this.searcher = new IndexSearcher(reader);
     this.model = model;
     this.schema = schema;
-    // the quantizer hands out copies of its codebooks: taken once here, not once per query
-    this.books = model.quantizer().codebooks();
   }
 
   /**
@@ -201,9 +199,9 @@ public final class ItemSearcher implements Closeable {
    * codes are the cells when pairs would hold fewer than two items on average); the items of the nearest cells
    * (their code terms, {@link CodeTerms#cell}) are read from the postings until there are at least {@code
    * candidates}, rescored exactly (from the stored vectors when the index has them, else from the packed codes with
-   * the model's query scorer), and the k smallest distances returned, ties in document order. Cost: O(K d + t K log(t K))
-   * to rank cells (after O(K^2 d) once per searcher for the codebooks' cross terms), one term look-up per cell
-   * visited, O(candidates d) to rescore. Larger t and candidate counts raise
+   * the model's query scorer), and the k smallest distances returned, ties in document order. Cost: O(K d L) for
+   * the query's look-up tables, O(t K log(t K)) to rank cells (the codebooks' cross terms are the model's, built
+   * once), one term look-up per cell visited, O(candidates d) to rescore. Larger t and candidate counts raise
    * recall and cost. A model of one level ranks its codes as cells.
    *
    * @throws InvalidInputException if the query's dimension is not the model's or a value is not finite
@@ -218,9 +216,11 @@ public final class ItemSearcher implements Closeable {
     if (model.config().normalize()) {
       L2Normalization.normalizeRows(q, 0, 1, q.length, q);
     }
-    int[] docs = candidates(q, nearestCodes, candidates, constraint);
+    // the model's look-up tables rank the cells and rescore items that have no stored vector
+    LookupTableScorer table = model.quantizer().scorer(q);
+    int[] docs = candidates(table, nearestCodes, candidates, constraint);
     float[] distance = new float[docs.length];
-    rescore(q, docs, distance);
+    rescore(q, table, docs, distance);
     StoredFields stored = searcher.storedFields();
     List<Hit> hits = new ArrayList<>();
     // nearest first; equal distances in document order (TopK breaks ties by the smaller index)
@@ -238,37 +238,27 @@ public final class ItemSearcher implements Closeable {
    * catalogues, where most pairs are empty and visiting them costs more than it finds), visited until {@code
    * candidates} documents are gathered or every cell under the t nearest level-1 codes has been seen.
    */
-  private int[] candidates(float[] q, int t, int candidates, Query constraint) throws IOException {
-    io.distok.quant.kernel.DistanceKernel kernel = io.distok.quant.kernel.DistanceKernels.get();
-    int d = q.length;
-    io.distok.util.FloatMatrix first = books.get(0);
-    float[] d1 = new float[first.rows()];
-    for (int a = 0; a < d1.length; a++) {
-      d1[a] = kernel.squaredL2(q, 0, first.data(), a * d, d);
-    }
-    int[] firsts = io.distok.util.TopK.smallest(d1, d1.length, Math.min(t, d1.length));
-    boolean pairs = books.size() > 1 && !model.quantizer().params().normalizeResiduals()
-        && reader.numDocs() >= 2L * first.rows() * books.get(1).rows();
+  private int[] candidates(LookupTableScorer table, int t, int candidates, Query constraint) throws IOException {
+    // nearest level-1 codewords first: the contribution ||c||^2 - 2 <q, c> orders them as ||q - c||^2 does
+    int[] firsts = table.nearestCodes(0, Math.min(t, table.size(0)));
+    boolean pairs = model.config().levels() > 1 && !model.quantizer().params().normalizeResiduals()
+        && reader.numDocs() >= 2L * table.size(0) * table.size(1);
     // cells in visiting order, as indexes: a < 0 marks a level-1 cell (code -a - 1); terms are made only for the
     // cells visited, usually a small share of the t K2 ranked
     int[] cellOrder;
-    int k2 = pairs ? books.get(1).rows() : 0;
+    int k2 = pairs ? table.size(1) : 0;
     if (!pairs) {
       cellOrder = new int[firsts.length];
       for (int i = 0; i < firsts.length; i++) {
         cellOrder[i] = -firsts[i] - 1;
       }
     } else {
-      // ||q - c1 - c2||^2 = ||q - c1||^2 - 2 <q, c2> + ||c2||^2 + 2 <c1, c2>: one dot per level-2 codeword, then O(1)
-      // per pair from the model's cross terms, instead of O(d) per pair
-      float[] pairTerms = cellTerms();
-      float[] qc2 = new float[k2];
-      kernel.dots(q, 0, secondPacked, qc2);
+      // O(1) per cell from the query's tables and the model's cross terms
+      AdditiveCodeScorer additive = (AdditiveCodeScorer) table;
       float[] pair = new float[firsts.length * k2];
       for (int i = 0; i < firsts.length; i++) {
-        int a = firsts[i];
         for (int b = 0; b < k2; b++) {
-          pair[i * k2 + b] = d1[a] - 2 * qc2[b] + pairTerms[a * k2 + b];
+          pair[i * k2 + b] = additive.prefixSquaredDistance(firsts[i], b);
         }
       }
       int[] ranked = io.distok.util.TopK.smallest(pair, pair.length, pair.length);
@@ -327,46 +317,11 @@ public final class ItemSearcher implements Closeable {
     return docs;
   }
 
-  private volatile float[] cellTerms;
-  // set before cellTerms is published (cellTerms is volatile), read only after cellTerms() returned
-  private io.distok.quant.kernel.PackedRows secondPacked;
-
   /**
-   * {@code ||c2_b||^2 + 2 <c1_a, c2_b>} for every (level 1, level 2) pair, row-major by a: the query-independent
-   * part of a cell's distance, computed once per searcher, O(K1 K2 d).
+   * Exact squared distances of the (ascending) documents to {@code q}: from the stored vectors, else from the codes
+   * with {@code scorer}.
    */
-  private float[] cellTerms() {
-    float[] t = cellTerms;
-    if (t == null) {
-      io.distok.util.FloatMatrix first = books.get(0);
-      io.distok.util.FloatMatrix second = books.get(1);
-      int k1 = first.rows();
-      int k2 = second.rows();
-      int d = first.cols();
-      t = new float[k1 * k2];
-      for (int b = 0; b < k2; b++) {
-        float norm = 0;
-        for (int x = 0; x < d; x++) {
-          norm += second.get(b, x) * second.get(b, x);
-        }
-        for (int a = 0; a < k1; a++) {
-          float dot = 0;
-          for (int x = 0; x < d; x++) {
-            dot += first.get(a, x) * second.get(b, x);
-          }
-          t[a * k2 + b] = norm + 2 * dot;
-        }
-      }
-      secondPacked = new io.distok.quant.kernel.PackedRows(second);
-      cellTerms = t;
-    }
-    return t;
-  }
-
-  /** Exact squared distances of the (ascending) documents to {@code q}: from the stored vectors, else the codes. */
-  private void rescore(float[] q, int[] docs, float[] distance) throws IOException {
-    // the look-up tables only when the codes are what is rescored (or for items indexed without their vector)
-    QueryScorer scorer = schema.storesVectors() ? null : model.quantizer().scorer(q);
+  private void rescore(float[] q, QueryScorer scorer, int[] docs, float[] distance) throws IOException {
     List<LeafReaderContext> leaves = reader.leaves();
     CodeLayout layout = model.quantizer().layout();
     io.distok.quant.kernel.DistanceKernel kernel = io.distok.quant.kernel.DistanceKernels.get();
@@ -390,9 +345,6 @@ public final class ItemSearcher implements Closeable {
         } else {
           if (packed == null) {
             packed = leaf.reader().getBinaryDocValues(IndexSchema.PACKED_CODES);
-          }
-          if (scorer == null) {
-            scorer = model.quantizer().scorer(q);
           }
           packed.advanceExact(local);
           BytesRef bytes = packed.binaryValue();

@@ -283,6 +283,33 @@ class ItemSearchTest {
     }
   }
 
+  /**
+   * With codebooks small enough that (level 1, level 2) pairs hold two items on average, the cells are pairs: the
+   * nearest cells' items, rescored from vectors, hold the exact neighbours, and visiting every cell gives exactly the
+   * brute-force top 10.
+   */
+  @Test
+  void twoLevelCellsFindTheExactNeighbours() throws IOException {
+    SemanticIdModel small = SemanticIdTrainer.fit(items, CONFIG.withCodebookSizes(8, 8, 8), ProgressListener.NONE);
+    Path dir = freshDir("pairs");
+    try (ItemIndexWriter w = ItemIndexWriter.open(dir, small, true, "small model")) {
+      w.put(items, Map.of(), "none");
+      w.commit();
+    }
+    try (ItemSearcher s = ItemSearcher.open(dir, small, "small model")) {
+      int found = 0;
+      for (int i = 0; i < 30; i++) {
+        float[] q = items.vectors().rowCopy(i * 37);
+        List<String> truth = exactNearest(q, 10);
+        assertEquals(truth, s.nearest(q, 10, 8, N, null).stream().map(ItemSearcher.Hit::id).toList(),
+            "every cell visited: the exact top 10");
+        Set<String> got = new HashSet<>(s.nearest(q, 10, 4, 200, null).stream().map(ItemSearcher.Hit::id).toList());
+        found += (int) truth.stream().filter(got::contains).count();
+      }
+      assertTrue(found >= 0.9 * 300, found + " of 300 neighbours from the nearest cells");
+    }
+  }
+
   @Test
   void hybridConstraintsFilterAndRank() throws IOException {
     try (ItemSearcher s = ItemSearcher.open(indexAll("hybrid", true), model, "test model")) {
