@@ -7,7 +7,8 @@ one JSON line with the timings, the error and where the faiss build and BLAS cam
   python3 bench/faiss_compare.py FILE rq --M 3 --nbits 8 --beam 5 [--iters 25] [--train-type kmeans]
   options: --seed N, --repeat N (timed rounds; min, median and max are reported), --min-seconds S (each timed
   figure repeats its operation until it has run S seconds, default 0.5, and reports the time per call),
-  --normalize
+  --normalize, --train-rows N (train on N rows drawn with --seed; default all), --block-rows N (encode and
+  measure in blocks of N rows, default 1048576, so that a 10M-row catalogue needs little memory beyond its rows)
 
 rq --train-type: "progressive" is faiss's default (each level trained by progressive-dimension k-means, 10
 iterations unless --iters); "kmeans" trains each level with plain k-means (faiss's Train_default), the setting
@@ -78,10 +79,36 @@ def usage_of(codes, size):
     return out
 
 
-def shared_rate(codes):
-    """Share of rows whose whole code tuple is also another row's."""
+def shared_rate(codes, bits):
+    """Share of rows whose whole code tuple is also another row's. Tuples of at most 63 bits are packed into one
+    int64 key each (a sort of n keys instead of a row-wise unique over an n x M matrix)."""
+    if codes.shape[1] * bits <= 63:
+        keys = np.zeros(codes.shape[0], dtype=np.int64)
+        for j in range(codes.shape[1]):
+            keys = (keys << bits) | codes[:, j]
+        keys.sort()
+        same_as_next = keys[1:] == keys[:-1]
+        shared = np.zeros(keys.shape[0], dtype=bool)
+        shared[1:] |= same_as_next
+        shared[:-1] |= same_as_next
+        return float(shared.mean())
     _, inverse, counts = np.unique(codes, axis=0, return_inverse=True, return_counts=True)
     return float((counts[inverse.reshape(-1)] > 1).mean())
+
+
+def unpack_codes(packed, m, nbits):
+    """The M codes of each row of faiss's packed code bytes (least significant bit first, as faiss's
+    BitstringWriter writes them), as an int64 matrix."""
+    if nbits == 8 and packed.shape[1] == m:
+        return packed.astype(np.int64)
+    bits = np.unpackbits(packed, axis=1, bitorder="little")
+    weights = (1 << np.arange(nbits, dtype=np.int64))
+    return np.stack([bits[:, j * nbits:(j + 1) * nbits].astype(np.int64) @ weights for j in range(m)], axis=1)
+
+
+def blocks(n, size):
+    """(start, end) of consecutive row blocks."""
+    return [(s, min(n, s + size)) for s in range(0, n, size)]
 
 
 def cpu_sample():
@@ -129,32 +156,39 @@ def make_quantizer(faiss, method, args, d):
     return q
 
 
-def one_run(faiss, method, args, x):
+def one_run(faiss, method, args, x, train_x):
+    """One timed round: train on train_x, encode every row of x block by block. Returns the timings, the calls
+    timed, others' CPU share, the codes (n x M int64), the per-row squared errors and the codebook size."""
     d = x.shape[1]
+    parts = blocks(x.shape[0], args.block_rows)
     if method == "kmeans":
         def train():
             km = faiss.Kmeans(d, args.K, niter=args.iters, seed=args.seed, max_points_per_centroid=256)
-            km.train(x)
+            km.train(train_x)
             return km
         train_s, train_calls, share_t, km = timed(train, args.min_seconds)
-        encode_s, encode_calls, share_e, (_, assign) = timed(lambda: km.index.search(x, 1), args.min_seconds)
-        codes = assign.astype(np.int64)
-        recon = km.centroids[assign[:, 0]]
-        return train_s, encode_s, (train_calls, encode_calls), max(share_t, share_e), codes, recon, args.K
+        encode_s, encode_calls, share_e, assign = timed(
+            lambda: [km.index.search(x[a:b], 1)[1] for a, b in parts], args.min_seconds)
+        codes = np.concatenate(assign).astype(np.int64)
+        err = np.concatenate([squared_errors(x[a:b], km.centroids[codes[a:b, 0]]) for a, b in parts])
+        return train_s, encode_s, (train_calls, encode_calls), max(share_t, share_e), codes, err, args.K
 
     def train():
         q = make_quantizer(faiss, method, args, d)
-        q.train(x)
+        q.train(train_x)
         return q
     train_s, train_calls, share_t, q = timed(train, args.min_seconds)
-    encode_s, encode_calls, share_e, packed = timed(lambda: q.compute_codes(x), args.min_seconds)
-    recon = q.decode(packed)
-    codes = np.empty((x.shape[0], args.M), dtype=np.int64)
-    for i in range(x.shape[0]):
-        reader = faiss.BitstringReader(faiss.swig_ptr(packed[i]), packed.shape[1])
-        for j in range(args.M):
-            codes[i, j] = reader.read(args.nbits)
-    return train_s, encode_s, (train_calls, encode_calls), max(share_t, share_e), codes, recon, 1 << args.nbits
+    encode_s, encode_calls, share_e, packed = timed(
+        lambda: [q.compute_codes(x[a:b]) for a, b in parts], args.min_seconds)
+    err = np.concatenate([squared_errors(x[a:b], q.decode(p)) for (a, b), p in zip(parts, packed)])
+    codes = np.concatenate([unpack_codes(p, args.M, args.nbits) for p in packed])
+    return train_s, encode_s, (train_calls, encode_calls), max(share_t, share_e), codes, err, 1 << args.nbits
+
+
+def squared_errors(rows, recon):
+    """Per-row squared L2 reconstruction error summed over dimensions, accumulated in float64."""
+    diff = rows.astype(np.float64) - recon
+    return (diff * diff).sum(axis=1)
 
 
 def main():
@@ -171,6 +205,8 @@ def main():
     ap.add_argument("--min-seconds", type=float, default=0.5)
     ap.add_argument("--train-type", choices=["progressive", "kmeans"], default="progressive")
     ap.add_argument("--normalize", action="store_true")
+    ap.add_argument("--train-rows", type=int, default=None, help="train on this many rows drawn with --seed")
+    ap.add_argument("--block-rows", type=int, default=1 << 20, help="rows per encoding block")
     args = ap.parse_args()
     if args.method == "kmeans" and args.iters is None:
         args.iters = 20
@@ -187,16 +223,25 @@ def main():
     x = read_vectors(args.file)
     if args.normalize:
         x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
+    if args.block_rows < 1:
+        sys.exit(f"faiss_compare: --block-rows must be >= 1, got {args.block_rows}")
+    train_x = x
+    if args.train_rows is not None:
+        if args.train_rows < 1:
+            sys.exit(f"faiss_compare: --train-rows must be >= 1, got {args.train_rows}")
+        if args.train_rows < x.shape[0]:
+            rows = np.sort(np.random.default_rng(args.seed).choice(x.shape[0], args.train_rows, replace=False))
+            train_x = np.ascontiguousarray(x[rows])
     train, encode, shares = [], [], []
     for _ in range(max(1, args.repeat)):
-        tr, en, calls, share, codes, recon, size = one_run(faiss, args.method, args, x)
+        tr, en, calls, share, codes, err, size = one_run(faiss, args.method, args, x, train_x)
         train.append(tr)
         encode.append(en)
         shares.append(share)
-    err = ((x.astype(np.float64) - recon) ** 2).sum(axis=1)
-    variance = ((x.astype(np.float64) - x.mean(axis=0)) ** 2).sum(axis=1).mean()
+    mean = x.mean(axis=0, dtype=np.float64)
+    variance = sum(float(((x[a:b].astype(np.float64) - mean) ** 2).sum()) for a, b in blocks(x.shape[0], args.block_rows)) / x.shape[0]
     out = {
-        "method": args.method, "rows": int(x.shape[0]), "dim": int(x.shape[1]),
+        "method": args.method, "rows": int(x.shape[0]), "dim": int(x.shape[1]), "train_rows": int(train_x.shape[0]),
         "train_s": statistics.median(train), "train_min_s": min(train), "train_max_s": max(train),
         "encode_s": statistics.median(encode), "encode_min_s": min(encode), "encode_max_s": max(encode),
         "train_calls": calls[0], "encode_calls": calls[1], "others_cpu_share": max(shares),
@@ -207,7 +252,7 @@ def main():
         "parameters": {k: v for k, v in vars(args).items() if k not in ("file",)},
     }
     if codes.shape[1] > 1:
-        out["shared_tuple_rate"] = shared_rate(codes)
+        out["shared_tuple_rate"] = shared_rate(codes, int(np.ceil(np.log2(size))))
     print(json.dumps(out))
 
 

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The append-only columns behind {@link SemanticIdModel}s: item names, raw and final codes by row, a hash index
  * from name to row and one from final ID to its first row, rows with the same final ID chained in row order, and
- * the prefix trie once it has been asked for. Appending an item is amortised O(m); every lookup is O(m) expected.
+ * the prefix trie once it has been asked for. Appending an item is amortised O(m), also to an ID that many rows
+ * share; every lookup is O(m) expected.
  * Rows never change, so a model that sees the first {@code limit} rows keeps answering the same while later rows
  * are appended, also from another thread; appends must come from one thread at a time.
  *
@@ -22,6 +23,13 @@ final class ItemTable {
   final CodeColumns fin;
   private volatile int[] idSlots;
   private volatile int[] nextSameId;
+  /**
+   * The last row of each ID's chain, indexed by the chain's first row, as row + 1 (0: the first row is also the
+   * last). Only the appending thread reads it; null until an ID is shared, so a catalogue of distinct IDs (the
+   * default policy's) pays nothing for it, while one of long chains (the "none" policy on a dense catalogue) appends
+   * in O(1) instead of walking its chain.
+   */
+  private int[] lastSameId;
   private volatile int size;
   private PrefixTrie.Store trie;
 
@@ -165,11 +173,14 @@ final class ItemTable {
       }
       insertId(idSlots, row);
     } else {
-      int last = first;
-      while (nextSameId[last] >= 0) {
-        last = nextSameId[last];
+      if (lastSameId == null) {
+        lastSameId = new int[nextSameId.length];
+      } else if (first >= lastSameId.length) {
+        lastSameId = Arrays.copyOf(lastSameId, nextSameId.length);
       }
+      int last = lastSameId[first] == 0 ? first : lastSameId[first] - 1;
       nextSameId[last] = row;
+      lastSameId[first] = row + 1;
     }
     size = row + 1;
     if (trie != null) {
