@@ -1,9 +1,13 @@
 package io.distok.util;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 
 /**
  * Deterministic data parallelism: work is cut into chunks whose boundaries depend only on the data size, never
@@ -32,7 +36,13 @@ public final class Parallel {
     return (n + chunkSize - 1) / chunkSize;
   }
 
-  /** Runs {@code body} over {@code [0, n)} in chunks of {@code chunkSize}, in parallel. */
+  /**
+   * Runs {@code body} over {@code [0, n)} in chunks of {@code chunkSize}, in parallel. Threads claim chunks one at a
+   * time, so a loop whose chunks cost very different amounts (one large group among many small ones) keeps every
+   * thread busy until the last chunk is claimed; the chunks themselves do not depend on the threads. An exception
+   * thrown by a chunk stops further chunks from being claimed and is rethrown as it was thrown, after every chunk
+   * already running has finished.
+   */
   public static void forEachChunk(int n, int chunkSize, ChunkBody body) {
     int chunks = chunkCount(n, chunkSize);
     if (chunks == 0) {
@@ -42,7 +52,41 @@ public final class Parallel {
       body.run(0, 0, n);
       return;
     }
-    IntStream.range(0, chunks).parallel().forEach(c -> body.run(c, c * chunkSize, Math.min(n, (c + 1) * chunkSize)));
+    ForkJoinPool pool = ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool() : ForkJoinPool.commonPool();
+    AtomicInteger next = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Runnable claim = () -> {
+      for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+        try {
+          body.run(c, c * chunkSize, Math.min(n, (c + 1) * chunkSize));
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+          next.set(chunks);
+        }
+      }
+    };
+    int helpers = Math.min(chunks - 1, pool.getParallelism());
+    List<ForkJoinTask<?>> started = new ArrayList<>(helpers);
+    for (int i = 0; i < helpers; i++) {
+      ForkJoinTask<?> task = ForkJoinTask.adapt(claim);
+      started.add(ForkJoinTask.inForkJoinPool() ? task.fork() : pool.submit(task));
+    }
+    // the caller claims chunks too, then waits for the chunks the helpers hold (a helper that never started runs
+    // here and finds nothing left)
+    claim.run();
+    for (ForkJoinTask<?> task : started) {
+      task.join();
+    }
+    Throwable t = failure.get();
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    if (t != null) {
+      throw new IllegalStateException(t);
+    }
   }
 
   /**
