@@ -173,6 +173,29 @@ public final class CodeLayout {
           + " bytes");
     }
     Codes codes = fitsInt() ? new Codes(rows, positions()) : Codes.wide(rows, positions());
+    boolean whole = true;
+    for (int b : bits) {
+      whole &= b % 8 == 0;
+    }
+    if (whole) {
+      // every code fills whole bytes (8-bit codebooks, the usual case): read them little-endian, a byte at a time
+      // instead of a bit at a time, with the same result
+      int p = 0;
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < sizes.length; j++) {
+          long c = 0;
+          for (int b = 0; b < bits[j]; b += 8) {
+            c |= (packed[p++] & 0xFFL) << b;
+          }
+          if (c >= sizes[j]) {
+            throw new InvalidInputException("packed code " + c + " in row " + i + ", position " + j
+                + " is outside [0, " + sizes[j] + ")");
+          }
+          codes.setLong(i, j, c);
+        }
+      }
+      return codes;
+    }
     for (int i = 0; i < rows; i++) {
       long bit = (long) i * codeSizeBytes() * 8;
       for (int j = 0; j < sizes.length; j++) {

@@ -25,6 +25,40 @@ class CodeLayoutPropertiesTest {
     return sizes;
   }
 
+  /**
+   * Layouts whose codes fill whole bytes (8, 16 or 24 bits) take the byte-wise path: it gives back what was packed
+   * and agrees with the bit-wise reading of each position; a byte above a position's size is refused.
+   */
+  @Property(tries = 60)
+  void wholeByteLayoutsUnpackAsTheBitwisePathReads(@ForAll @IntRange(min = 1, max = 8) int positions,
+      @ForAll @IntRange(min = 1, max = 40) int rows, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    long[] sizes = new long[positions];
+    for (int j = 0; j < positions; j++) {
+      int bytes = 1 + rng.nextInt(3);
+      // a size whose bit count is exactly 8 * bytes
+      sizes[j] = (1L << (8 * bytes - 1)) + 1 + rng.nextLong((1L << (8 * bytes - 1)) - 1);
+    }
+    CodeLayout layout = CodeLayout.of(sizes);
+    Codes codes = new Codes(rows, positions);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < positions; j++) {
+        codes.set(i, j, (int) rng.nextLong(layout.size(j)));
+      }
+    }
+    byte[] packed = layout.pack(codes);
+    Codes back = layout.unpack(packed, rows);
+    assertEquals(codes, back);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < positions; j++) {
+        assertEquals(layout.unpack(packed, i * layout.codeSizeBytes(), j), back.get(i, j));
+      }
+    }
+    CodeLayout small = CodeLayout.of(200);
+    org.junit.jupiter.api.Assertions.assertThrows(io.distok.util.InvalidInputException.class,
+        () -> small.unpack(new byte[] {(byte) 250}, 1));
+  }
+
   /** Packing then unpacking gives the codes back, in exactly codeSizeBytes per row. */
   @Property(tries = 60)
   void packThenUnpackIsIdentity(@ForAll @IntRange(min = 1, max = 12) int positions,

@@ -39,4 +39,30 @@ class TopKPropertiesTest {
     assertArrayEquals(expected, TopK.smallest(v, count, t));
     assertArrayEquals(expected, TopK.smallest(w, count, t));
   }
+
+  /** The incremental order equals the full sort whatever the count and wherever the caller stops. */
+  @Property(tries = 300)
+  void ascendingEqualsTheFullSort(@ForAll @IntRange(min = 0, max = 3000) int count, @ForAll boolean ties,
+      @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    float[] v = new float[count];
+    for (int i = 0; i < count; i++) {
+      v[i] = ties ? (float) (rng.nextInt(7) - 3) : (float) rng.nextGaussian();
+      if (ties && v[i] == 0 && rng.nextBoolean()) {
+        v[i] = -0f;
+      }
+    }
+    int[] expected = reference(v, count);
+    int stop = rng.nextBoolean() ? count : rng.nextInt(count + 1);
+    TopK.Ascending order = TopK.ascending(v, count);
+    int[] got = new int[stop];
+    for (int i = 0; i < stop; i++) {
+      got[i] = order.next();
+    }
+    assertArrayEquals(Arrays.copyOf(expected, stop), got);
+    if (stop == count) {
+      org.junit.jupiter.api.Assertions.assertFalse(order.hasNext());
+      org.junit.jupiter.api.Assertions.assertThrows(java.util.NoSuchElementException.class, order::next);
+    }
+  }
 }

@@ -3,7 +3,6 @@ package io.distok.lucene.search;
 import io.distok.lucene.analysis.CodeTerms;
 import io.distok.lucene.analysis.SemanticIdTerms;
 import io.distok.lucene.index.IndexSchema;
-import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
 import io.distok.quant.AdditiveCodeScorer;
 import io.distok.quant.LookupTableScorer;
@@ -60,6 +59,8 @@ public final class ItemSearcher implements Closeable {
   private final IndexSearcher searcher;
   private final SemanticIdModel model;
   private final IndexSchema schema;
+  /** Packed codes of every document, per leaf (maxDoc x code bytes), read on the first vector search. */
+  private volatile byte[][] leafCodes;
 
   private ItemSearcher(Path path, FSDirectory directory, DirectoryReader reader, SemanticIdModel model,
       IndexSchema schema) {
@@ -200,9 +201,11 @@ public final class ItemSearcher implements Closeable {
    * (their code terms, {@link CodeTerms#cell}) are read from the postings until there are at least {@code
    * candidates}, rescored exactly (from the stored vectors when the index has them, else from the packed codes with
    * the model's query scorer), and the k smallest distances returned, ties in document order. Cost: O(K d L) for
-   * the query's look-up tables, O(t K log(t K)) to rank cells (the codebooks' cross terms are the model's, built
-   * once), one term look-up per cell visited, O(candidates d) to rescore. Larger t and candidate counts raise
-   * recall and cost. A model of one level ranks its codes as cells.
+   * the query's look-up tables, O(t K) plus O(c log c) to rank the c cells visited (the codebooks' cross terms are
+   * the model's, built once), one term look-up per cell visited, O(candidates d) to rescore. Larger t and candidate
+   * counts raise recall and cost. A model of one level ranks its codes as cells. Items without a stored vector are
+   * rescored from the index's packed codes, which the searcher reads into memory on first need (code bytes per
+   * document) so that rescoring them costs a few table reads each.
    *
    * @throws InvalidInputException if the query's dimension is not the model's or a value is not finite
    */
@@ -243,16 +246,11 @@ public final class ItemSearcher implements Closeable {
     int[] firsts = table.nearestCodes(0, Math.min(t, table.size(0)));
     boolean pairs = model.config().levels() > 1 && !model.quantizer().params().normalizeResiduals()
         && reader.numDocs() >= 2L * table.size(0) * table.size(1);
-    // cells in visiting order, as indexes: a < 0 marks a level-1 cell (code -a - 1); terms are made only for the
-    // cells visited, usually a small share of the t K2 ranked
-    int[] cellOrder;
+    // pairs are ranked lazily, a block at a time: a query usually visits a small share of the t K2 cells, so
+    // sorting all of them would cost more than the visits
     int k2 = pairs ? table.size(1) : 0;
-    if (!pairs) {
-      cellOrder = new int[firsts.length];
-      for (int i = 0; i < firsts.length; i++) {
-        cellOrder[i] = -firsts[i] - 1;
-      }
-    } else {
+    io.distok.util.TopK.Ascending pairOrder = null;
+    if (pairs) {
       // O(1) per cell from the query's tables and the model's cross terms
       AdditiveCodeScorer additive = (AdditiveCodeScorer) table;
       float[] pair = new float[firsts.length * k2];
@@ -261,12 +259,9 @@ public final class ItemSearcher implements Closeable {
           pair[i * k2 + b] = additive.prefixSquaredDistance(firsts[i], b);
         }
       }
-      int[] ranked = io.distok.util.TopK.smallest(pair, pair.length, pair.length);
-      cellOrder = new int[ranked.length];
-      for (int i = 0; i < ranked.length; i++) {
-        cellOrder[i] = firsts[ranked[i] / k2] * k2 + ranked[i] % k2;
-      }
+      pairOrder = io.distok.util.TopK.ascending(pair, pair.length);
     }
+    int cells = pairs ? firsts.length * k2 : firsts.length;
     Query filter = constraint == null ? null : searcher.rewrite(constraint);
     org.apache.lucene.search.Weight weight = filter == null ? null
         : searcher.createWeight(filter, org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES, 1f);
@@ -279,9 +274,9 @@ public final class ItemSearcher implements Closeable {
       terms[l] = tl == null ? null : tl.iterator();
     }
     org.apache.lucene.index.PostingsEnum postings = null;
-    for (int c = 0; c < cellOrder.length && n < candidates; c++) {
-      BytesRef cell = new BytesRef(cellOrder[c] < 0 ? CodeTerms.term(0, -cellOrder[c] - 1)
-          : CodeTerms.cell(cellOrder[c] / k2, cellOrder[c] % k2));
+    for (int c = 0; c < cells && n < candidates; c++) {
+      int r = pairs ? pairOrder.next() : c;
+      BytesRef cell = new BytesRef(pairs ? CodeTerms.cell(firsts[r / k2], r % k2) : CodeTerms.term(0, firsts[r]));
       for (int l = 0; l < leaves.size(); l++) {
         if (terms[l] == null || !terms[l].seekExact(cell)) {
           continue;
@@ -323,8 +318,9 @@ public final class ItemSearcher implements Closeable {
    */
   private void rescore(float[] q, QueryScorer scorer, int[] docs, float[] distance) throws IOException {
     List<LeafReaderContext> leaves = reader.leaves();
-    CodeLayout layout = model.quantizer().layout();
     io.distok.quant.kernel.DistanceKernel kernel = io.distok.quant.kernel.DistanceKernels.get();
+    int[] withoutVector = new int[docs.length];
+    int missing = 0;
     for (int i = 0; i < docs.length; ) {
       LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
       int end = i;
@@ -334,7 +330,6 @@ public final class ItemSearcher implements Closeable {
       FloatVectorValues values = schema.storesVectors() ? leaf.reader().getFloatVectorValues(IndexSchema.VECTOR)
           : null;
       KnnVectorValues.DocIndexIterator it = values == null ? null : values.iterator();
-      BinaryDocValues packed = null;
       for (int c = i; c < end; c++) {
         int local = docs[c] - leaf.docBase;
         if (it != null && it.docID() < local) {
@@ -343,17 +338,85 @@ public final class ItemSearcher implements Closeable {
         if (it != null && it.docID() == local) {
           distance[c] = kernel.squaredL2(q, 0, values.vectorValue(it.index()), 0, q.length);
         } else {
-          if (packed == null) {
-            packed = leaf.reader().getBinaryDocValues(IndexSchema.PACKED_CODES);
-          }
-          packed.advanceExact(local);
-          BytesRef bytes = packed.binaryValue();
-          Codes codes = layout.unpack(Arrays.copyOfRange(bytes.bytes, bytes.offset, bytes.offset + bytes.length), 1);
-          distance[c] = scorer.squaredDistance(codes, 0);
+          withoutVector[missing++] = c;
         }
       }
       i = end;
     }
+    if (missing > 0) {
+      int[] rest = new int[missing];
+      for (int i = 0; i < missing; i++) {
+        rest[i] = docs[withoutVector[i]];
+      }
+      float[] fromCodes = codeDistances(scorer, rest);
+      for (int i = 0; i < missing; i++) {
+        distance[withoutVector[i]] = fromCodes[i];
+      }
+    }
+  }
+
+  /** The model's squared distances from the query to the packed codes of the (ascending) documents. */
+  private float[] codeDistances(QueryScorer scorer, int[] docs) throws IOException {
+    byte[][] codes = leafCodes();
+    int size = model.quantizer().layout().codeSizeBytes();
+    List<LeafReaderContext> leaves = reader.leaves();
+    byte[] gathered = new byte[docs.length * size];
+    int leaf = 0;
+    for (int i = 0; i < docs.length; i++) {
+      while (docs[i] >= leaves.get(leaf).docBase + leaves.get(leaf).reader().maxDoc()) {
+        leaf++;
+      }
+      System.arraycopy(codes[leaf], (docs[i] - leaves.get(leaf).docBase) * size, gathered, i * size, size);
+    }
+    Codes unpacked = model.quantizer().layout().unpack(gathered, docs.length);
+    float[] out = new float[docs.length];
+    for (int i = 0; i < docs.length; i++) {
+      out[i] = scorer.squaredDistance(unpacked, i);
+    }
+    return out;
+  }
+
+  /** The packed codes of every document of every leaf, read on first use and then shared by all searches. */
+  private byte[][] leafCodes() throws IOException {
+    byte[][] codes = leafCodes;
+    if (codes == null) {
+      synchronized (this) {
+        codes = leafCodes;
+        if (codes == null) {
+          codes = readLeafCodes();
+          leafCodes = codes;
+        }
+      }
+    }
+    return codes;
+  }
+
+  private byte[][] readLeafCodes() throws IOException {
+    int size = model.quantizer().layout().codeSizeBytes();
+    List<LeafReaderContext> leaves = reader.leaves();
+    byte[][] out = new byte[leaves.size()][];
+    for (int l = 0; l < leaves.size(); l++) {
+      org.apache.lucene.index.LeafReader leaf = leaves.get(l).reader();
+      if ((long) leaf.maxDoc() * size > Integer.MAX_VALUE - 16) {
+        throw new InvalidInputException("index " + path + ": a segment of " + leaf.maxDoc() + " documents holds more "
+            + "packed codes than one array can (" + size + " bytes each)");
+      }
+      byte[] all = new byte[leaf.maxDoc() * size];
+      BinaryDocValues packed = leaf.getBinaryDocValues(IndexSchema.PACKED_CODES);
+      if (packed != null) {
+        for (int doc = packed.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+            doc = packed.nextDoc()) {
+          BytesRef bytes = packed.binaryValue();
+          if (bytes.length != size) {
+            throw new InvalidInputException("index " + path + ": document " + (leaves.get(l).docBase + doc)
+                + " holds codes of " + bytes.length + " bytes, the model's are " + size + " bytes");
+          }
+          System.arraycopy(bytes.bytes, bytes.offset, all, doc * size, size);
+        }
+      }
+      out[l] = all;
+    }
+    return out;
   }
 
   /** The semantic ID of an indexed item. */
