@@ -21,18 +21,25 @@ class TopKPropertiesTest {
     return Arrays.stream(order).limit(Math.min(t, v.length)).mapToInt(Integer::intValue).toArray();
   }
 
-  /** Every t, with many ties, negative values and signed zeros: the same indices in the same order. */
-  @Property(tries = 300)
-  void smallestEqualsSortingByValueThenIndex(@ForAll @IntRange(min = 0, max = 300) int count,
-      @ForAll @IntRange(min = 0, max = 310) int t, @ForAll boolean ties, @ForAll long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
+  /** Gaussian values, or with {@code ties} small integers with zeros of both signs. */
+  private static float[] values(SplittableRandom rng, int count, boolean ties) {
     float[] v = new float[count];
-    double[] w = new double[count];
     for (int i = 0; i < count; i++) {
       v[i] = ties ? (float) (rng.nextInt(7) - 3) : (float) rng.nextGaussian();
       if (ties && v[i] == 0 && rng.nextBoolean()) {
         v[i] = -0f;
       }
+    }
+    return v;
+  }
+
+  /** Every t, with many ties, negative values and signed zeros: the same indices in the same order. */
+  @Property(tries = 300)
+  void smallestEqualsSortingByValueThenIndex(@ForAll @IntRange(min = 0, max = 300) int count,
+      @ForAll @IntRange(min = 0, max = 310) int t, @ForAll boolean ties, @ForAll long seed) {
+    float[] v = values(new SplittableRandom(seed), count, ties);
+    double[] w = new double[count];
+    for (int i = 0; i < count; i++) {
       w[i] = v[i];
     }
     int[] expected = reference(v, t);
@@ -45,13 +52,7 @@ class TopKPropertiesTest {
   void ascendingEqualsTheFullSort(@ForAll @IntRange(min = 0, max = 3000) int count, @ForAll boolean ties,
       @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    float[] v = new float[count];
-    for (int i = 0; i < count; i++) {
-      v[i] = ties ? (float) (rng.nextInt(7) - 3) : (float) rng.nextGaussian();
-      if (ties && v[i] == 0 && rng.nextBoolean()) {
-        v[i] = -0f;
-      }
-    }
+    float[] v = values(rng, count, ties);
     int[] expected = reference(v, count);
     int stop = rng.nextBoolean() ? count : rng.nextInt(count + 1);
     TopK.Ascending order = TopK.ascending(v, count);
