@@ -19,10 +19,8 @@ import java.util.Locale;
  * <p>The assignment is greedy by distance: all (row, candidate code) pairs among each row's {@code T = 32}
  * nearest codes are taken in ascending distance (ties by row then code), a row takes its pair's code when the
  * code has room; rows left over then take their nearest code with room. The pairs are visited by merging the
- * rows' candidate lists (every row's first candidate sorted in parallel, later candidates of rows turned away
- * through a heap), so only a few candidates per row are held at once. Cost per level O(n K d) for distances, O(n
- * log n) for the sort, plus O(p log w) for the p pairs visited (at most n T, usually little more than n) with w
- * rows waiting for a later candidate;
+ * rows' candidate lists through a heap, so only a few candidates per row are held at once. Cost per level
+ * O(n K d) for distances plus O(p log n) for the p pairs visited (at most n T, usually little more than n);
  * memory O(n) for a few candidates per row. Groups run in parallel, and so does the candidate search within a
  * large group; the result does not depend on the thread count.
  *
@@ -222,51 +220,35 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
         }
         return;
       }
-      // every row's first candidate in ascending key order (a parallel sort of unique keys, so the same order on
-      // any thread count), merged with a heap that holds only the next candidates of rows turned away: the pairs
-      // come in the same global order as from one heap over all rows, while the heap stays as small as the number
-      // of rows still waiting for a later candidate (most rows take their first), which keeps the serial merge of a
-      // group of millions of rows in cache
-      long[] firstKeys = new long[g];
+      long[] heap = new long[g];
       for (int m = 0; m < g; m++) {
-        firstKeys[m] = cachedKey[m * t0];
+        heap[m] = cachedKey[m * t0];
       }
-      Arrays.parallelSort(firstKeys);
-      long[] heap = new long[Math.min(g, 1024)];
-      int size = 0;
-      int next = 0;
+      int size = g;
+      for (int i = size / 2 - 1; i >= 0; i--) {
+        siftDown(heap, size, i);
+      }
       int[] load = new int[k];
       boolean[] done = new boolean[g];
       float[] dots = new float[k];
       float[] dist = new float[k];
-      while (next < g || size > 0) {
-        boolean fromHeap = size > 0 && (next >= g || heap[0] < firstKeys[next]);
-        long top = fromHeap ? heap[0] : firstKeys[next++];
+      while (size > 0) {
+        long top = heap[0];
         long p = top & 0xFFFFFFFFL;
         int m = (int) (p / t);
         int r = (int) (p % t);
         int code = r < t0 ? cachedCode[m * t0 + r] : laterCode[m][r];
-        long following = 0;
-        boolean waits = false;
         if (load[code] < cap) {
           load[code]++;
           done[m] = true;
           codes[members[from + m]] = code;
+          heap[0] = heap[--size];
         } else if (r + 1 < t) {
-          following = r + 1 < t0 ? cachedKey[m * t0 + r + 1] : laterKey(m, dots, dist)[r + 1];
-          waits = true;
+          heap[0] = r + 1 < t0 ? cachedKey[m * t0 + r + 1] : laterKey(m, dots, dist)[r + 1];
+        } else {
+          heap[0] = heap[--size];
         }
-        if (fromHeap) {
-          // the row leaves the heap, or its next candidate takes its place
-          heap[0] = waits ? following : heap[--size];
-          siftDown(heap, size, 0);
-        } else if (waits) {
-          if (size == heap.length) {
-            heap = Arrays.copyOf(heap, Math.min(g, 2 * size));
-          }
-          heap[size] = following;
-          siftUp(heap, size++);
-        }
+        siftDown(heap, size, 0);
       }
       // rows whose candidates were all full take their nearest code with room, in member order
       for (int m = 0; m < g; m++) {
@@ -299,19 +281,6 @@ public record BalancedAssigner(double slack, Scope scope) implements Assigner {
         laterKey[m] = keys;
       }
       return laterKey[m];
-    }
-
-    private static void siftUp(long[] heap, int i) {
-      long v = heap[i];
-      while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        if (heap[parent] <= v) {
-          break;
-        }
-        heap[i] = heap[parent];
-        i = parent;
-      }
-      heap[i] = v;
     }
 
     private static void siftDown(long[] heap, int size, int i) {
