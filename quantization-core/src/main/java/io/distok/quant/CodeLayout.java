@@ -152,8 +152,24 @@ public final class CodeLayout {
     for (int p = 0; p < j; p++) {
       bit += bits[p];
     }
+    return read(packed, bit, bits[j]);
+  }
+
+  /**
+   * The {@code nbits}-bit code at bit {@code bit} of {@code packed}, least significant bit first. A code that starts
+   * on a byte and fills whole bytes (8-bit codebooks, the usual case) is read a byte at a time, little-endian,
+   * which gives the same value as reading it bit by bit.
+   */
+  private static long read(byte[] packed, long bit, int nbits) {
     long c = 0;
-    for (int b = 0; b < bits[j]; b++, bit++) {
+    if ((bit & 7) == 0 && (nbits & 7) == 0) {
+      int at = (int) (bit >>> 3);
+      for (int b = 0; b < nbits; b += 8) {
+        c |= (packed[at++] & 0xFFL) << b;
+      }
+      return c;
+    }
+    for (int b = 0; b < nbits; b++, bit++) {
       if ((packed[(int) (bit >>> 3)] & (1 << (bit & 7))) != 0) {
         c |= 1L << b;
       }
@@ -173,38 +189,11 @@ public final class CodeLayout {
           + " bytes");
     }
     Codes codes = fitsInt() ? new Codes(rows, positions()) : Codes.wide(rows, positions());
-    boolean whole = true;
-    for (int b : bits) {
-      whole &= b % 8 == 0;
-    }
-    if (whole) {
-      // every code fills whole bytes (8-bit codebooks, the usual case): read them little-endian, a byte at a time
-      // instead of a bit at a time, with the same result
-      int p = 0;
-      for (int i = 0; i < rows; i++) {
-        for (int j = 0; j < sizes.length; j++) {
-          long c = 0;
-          for (int b = 0; b < bits[j]; b += 8) {
-            c |= (packed[p++] & 0xFFL) << b;
-          }
-          if (c >= sizes[j]) {
-            throw new InvalidInputException("packed code " + c + " in row " + i + ", position " + j
-                + " is outside [0, " + sizes[j] + ")");
-          }
-          codes.setLong(i, j, c);
-        }
-      }
-      return codes;
-    }
     for (int i = 0; i < rows; i++) {
       long bit = (long) i * codeSizeBytes() * 8;
       for (int j = 0; j < sizes.length; j++) {
-        long c = 0;
-        for (int b = 0; b < bits[j]; b++, bit++) {
-          if ((packed[(int) (bit >>> 3)] & (1 << (bit & 7))) != 0) {
-            c |= 1L << b;
-          }
-        }
+        long c = read(packed, bit, bits[j]);
+        bit += bits[j];
         if (c >= sizes[j]) {
           throw new InvalidInputException("packed code " + c + " in row " + i + ", position " + j
               + " is outside [0, " + sizes[j] + ")");

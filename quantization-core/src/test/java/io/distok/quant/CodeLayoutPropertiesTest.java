@@ -26,11 +26,12 @@ class CodeLayoutPropertiesTest {
   }
 
   /**
-   * Layouts whose codes fill whole bytes (8, 16 or 24 bits) take the byte-wise path: it gives back what was packed
-   * and agrees with the bit-wise reading of each position; a byte above a position's size is refused.
+   * Layouts whose codes fill whole bytes (8, 16 or 24 bits) are read a byte at a time: the codes come back as the
+   * bit-wise packer wrote them, whole rows agree with reading each position alone, and a byte above a position's
+   * size is refused.
    */
   @Property(tries = 60)
-  void wholeByteLayoutsUnpackAsTheBitwisePathReads(@ForAll @IntRange(min = 1, max = 8) int positions,
+  void wholeByteLayoutsUnpackWhatThePackerWrote(@ForAll @IntRange(min = 1, max = 8) int positions,
       @ForAll @IntRange(min = 1, max = 40) int rows, @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     long[] sizes = new long[positions];

@@ -15,10 +15,7 @@ public final class TopK {
     int keep = Math.min(Math.max(t, 0), count);
     if (keep == count) {
       // one primitive sort of (order-preserving value bits, index) keys: no boxing, ties by index
-      long[] keys = new long[count];
-      for (int j = 0; j < count; j++) {
-        keys[j] = ((long) sortableBits(v[j]) << 32) | j;
-      }
+      long[] keys = indexedKeys(v, count);
       Arrays.sort(keys);
       int[] out = new int[count];
       for (int j = 0; j < count; j++) {
@@ -90,10 +87,7 @@ public final class TopK {
       if (count < 0 || count > v.length) {
         throw new IllegalArgumentException("count must be in [0, " + v.length + "], got " + count);
       }
-      keys = new long[count];
-      for (int j = 0; j < count; j++) {
-        keys[j] = ((long) sortableBits(v[j]) << 32) | j;
-      }
+      keys = indexedKeys(v, count);
     }
 
     /** Whether an index is left. */
@@ -153,6 +147,15 @@ public final class TopK {
         }
       }
     }
+  }
+
+  /** One key per value of {@code v[0, count)} whose signed order is (value, index) order: value bits, then index. */
+  private static long[] indexedKeys(float[] v, int count) {
+    long[] keys = new long[count];
+    for (int j = 0; j < count; j++) {
+      keys[j] = ((long) sortableBits(v[j]) << 32) | j;
+    }
+    return keys;
   }
 
   /** An int whose signed order is the value order of {@code v} (-0.0 taken as 0.0, NaN above infinity). */
