@@ -52,7 +52,8 @@ public final class Parallel {
       body.run(0, 0, n);
       return;
     }
-    ForkJoinPool pool = ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool() : ForkJoinPool.commonPool();
+    boolean inPool = ForkJoinTask.inForkJoinPool();
+    ForkJoinPool pool = inPool ? ForkJoinTask.getPool() : ForkJoinPool.commonPool();
     AtomicInteger next = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Runnable claim = () -> {
@@ -65,11 +66,13 @@ public final class Parallel {
         }
       }
     };
-    int helpers = Math.min(chunks - 1, pool.getParallelism());
+    // a caller inside the pool is one of its workers, so the others are parallelism - 1; a caller outside it works
+    // beside all of them
+    int helpers = Math.min(chunks - 1, pool.getParallelism() - (inPool ? 1 : 0));
     List<ForkJoinTask<?>> started = new ArrayList<>(helpers);
     for (int i = 0; i < helpers; i++) {
       ForkJoinTask<?> task = ForkJoinTask.adapt(claim);
-      started.add(ForkJoinTask.inForkJoinPool() ? task.fork() : pool.submit(task));
+      started.add(inPool ? task.fork() : pool.submit(task));
     }
     // the caller claims chunks too, then waits for the chunks the helpers hold (a helper that never started runs
     // here and finds nothing left)
