@@ -210,6 +210,10 @@ def main():
     args = ap.parse_args()
     if args.method == "kmeans" and args.iters is None:
         args.iters = 20
+    if args.block_rows < 1:
+        sys.exit(f"faiss_compare: --block-rows must be >= 1, got {args.block_rows}")
+    if args.train_rows is not None and args.train_rows < 1:
+        sys.exit(f"faiss_compare: --train-rows must be >= 1, got {args.train_rows}")
     if not os.path.exists(args.file):
         sys.exit(f"faiss_compare: {args.file}: no such file")
     try:
@@ -223,15 +227,10 @@ def main():
     x = read_vectors(args.file)
     if args.normalize:
         x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
-    if args.block_rows < 1:
-        sys.exit(f"faiss_compare: --block-rows must be >= 1, got {args.block_rows}")
     train_x = x
-    if args.train_rows is not None:
-        if args.train_rows < 1:
-            sys.exit(f"faiss_compare: --train-rows must be >= 1, got {args.train_rows}")
-        if args.train_rows < x.shape[0]:
-            rows = np.sort(np.random.default_rng(args.seed).choice(x.shape[0], args.train_rows, replace=False))
-            train_x = np.ascontiguousarray(x[rows])
+    if args.train_rows is not None and args.train_rows < x.shape[0]:
+        rows = np.sort(np.random.default_rng(args.seed).choice(x.shape[0], args.train_rows, replace=False))
+        train_x = np.ascontiguousarray(x[rows])
     train, encode, shares = [], [], []
     for _ in range(max(1, args.repeat)):
         tr, en, calls, share, codes, err, size = one_run(faiss, args.method, args, x, train_x)
@@ -239,7 +238,7 @@ def main():
         encode.append(en)
         shares.append(share)
     mean = x.mean(axis=0, dtype=np.float64)
-    variance = sum(float(((x[a:b].astype(np.float64) - mean) ** 2).sum()) for a, b in blocks(x.shape[0], args.block_rows)) / x.shape[0]
+    variance = sum(float(squared_errors(x[a:b], mean).sum()) for a, b in blocks(x.shape[0], args.block_rows)) / x.shape[0]
     out = {
         "method": args.method, "rows": int(x.shape[0]), "dim": int(x.shape[1]), "train_rows": int(train_x.shape[0]),
         "train_s": statistics.median(train), "train_min_s": min(train), "train_max_s": max(train),

@@ -181,8 +181,10 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
           if (!normalize || !all) {
             w.println("baseline: " + FaissOptions.describe(f));
           }
-          w.printf(Locale.ROOT, "%-34s %8.2f %8.3f %8.3f%% %9.4f%n", "faiss RQ 3x8 beam 1" + (normalize ? ", L2-n"
-              : ", raw") + ", " + (long) num(f, "train_rows") + " tr", num(f, "train_s"), num(f, "encode_s"), 100 * num(f, "shared_tuple_rate"), num(f, "mse"));
+          String label = "faiss RQ 3x8 beam 1" + (normalize ? ", L2-n" : ", raw") + ", " + (long) num(f, "train_rows")
+              + " tr";
+          w.printf(Locale.ROOT, "%-34s %8.2f %8.3f %8.3f%% %9.4f%n", label, num(f, "train_s"), num(f, "encode_s"),
+              100 * num(f, "shared_tuple_rate"), num(f, "mse"));
           doc.put(normalize ? "faissNormalized" : "faissRaw", f);
         }
       }
