@@ -13,7 +13,14 @@ import io.distok.graph.nodepiece.NodePieceTokenizer;
 import io.distok.graph.nodepiece.NodeTokenization;
 import io.distok.graph.nodepiece.RelationContext;
 import io.distok.graph.prompt.GraphPrompter;
+import io.distok.graph.prompt.HuggingFaceTokenCounter;
+import io.distok.graph.prompt.NodeText;
+import io.distok.graph.prompt.PromptBatch;
 import io.distok.graph.prompt.PromptEncoding;
+import io.distok.graph.prompt.PromptTemplate;
+import io.distok.graph.prompt.RelationLabels;
+import io.distok.graph.prompt.TiktokenCounter;
+import io.distok.graph.prompt.TokenCounter;
 import io.distok.graph.source.TripleFiles;
 import io.distok.util.InvalidInputException;
 import io.distok.util.io.Inputs;
@@ -23,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.neo4j.driver.Driver;
 import picocli.CommandLine.Command;
@@ -264,7 +272,7 @@ public final class GraphCommand implements Runnable {
 
   /** Prompt encodings on the command line: one of the library's, or all of them. */
   enum EncodingChoice {
-    TRIPLES, INCIDENT, TOKENS, ALL;
+    TRIPLES, INCIDENT, TOKENS, JSON, ALL;
 
     List<PromptEncoding> encodings() {
       return this == ALL ? Arrays.asList(PromptEncoding.values()) : List.of(PromptEncoding.valueOf(name()));
@@ -276,9 +284,23 @@ public final class GraphCommand implements Runnable {
     }
   }
 
+  /** Neighbourhood rankings on the command line. */
+  enum RankingChoice {
+    PPR, HOPS;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   @Command(name = "prompt", mixinStandardHelpOptions = true,
-      description = "Print a prompt describing a node and the subgraph around it (triples, incident lists or "
-          + "anchor-relation tokens) within a size budget.")
+      description = {"Write prompts describing nodes and the subgraphs around them (triples, incident lists, "
+          + "anchor-relation tokens or JSON) within a token budget: one node to the terminal, or a batch "
+          + "(--nodes FILE or --all) to a JSONL file, one record per node.",
+          "Neighbourhoods are ranked by personalized PageRank from the node; budgets are counted by a real "
+          + "tokenizer when --tokenizer is given (an OpenAI encoding such as cl100k_base or o200k_base, or a "
+          + "HuggingFace tokenizer.json), else estimated as 4 characters per token."})
   static final class Prompt implements Callable<Integer> {
     @Mixin
     Source source;
@@ -286,12 +308,38 @@ public final class GraphCommand implements Runnable {
     @Mixin
     TokenizerOptions options;
 
-    @Option(names = "--node", required = true, description = "The focal node.")
+    @Option(names = "--node", description = "One focal node; its prompt is printed.")
     String node;
 
+    @Option(names = "--nodes", description = "Batch mode: a file of focal node ids, one per line.")
+    Path nodes;
+
+    @Option(names = "--all", description = "Batch mode: every node of the graph, in the graph's order.")
+    boolean all;
+
+    @Option(names = "--out", description = "Batch mode: the JSONL file to write (node, prompt, label, count, "
+        + "edges_kept, edges_total).")
+    Path out;
+
+    @Option(names = "--labels", description = "Batch mode: node<TAB>label lines (e.g. Cora's labels.tsv; -1 = "
+        + "none) whose label goes into each record.")
+    Path labels;
+
+    @Option(names = "--template", description = "Instruction template with {node}, {graph} and {question}; the "
+        + "budget covers the whole filled-in text.")
+    Path template;
+
+    @Option(names = "--question", defaultValue = "", description = "What {question} becomes in the template.")
+    String question;
+
     @Option(names = "--encoding", defaultValue = "triples", description = "${COMPLETION-CANDIDATES} (default: "
-        + "${DEFAULT-VALUE}).")
+        + "${DEFAULT-VALUE}; all only for one --node).")
     EncodingChoice encoding;
+
+    @Option(names = "--ranking", defaultValue = "ppr", description = "Neighbourhood ranking for the budget: "
+        + "${COMPLETION-CANDIDATES}; ppr = personalized PageRank from the node, hop distance breaking ties "
+        + "(default: ${DEFAULT-VALUE}).")
+    RankingChoice ranking;
 
     @Option(names = "--radius", defaultValue = "1", description = "Hops around the node (default: ${DEFAULT-VALUE}).")
     int radius;
@@ -304,9 +352,34 @@ public final class GraphCommand implements Runnable {
         + "limit (default: 0 = none).")
     int budgetChars;
 
-    @Option(names = "--budget-tokens", defaultValue = "0", description = "Maximum prompt length in approximate "
-        + "tokens (4 characters each; default: 0 = none).")
+    @Option(names = "--budget-tokens", defaultValue = "0", description = "Maximum prompt length in tokens of "
+        + "--tokenizer, a hard limit (without --tokenizer: 4 characters per token; default: 0 = none).")
     int budgetTokens;
+
+    @Option(names = "--tokenizer", description = "Counts tokens for --budget-tokens: an OpenAI encoding "
+        + "(cl100k_base, o200k_base, p50k_base, r50k_base) or a HuggingFace tokenizer.json (or its folder).")
+    String tokenizer;
+
+    @Option(names = "--node-names", description = "id<TAB>name[<TAB>description] lines; prompts show name [id].")
+    Path nodeNames;
+
+    @Option(names = "--relation-labels", description = "relation<TAB>label lines (default: each relation's "
+        + "readable last path segment).")
+    Path relationLabels;
+
+    @Option(names = "--name-property", description = "Neo4j node property holding the readable name.")
+    String nameProperty;
+
+    @Option(names = "--properties", split = ",", description = "Neo4j node properties shown as attributes, e.g. "
+        + "title,year.")
+    List<String> properties;
+
+    @Option(names = "--vocab-out", description = "With --encoding tokens: save the token vocabulary here "
+        + "(vocabulary.txt and added_tokens.json, to add graph tokens to an LLM's vocabulary).")
+    Path vocabOut;
+
+    @Mixin
+    QuantizeCommand.ThreadsMixin threads;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -315,6 +388,24 @@ public final class GraphCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
       List<PromptEncoding> encodings = encoding.encodings();
+      int modes = (node != null ? 1 : 0) + (nodes != null ? 1 : 0) + (all ? 1 : 0);
+      if (modes != 1) {
+        throw CliSupport.usage(spec, "give exactly one of --node ID, --nodes FILE or --all");
+      }
+      boolean batch = node == null;
+      if (batch && out == null) {
+        throw CliSupport.usage(spec, "batch mode (--nodes or --all) writes a JSONL file: give --out FILE.jsonl");
+      }
+      if (!batch && (out != null || labels != null)) {
+        throw CliSupport.usage(spec, "--out and --labels are for batch mode (--nodes FILE or --all); one --node "
+            + "prints its prompt");
+      }
+      if (batch && encoding == EncodingChoice.ALL) {
+        throw CliSupport.usage(spec, "batch mode writes one encoding: choose triples, incident, tokens or json");
+      }
+      if (vocabOut != null && !encodings.contains(PromptEncoding.TOKENS)) {
+        throw CliSupport.usage(spec, "--vocab-out saves the token vocabulary: use it with --encoding tokens");
+      }
       if (budgetChars < 0 || budgetTokens < 0) {
         throw CliSupport.usage(spec, "a budget must be >= 0 (0 = none), got " + (budgetChars < 0 ? "--budget-chars "
             + budgetChars : "--budget-tokens " + budgetTokens));
@@ -322,26 +413,113 @@ public final class GraphCommand implements Runnable {
       if (budgetChars > 0 && budgetTokens > 0) {
         throw CliSupport.usage(spec, "give --budget-chars or --budget-tokens, not both");
       }
-      int budget = budgetChars > 0 ? budgetChars
-          : (int) Math.min(Integer.MAX_VALUE, (long) budgetTokens * GraphPrompter.CHARS_PER_TOKEN);
-      GraphPrompter.Options promptOptions = CliSupport.options(spec, () -> new GraphPrompter.Options(radius, maxNodes,
-          budget));
+      if (tokenizer != null && budgetChars > 0) {
+        throw CliSupport.usage(spec, "--tokenizer counts --budget-tokens; drop it or use --budget-tokens");
+      }
+      if ((nameProperty != null || properties != null) && !source.server.enabled()) {
+        throw CliSupport.usage(spec, "--name-property and --properties read Neo4j node properties: they need "
+            + "--neo4j-uri (for files use --node-names)");
+      }
+      CliSupport.requireDistinct(spec, "--out", out, source.inputs());
+      CliSupport.requireDistinct(spec, "--vocab-out", vocabOut, source.inputs());
+      PromptTemplate tpl = template == null ? PromptTemplate.GRAPH_ONLY : PromptTemplate.read(template, question);
+      TokenCounter counter = counter();
       try (TerminalProgress progress = TerminalProgress.create()) {
-        CsrGraph g = source.load(progress);
-        g.node(node);
-        NodeTokenization t = encodings.contains(PromptEncoding.TOKENS)
-            ? NodePieceTokenizer.tokenize(g, options.config(), progress) : null;
-        GraphPrompter p = new GraphPrompter(g, t);
-        for (PromptEncoding e : encodings) {
-          if (encodings.size() > 1) {
-            w.println("--- " + e.name().toLowerCase(Locale.ROOT));
-          }
-          w.print(p.prompt(node, e, promptOptions));
+        if (budgetTokens > 0 && tokenizer == null) {
+          spec.commandLine().getErr().println("note: no --tokenizer given; --budget-tokens counts 4 characters per "
+              + "token, an estimate");
         }
+        int budget = budgetChars > 0 ? budgetChars : budgetTokens;
+        GraphPrompter.Options promptOptions = CliSupport.options(spec, () -> new GraphPrompter.Options(radius,
+            maxNodes, budget, counter, GraphPrompter.Ranking.valueOf(ranking.name())));
+        CsrGraph g = source.load(progress);
+        if (node != null) {
+          g.node(node);
+        }
+        NodeText text = nodeText(g);
+        RelationLabels rel = relationLabels == null ? RelationLabels.readable(g)
+            : RelationLabels.readFile(relationLabels, g);
+        NodeTokenization t = encodings.contains(PromptEncoding.TOKENS)
+            ? threads.run(() -> NodePieceTokenizer.tokenize(g, options.config(), progress)) : null;
+        GraphPrompter p = new GraphPrompter(g, t, text, rel);
+        if (vocabOut != null) {
+          InductiveTokenizer.of(t).save(vocabOut);
+        }
+        if (!batch) {
+          for (PromptEncoding e : encodings) {
+            if (encodings.size() > 1) {
+              w.println("--- " + e.name().toLowerCase(Locale.ROOT));
+            }
+            w.print(tpl.apply(p, node, e, promptOptions).text());
+          }
+        } else {
+          List<String> focal = nodes != null ? PromptBatch.readNodes(nodes, g) : allNodes(g);
+          Map<String, String> labelMap = labels == null ? null : PromptBatch.readLabels(labels);
+          long t0 = System.nanoTime();
+          PromptBatch.Summary s = threads.run(() -> {
+            try {
+              return PromptBatch.write(p, tpl, focal, labelMap, encodings.get(0), promptOptions, out, progress);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+          double sec = (System.nanoTime() - t0) / 1e9;
+          w.printf(Locale.ROOT, "wrote %d prompts to %s in %.2f s (%.0f prompts/s); size in %s: max %d, mean %.1f"
+              + "%s; edges of the focal nodes kept: %.1f%%%n", s.prompts(), out, sec, s.prompts() / sec,
+              counter.unit(), s.maxCount(), (double) s.totalCount() / s.prompts(), budget > 0 ? " (budget "
+              + budget + ")" : "", 100.0 * s.focalEdgesKept() / Math.max(1, s.focalEdgesTotal()));
+        }
+        if (vocabOut != null) {
+          w.println("saved the token vocabulary to " + vocabOut);
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
       } finally {
         source.close();
+        if (counter instanceof AutoCloseable c) {
+          c.close();
+        }
       }
       return 0;
+    }
+
+    private TokenCounter counter() {
+      if (budgetChars > 0) {
+        return TokenCounter.CHARACTERS;
+      }
+      if (tokenizer == null) {
+        return TokenCounter.APPROXIMATE;
+      }
+      java.util.Optional<TiktokenCounter> openAi = TiktokenCounter.forName(tokenizer);
+      if (openAi.isPresent()) {
+        return openAi.get();
+      }
+      Path file = Path.of(tokenizer);
+      if (!java.nio.file.Files.exists(file)) {
+        throw CliSupport.usage(spec, "--tokenizer " + tokenizer + ": neither an OpenAI encoding (cl100k_base, "
+            + "o200k_base, p50k_base, r50k_base) nor an existing tokenizer.json file or folder");
+      }
+      return HuggingFaceTokenCounter.load(file);
+    }
+
+    private NodeText nodeText(CsrGraph g) throws java.io.IOException {
+      if (nodeNames != null) {
+        return NodeText.readFile(nodeNames, g);
+      }
+      if (source.server.enabled() && (nameProperty != null || properties != null)) {
+        return new Neo4jGraphReader(source.connection(), source.driver).readText(
+            new Neo4jGraphReader.Neo4jGraph(g, source.keys), source.label, source.idPropertyOrNull(), nameProperty,
+            properties == null ? List.of() : properties, source.batchSize);
+      }
+      return NodeText.NONE;
+    }
+
+    private static List<String> allNodes(CsrGraph g) {
+      List<String> n = new ArrayList<>(g.nodeCount());
+      for (int v = 0; v < g.nodeCount(); v++) {
+        n.add(g.nodeName(v));
+      }
+      return n;
     }
   }
 

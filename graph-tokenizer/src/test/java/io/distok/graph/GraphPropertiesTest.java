@@ -11,7 +11,13 @@ import io.distok.graph.nodepiece.NodePieceConfig;
 import io.distok.graph.nodepiece.NodePieceTokenizer;
 import io.distok.graph.nodepiece.NodeTokenization;
 import io.distok.graph.prompt.GraphPrompter;
+import io.distok.graph.prompt.NodeText;
+import io.distok.graph.prompt.PersonalizedPageRank;
 import io.distok.graph.prompt.PromptEncoding;
+import io.distok.graph.prompt.PromptTemplate;
+import io.distok.graph.prompt.RelationLabels;
+import io.distok.graph.prompt.TiktokenCounter;
+import io.distok.graph.prompt.TokenCounter;
 import io.distok.util.InvalidInputException;
 import io.distok.util.ProgressListener;
 import io.distok.util.io.AtomicFiles;
@@ -112,6 +118,111 @@ class GraphPropertiesTest {
       // the header, the focal node's line (tokens) and the note of what was left out must fit together
       assertTrue(header.length() + 120 > budget, "refused although the header fits: " + budget);
     }
+  }
+
+  /**
+   * With a real tokenizer (cl100k_base) the budget holds for every encoding and ranking, also with names,
+   * descriptions and a template; the reported count is the tokenizer's count of the returned text; a larger
+   * budget never keeps fewer edges.
+   */
+  @Property(tries = 80)
+  void promptsStayWithinARealTokenizerBudget(@ForAll @IntRange(min = 2, max = 40) int n,
+      @ForAll @IntRange(min = 1, max = 200) int edges, @ForAll @IntRange(min = 20, max = 600) int budget,
+      @ForAll @IntRange(min = 0, max = 3) int encoding, @ForAll boolean ppr, @ForAll boolean template,
+      @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    CsrGraph g = randomGraph(rng, n, edges, 5, true);
+    PromptEncoding e = PromptEncoding.values()[encoding];
+    NodeTokenization t = e == PromptEncoding.TOKENS ? NodePieceTokenizer.tokenize(g,
+        NodePieceConfig.DEFAULT.withAnchors(Math.min(n, 3)).withK(2).withM(1), ProgressListener.NONE) : null;
+    NodeText.Builder names = new NodeText.Builder();
+    String[] words = {"Paris", "Ünïcødé name", "東京", "a, b (c)", "x".repeat(30), "Alice"};
+    for (int v = 0; v < n; v++) {
+      if (rng.nextInt(3) > 0) {
+        names.name(v, words[rng.nextInt(words.length)] + (rng.nextBoolean() ? "" : " " + v));
+      }
+      if (rng.nextInt(4) == 0) {
+        names.description(v, "described as " + words[rng.nextInt(words.length)]);
+      }
+      if (rng.nextInt(4) == 0) {
+        names.attribute(v, "year", Integer.toString(1900 + rng.nextInt(120)));
+      }
+    }
+    GraphPrompter p = new GraphPrompter(g, t, names.build(), RelationLabels.readable(g));
+    TokenCounter cl100k = TiktokenCounter.forName("cl100k_base").orElseThrow();
+    GraphPrompter.Options o = new GraphPrompter.Options(1 + rng.nextInt(2), 5 + rng.nextInt(40), budget, cl100k,
+        ppr ? GraphPrompter.Ranking.PPR : GraphPrompter.Ranking.HOPS);
+    PromptTemplate tpl = template ? new PromptTemplate("Question about {node}: {question}\n{graph}Answer:",
+        "which class?") : PromptTemplate.GRAPH_ONLY;
+    String focal = g.nodeName(rng.nextInt(n));
+    try {
+      GraphPrompter.Prompt r = tpl.apply(p, focal, e, o);
+      assertTrue(r.count() <= budget, r.count() + " > " + budget + ":\n" + r.text());
+      assertEquals(TiktokenCounter.forName("cl100k_base").orElseThrow().count(r.text()), r.count());
+      GraphPrompter.Prompt more = tpl.apply(p, focal, e, o.withBudget(budget + 100, cl100k));
+      assertTrue(more.unitsKept() >= r.unitsKept(), more.unitsKept() + " < " + r.unitsKept());
+    } catch (InvalidInputException ex) {
+      assertTrue(ex.getMessage().contains("too small"), ex.getMessage());
+      assertTrue(budget < 200, "refused a budget of " + budget + ": " + ex.getMessage());
+    }
+  }
+
+  /**
+   * The local-push PPR undershoots the exact personalized PageRank (power iteration on the undirected view,
+   * restart at the source) by less than epsilon times each node's degree, and its scores sum to at most 1.
+   */
+  @Property(tries = 40)
+  void personalizedPageRankIsWithinItsBound(@ForAll @IntRange(min = 1, max = 50) int n,
+      @ForAll @IntRange(min = 0, max = 200) int edges, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    CsrGraph g = randomGraph(rng, n, edges, 2, true);
+    int source = rng.nextInt(n);
+    double alpha = 0.15;
+    double epsilon = 1e-3;
+    PersonalizedPageRank ppr = new PersonalizedPageRank(g, alpha, epsilon);
+    PersonalizedPageRank.Workspace w = ppr.workspace();
+    ppr.compute(source, w);
+    double[] exact = new double[n];
+    double[] next = new double[n];
+    exact[source] = 1;
+    for (int it = 0; it < 2000; it++) {
+      java.util.Arrays.fill(next, 0);
+      next[source] += alpha;
+      for (int v = 0; v < n; v++) {
+        int deg = g.degree(v);
+        if (deg == 0) {
+          next[source] += (1 - alpha) * exact[v]; // a dead end restarts
+          continue;
+        }
+        double share = (1 - alpha) * exact[v] / deg;
+        for (int e = g.outStart(v); e < g.outEnd(v); e++) {
+          next[g.outTarget(e)] += share;
+        }
+        for (int e = g.inStart(v); e < g.inEnd(v); e++) {
+          next[g.inSource(e)] += share;
+        }
+      }
+      double[] swap = exact;
+      exact = next;
+      next = swap;
+    }
+    double sum = 0;
+    for (int v = 0; v < n; v++) {
+      sum += w.score(v);
+      if (g.degree(source) == 0) {
+        continue; // the push keeps all mass at an isolated source; nothing else to compare
+      }
+      assertTrue(w.score(v) <= exact[v] + 1e-9, "node " + v + ": " + w.score(v) + " > exact " + exact[v]);
+      assertTrue(exact[v] - w.score(v) <= epsilon * Math.max(1, g.degree(v)) * 1.0001 + 1e-9 || g.degree(v) == 0,
+          "node " + v + ": exact " + exact[v] + ", push " + w.score(v));
+    }
+    assertTrue(sum <= 1 + 1e-9, "scores sum to " + sum);
+    ppr.compute(source, w);
+    double again = 0;
+    for (int v = 0; v < n; v++) {
+      again += w.score(v);
+    }
+    assertEquals(sum, again, 0.0, "a reused workspace gives the same scores");
   }
 
   /** Node names with tabs, quotes and line breaks survive a save and a load of the vocabulary. */

@@ -134,10 +134,7 @@ public final class SemanticIdStore {
   public static void export(SemanticIdModel model, Path outDir) throws IOException {
     Files.createDirectories(outDir);
     List<String> vocab = model.vocabulary();
-    AtomicFiles.write(outDir.resolve("vocabulary.txt"), out -> out.write((String.join("\n", vocab) + (vocab.isEmpty() ? "" : "\n"))
-        .getBytes(StandardCharsets.UTF_8)));
-    AtomicFiles.write(outDir.resolve("added_tokens.json"), out -> out.write((JSON.std.asString(vocab) + "\n")
-        .getBytes(StandardCharsets.UTF_8)));
+    io.distok.util.io.AddedTokens.write(outDir, vocab);
     TokenFormat format = model.config().format();
     AtomicFiles.write(outDir.resolve("item2id.tsv"), out -> {
       try (CsvWriter w = CsvWriter.open(out, '\t')) {

@@ -3,6 +3,7 @@ package io.distok.graph.neo4j;
 import io.distok.source.neo4j.Neo4jConnection;
 
 import io.distok.graph.csr.CsrGraph;
+import io.distok.graph.prompt.NodeText;
 import io.distok.util.InvalidInputException;
 import io.distok.util.ProgressListener;
 import java.util.ArrayList;
@@ -87,6 +88,57 @@ public final class Neo4jGraphReader {
       throw new InvalidInputException("Neo4j: no nodes" + (label == null ? "" : " with label :" + label));
     }
     return new Neo4jGraph(b.build(), List.copyOf(keys));
+  }
+
+  /**
+   * Reads the prompt text of the nodes of {@code read}: the name from {@code nameProperty} and the given
+   * properties as attributes, in that order (a node lacking a property simply has no such attribute). One
+   * streamed query, O(nodes).
+   *
+   * @param nameProperty property holding the readable name, or null
+   * @param properties properties to show as attributes (may be empty)
+   */
+  public NodeText readText(Neo4jGraph read, String label, String idProperty, String nameProperty,
+      List<String> properties, int batchSize) {
+    if (nameProperty == null && properties.isEmpty()) {
+      return NodeText.NONE;
+    }
+    String l = label == null ? "" : ":" + Neo4jConnection.quote(label, "label");
+    String id = idProperty == null ? "elementId(n)" : "n." + Neo4jConnection.quote(idProperty, "id property");
+    StringBuilder q = new StringBuilder("MATCH (n" + l + ") RETURN " + id + " AS id");
+    if (nameProperty != null) {
+      q.append(", n.").append(Neo4jConnection.quote(nameProperty, "name property")).append(" AS name");
+    }
+    for (int i = 0; i < properties.size(); i++) {
+      q.append(", n.").append(Neo4jConnection.quote(properties.get(i), "property")).append(" AS p").append(i);
+    }
+    SessionConfig.Builder sc = SessionConfig.builder().withFetchSize(batchSize);
+    if (connection.database() != null) {
+      sc.withDatabase(connection.database());
+    }
+    NodeText.Builder b = new NodeText.Builder();
+    CsrGraph g = read.graph();
+    try (Session session = driver.session(sc.build())) {
+      for (Iterator<Record> it = session.run(q.toString()); it.hasNext(); ) {
+        Record rec = it.next();
+        String key = rec.get("id").isNull() ? null : rec.get("id").asObject().toString();
+        if (key == null || !g.hasNode(key)) {
+          continue; // a node created after the graph was read
+        }
+        int v = g.node(key);
+        if (nameProperty != null && !rec.get("name").isNull()) {
+          b.name(v, rec.get("name").asObject().toString());
+        }
+        for (int i = 0; i < properties.size(); i++) {
+          if (!rec.get("p" + i).isNull()) {
+            b.attribute(v, properties.get(i), rec.get("p" + i).asObject().toString());
+          }
+        }
+      }
+    } catch (RuntimeException ex) {
+      throw connection.translate(ex);
+    }
+    return b.build();
   }
 
   /**

@@ -189,7 +189,9 @@ public final class InductiveTokenizer {
   /**
    * Saves the vocabulary and the known nodes' anchor labels to {@code dir}: {@code vocabulary.json} (versioned
    * header, k, m, specials, anchors, relations, checksums) and {@code labels.tsv} (node, then
-   * {@code rank:distance} pairs separated by spaces; a node name holding a tab, quote or line break is quoted).
+   * {@code rank:distance} pairs separated by spaces; a node name holding a tab, quote or line break is quoted),
+   * plus the token strings as an LLM tokenizer takes them ({@link io.distok.util.io.AddedTokens}: {@code
+   * vocabulary.txt} and {@code added_tokens.json}).
    */
   public void save(Path dir) throws IOException {
     AtomicFiles.writeDirectory(dir, tmp -> {
@@ -211,6 +213,8 @@ public final class InductiveTokenizer {
           w.row(e.getKey(), sb.toString());
         }
       }
+      // the vocabulary as an LLM tokenizer takes it, to add graph tokens to a model
+      io.distok.util.io.AddedTokens.write(tmp, vocabulary.tokens());
       StoreHeader.recordChecksums(meta, tmp, List.of(LABELS));
       StoreHeader.write(tmp.resolve(META), meta);
     });

@@ -9,7 +9,9 @@ public enum PromptEncoding {
   /** Per node, its incident edges: {@code -[relation]-> tail} and {@code <-[relation]- head}. */
   INCIDENT,
   /** Per node, its anchor-relation tokens. */
-  TOKENS;
+  TOKENS,
+  /** One JSON object (nodes with names and attributes, edges, tokens) for tool calling. */
+  JSON;
 
   /** The lower-case spelling used on command lines. */
   @Override

@@ -46,6 +46,8 @@ class Neo4jNodeIoTest {
       s.run("MATCH (a:Person {name: 'p1'}), (b:Person {name: 'p7'}) CREATE (a)-[:KNOWS]->(b), (a)-[:KNOWS]->(b)")
           .consume();
       s.run("UNWIND range(0, 39) AS i CREATE (:Num {id: i})").consume();
+      s.run("CREATE (m:Film {id: 'f1', title: 'Heat', year: 1995}), (d:Film {id: 'p1', title: 'Michael Mann'}), "
+          + "(a:Film {id: 'p2'}), (d)-[:DIRECTED]->(m), (a)-[:ACTED_IN]->(m)").consume();
       s.run("MATCH (a:Num), (b:Num) WHERE b.id = (a.id + 1) % 40 OR b.id = (a.id * 7) % 40 AND a <> b "
           + "CREATE (a)-[:NEXT]->(b)").consume();
     }
@@ -194,5 +196,23 @@ class Neo4jNodeIoTest {
     var e = assertThrows(io.distok.util.UnavailableServiceException.class,
         () -> new Neo4jConnection("bolt://127.0.0.1:1", "neo4j", "x", null).open());
     assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
+  }
+
+  /** Names and attributes for prompts come from node properties; a node without them is shown by its id. */
+  @Test
+  void promptTextFromNodeProperties() {
+    Neo4jGraphReader reader = new Neo4jGraphReader(conn, driver);
+    Neo4jGraphReader.Neo4jGraph read = reader.read("Film", "id", 2, ProgressListener.NONE);
+    io.distok.graph.prompt.NodeText text = reader.readText(read, "Film", "id", "title", List.of("year"), 2);
+    io.distok.graph.csr.CsrGraph g = read.graph();
+    assertEquals("Heat", text.name(g.node("f1")));
+    assertEquals(Map.of("year", "1995"), text.attributes(g.node("f1")));
+    assertEquals(null, text.name(g.node("p2")));
+    String prompt = new io.distok.graph.prompt.GraphPrompter(g, null, text,
+        io.distok.graph.prompt.RelationLabels.readable(g)).prompt("f1", io.distok.graph.prompt.PromptEncoding.TRIPLES,
+        new io.distok.graph.prompt.GraphPrompter.Options(1, 10, 0));
+    assertTrue(prompt.contains("Heat [f1]: year: 1995\n"), prompt);
+    assertTrue(prompt.contains("(Michael Mann, DIRECTED, Heat)"), prompt);
+    assertTrue(prompt.contains("(p2, ACTED_IN, Heat)"), prompt);
   }
 }
