@@ -6,7 +6,10 @@ import io.distok.graph.nodepiece.NodePieceConfig;
 import io.distok.graph.nodepiece.NodePieceTokenizer;
 import io.distok.graph.nodepiece.NodeTokenization;
 import io.distok.graph.prompt.GraphPrompter;
+import io.distok.graph.prompt.NodeText;
 import io.distok.graph.prompt.PromptEncoding;
+import io.distok.graph.prompt.RelationLabels;
+import io.distok.graph.prompt.TiktokenCounter;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kmeans.KMeansParams;
 import io.distok.quant.pq.ProductQuantizer;
@@ -101,8 +104,16 @@ public final class DemoCommand implements Callable<Integer> {
     w.print(t.diagnosticsTable());
     String focal = g.nodeName(Math.min(42, g.nodeCount() - 1));
     w.println(focal + " -> " + String.join(" ", t.tokens(focal)));
-    w.println("--- prompt for " + focal + " (incident-edge encoding, 1 hop, 600 characters)");
-    w.print(new GraphPrompter(g, t).prompt(focal, PromptEncoding.INCIDENT, new GraphPrompter.Options(1, 12, 600)));
+    NodeText.Builder text = new NodeText.Builder();
+    for (int v = 0; v < g.nodeCount(); v++) {
+      text.name(v, SyntheticGraphs.displayName(g.nodeName(v))).attribute(v, "kind",
+          SyntheticGraphs.kind(g.nodeName(v)));
+    }
+    GraphPrompter prompter = new GraphPrompter(g, t, text.build(), RelationLabels.readable(g));
+    w.println("--- prompt for " + focal + " (triples with names, ranked by personalized PageRank, 1 hop, 160 "
+        + "cl100k_base tokens)");
+    w.print(prompter.prompt(focal, PromptEncoding.TRIPLES, new GraphPrompter.Options(1, 12, 160,
+        TiktokenCounter.forName("cl100k_base").orElseThrow(), GraphPrompter.Ranking.PPR)));
     return t;
   }
 

@@ -70,6 +70,74 @@ class GraphCliTest {
     assertTrue(unknown.err().contains("unknown node id 'nobody'"), unknown.err());
   }
 
+  /** Batch mode with names, labels, a template and a real tokenizer; its option conflicts are usage errors. */
+  @Test
+  void promptBatchWithNamesLabelsTemplateAndTokenizer() throws IOException {
+    Path kg = kg();
+    Path names = dir.resolve("names.tsv");
+    Files.writeString(names, "e1\tFirst entity\tthe first one\ne2\tSecond entity\n");
+    Path labels = dir.resolve("labels.tsv");
+    Files.writeString(labels, "e1\tgood\ne2\tbad\n");
+    Path nodes = dir.resolve("nodes.txt");
+    Files.writeString(nodes, "e1\ne2\ne3\n");
+    Path template = dir.resolve("template.txt");
+    Files.writeString(template, "Classify {node}.\n{graph}{question}\n");
+    Path out = dir.resolve("prompts.jsonl");
+    CliTest.Run r = CliTest.run("graph", "prompt", "--triples", kg.toString(), "--nodes", nodes.toString(), "--out",
+        out.toString(), "--node-names", names.toString(), "--labels", labels.toString(), "--template",
+        template.toString(), "--question", "Good or bad?", "--budget-tokens", "150", "--tokenizer", "cl100k_base");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("wrote 3 prompts to " + out) && r.out().contains("cl100k_base tokens: max"),
+        r.out());
+    List<String> lines = Files.readAllLines(out);
+    assertEquals(3, lines.size());
+    Map<String, Object> first = JSON.std.mapFrom(lines.get(0));
+    assertEquals("e1", first.get("node"));
+    assertEquals("good", first.get("label"));
+    String prompt = (String) first.get("prompt");
+    assertTrue(prompt.startsWith("Classify First entity [e1].\nGraph around First entity [e1]"), prompt);
+    assertTrue(prompt.contains("\nFirst entity [e1]: the first one\n"), prompt);
+    assertTrue(prompt.endsWith("Good or bad?\n"), prompt);
+    int count = ((Number) first.get("count")).intValue();
+    assertTrue(count <= 150, "count " + count);
+    assertEquals(io.distok.graph.prompt.TiktokenCounter.forName("cl100k_base").orElseThrow().count(prompt), count);
+    assertEquals(null, JSON.std.mapFrom(lines.get(2)).get("label"));
+
+    Path all = dir.resolve("all.jsonl");
+    Path vocab = dir.resolve("graph-vocab");
+    r = CliTest.run("graph", "prompt", "--triples", kg.toString(), "--all", "--out", all.toString(), "--encoding",
+        "tokens", "--anchors", "20", "--k", "4", "--m", "2", "--vocab-out", vocab.toString(), "--threads", "2");
+    assertEquals(0, r.code(), r.err());
+    io.distok.graph.csr.CsrGraph.Builder b = new io.distok.graph.csr.CsrGraph.Builder();
+    io.distok.graph.source.TripleFiles.readInto(kg, true, b);
+    assertEquals(b.build().nodeCount(), Files.readAllLines(all).size(), "one record per node");
+    List<?> added = JSON.std.listFrom(Files.readString(vocab.resolve("added_tokens.json")));
+    assertTrue(added.contains("<anchor_0>") && added.contains("[UNREACHABLE]"), added.toString());
+    assertEquals(added.size(), Files.readAllLines(vocab.resolve("vocabulary.txt")).size());
+
+    String[][] conflicts = {
+        {"--node", "e1", "--all", "--out", all.toString()},
+        {"--all"},
+        {"--node", "e1", "--out", all.toString()},
+        {"--all", "--out", all.toString(), "--encoding", "all"},
+        {"--node", "e1", "--budget-tokens", "50", "--tokenizer", "no_such_encoding"},
+        {"--node", "e1", "--vocab-out", vocab.toString()},
+        {"--node", "e1", "--name-property", "name"}};
+    for (String[] c : conflicts) {
+      List<String> args = new java.util.ArrayList<>(List.of("graph", "prompt", "--triples", kg.toString()));
+      args.addAll(List.of(c));
+      CliTest.Run bad = CliTest.run(args.toArray(String[]::new));
+      assertEquals(DistokCommand.EXIT_USAGE, bad.code(), String.join(" ", c) + ": " + bad.err());
+    }
+    Files.writeString(nodes, "e1\nnobody\n");
+    Path none = dir.resolve("none.jsonl");
+    CliTest.Run badNode = CliTest.run("graph", "prompt", "--triples", kg.toString(), "--nodes", nodes.toString(),
+        "--out", none.toString());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, badNode.code());
+    assertTrue(badNode.err().contains(nodes + ", line 2: node 'nobody' is not in the graph"), badNode.err());
+    assertFalse(Files.exists(none));
+  }
+
   @Test
   void badInputFailsWithoutOutput() throws IOException {
     Path bad = dir.resolve("bad.txt");

@@ -75,4 +75,27 @@ public final class SyntheticGraphs {
         "e" + t, serial[0]++)));
     return g;
   }
+
+  private static final String[] SYLLABLES = {"ka", "lo", "mi", "ren", "to", "sa", "vi", "dor", "ne", "qua", "bel",
+      "ix", "mar", "o", "zu", "tan"};
+  private static final String[] KINDS = {"person", "city", "company", "film", "river", "book", "team"};
+
+  /**
+   * A readable, deterministic name for generated node {@code e<i>} (e.g. {@code Lomiren}), so that demos can
+   * show prompts with names; different nodes may share a name, as real entities do.
+   */
+  public static String displayName(String node) {
+    int i = Integer.parseInt(node.substring(1));
+    long h = (i + 1) * 0x9E3779B97F4A7C15L;
+    StringBuilder sb = new StringBuilder();
+    for (int s = 0; s < 3; s++) {
+      sb.append(SYLLABLES[(int) ((h >>> (s * 8)) & 15)]);
+    }
+    return Character.toUpperCase(sb.charAt(0)) + sb.substring(1);
+  }
+
+  /** A kind attribute for generated node {@code e<i>} ({@code person}, {@code city}, ...). */
+  public static String kind(String node) {
+    return KINDS[Integer.parseInt(node.substring(1)) % KINDS.length];
+  }
 }
