@@ -164,8 +164,9 @@ class CliTest {
         "--index-dir", index.toString()).code());
     assertTrue(r.out().contains("RQ 3x256 beam 1"), r.out());
     assertTrue(r.out().contains("sku-000000 -> <a_"), r.out());
-    assertTrue(r.out().contains("--- prompt for e42 (incident-edge encoding") && r.out().contains("\ne42:\n"),
-        r.out());
+    String name = io.distok.testdata.SyntheticGraphs.displayName("e42");
+    assertTrue(r.out().contains("--- prompt for e42 (triples with names") && r.out().contains("\nGraph around "
+        + name + " [e42] ") && r.out().contains("\n" + name + " [e42]: kind: "), r.out());
     assertTrue(r.out().contains("after policy 0.000%"), "every demo item gets its own ID: " + r.out());
   }
 

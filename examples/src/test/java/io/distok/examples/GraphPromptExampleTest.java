@@ -17,11 +17,14 @@ class GraphPromptExampleTest {
     assertEquals(1500, t.graph().nodeCount());
     assertTrue(out.contains("e42 -> " + String.join(" ", t.tokens("e42"))), "e42's own tokens " + t.tokens("e42")
         + " are printed: " + out);
-    assertTrue(out.contains("\ne42: " + String.join(" ", t.tokens("e42")) + "\n"), "the tokens prompt carries them: "
-        + out);
+    String name = io.distok.testdata.SyntheticGraphs.displayName("e42");
+    assertTrue(out.contains("\n" + name + " [e42]: " + String.join(" ", t.tokens("e42")) + "\n"),
+        "the tokens prompt carries them, with the vertex's name: " + out);
     assertTrue(out.contains("--- prompt, triples encoding"), out);
     assertTrue(out.contains("--- prompt, incident encoding"), out);
     assertTrue(out.contains("--- prompt, tokens encoding"), out);
-    assertTrue(out.contains("(e42, r"), out);
+    assertTrue(out.contains("--- prompt, json encoding"), out);
+    assertTrue(out.contains("\n" + name + " [e42]: a " + io.distok.testdata.SyntheticGraphs.kind("e42") + "\n"),
+        "the node list gives name, id and the description from the vertex function: " + out);
   }
 }

@@ -103,4 +103,28 @@ class GraphSourcesTest {
     var e = assertThrows(InvalidInputException.class, () -> c.node("nobody"));
     assertTrue(e.getMessage().contains("unknown node id 'nobody'"), e.getMessage());
   }
+
+  record Person(int id, String fullName, String job) {}
+
+  /** Prompt names and descriptions come from the JGraphT vertices through any function of them. */
+  @Test
+  void promptTextFromJGraphTVertices() {
+    DirectedPseudograph<Person, String> g = new DirectedPseudograph<>(String.class);
+    Person ada = new Person(1, "Ada Lovelace", "mathematician");
+    Person charles = new Person(2, "Charles Babbage", null);
+    g.addVertex(ada);
+    g.addVertex(charles);
+    g.addEdge(ada, charles, "worked_with");
+    JGraphTSource.VertexGraph<Person> vg = JGraphTSource.read(g, p -> "p" + p.id(), e -> e);
+    io.distok.graph.prompt.NodeText text = io.distok.graph.prompt.NodeText.ofVertices(vg, Person::fullName,
+        Person::job);
+    assertEquals("Ada Lovelace", text.name(vg.node(ada)));
+    assertEquals("mathematician", text.description(vg.node(ada)));
+    assertEquals(null, text.description(vg.node(charles)));
+    String prompt = new io.distok.graph.prompt.GraphPrompter(vg.graph(), null, text,
+        io.distok.graph.prompt.RelationLabels.readable(vg.graph())).prompt("p1",
+        io.distok.graph.prompt.PromptEncoding.TRIPLES, new io.distok.graph.prompt.GraphPrompter.Options(1, 10, 0));
+    assertTrue(prompt.contains("\nAda Lovelace [p1]: mathematician\nCharles Babbage [p2]\n"), prompt);
+    assertTrue(prompt.contains("\n(Ada Lovelace, worked_with, Charles Babbage)\n"), prompt);
+  }
 }
