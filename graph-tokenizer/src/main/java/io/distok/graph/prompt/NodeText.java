@@ -3,6 +3,7 @@ package io.distok.graph.prompt;
 import io.distok.graph.csr.CsrGraph;
 import io.distok.graph.source.JGraphTSource;
 import io.distok.util.InvalidInputException;
+import io.distok.util.io.TextLines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;

@@ -3,6 +3,7 @@ package io.distok.graph.prompt;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.graph.csr.CsrGraph;
 import io.distok.util.InvalidInputException;
+import io.distok.util.io.TextLines;
 import io.distok.util.Parallel;
 import io.distok.util.ProgressListener;
 import io.distok.util.io.AtomicFiles;

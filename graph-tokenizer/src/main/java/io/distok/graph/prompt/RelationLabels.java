@@ -2,6 +2,7 @@ package io.distok.graph.prompt;
 
 import io.distok.graph.csr.CsrGraph;
 import io.distok.util.InvalidInputException;
+import io.distok.util.io.TextLines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -2,11 +2,8 @@ package io.distok.graph.source;
 
 import io.distok.graph.csr.CsrGraph;
 import io.distok.util.InvalidInputException;
-import io.distok.util.io.Inputs;
-import java.io.BufferedReader;
+import io.distok.util.io.TextLines;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -29,38 +26,24 @@ public final class TripleFiles {
 
   /** Reads triples or an edge list into a builder, for combining several files. */
   public static void readInto(Path file, boolean triples, CsrGraph.Builder b) throws IOException {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(Inputs.open(file), StandardCharsets.UTF_8),
-        1 << 16)) {
-      String line;
-      int lineNo = 0;
-      while ((line = r.readLine()) != null) {
-        lineNo++;
-        if (line.endsWith("\r")) {
-          line = line.substring(0, line.length() - 1);
-        }
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] f = line.indexOf('\t') >= 0 ? line.split("\t", -1) : line.trim().split("\\s+");
-        int want = triples ? 3 : 2;
-        if (f.length != want && !(!triples && f.length == 3)) {
-          throw new InvalidInputException(file + ", line " + lineNo + ": expected " + want + " fields ("
-              + (triples ? "head<TAB>relation<TAB>tail" : "u<TAB>v") + "), found " + f.length);
-        }
-        for (int i = 0; i < f.length; i++) {
-          if (f[i].isBlank()) {
-            throw new InvalidInputException(file + ", line " + lineNo + ": field " + (i + 1) + " is empty");
-          }
-        }
-        if (triples) {
-          b.addEdge(f[0].strip(), f[1].strip(), f[2].strip());
-        } else if (f.length == 3) {
-          b.addEdge(f[0].strip(), f[1].strip(), f[2].strip());
-        } else {
-          b.addEdge(f[0].strip(), "edge", f[1].strip());
+    TextLines.forEach(file, (lineNo, line) -> {
+      String[] f = line.indexOf('\t') >= 0 ? line.split("\t", -1) : line.trim().split("\\s+");
+      int want = triples ? 3 : 2;
+      if (f.length != want && !(!triples && f.length == 3)) {
+        throw new InvalidInputException(file + ", line " + lineNo + ": expected " + want + " fields ("
+            + (triples ? "head<TAB>relation<TAB>tail" : "u<TAB>v") + "), found " + f.length);
+      }
+      for (int i = 0; i < f.length; i++) {
+        if (f[i].isBlank()) {
+          throw new InvalidInputException(file + ", line " + lineNo + ": field " + (i + 1) + " is empty");
         }
       }
-    }
+      if (f.length == 3) {
+        b.addEdge(f[0].strip(), f[1].strip(), f[2].strip());
+      } else {
+        b.addEdge(f[0].strip(), "edge", f[1].strip());
+      }
+    });
   }
 
   private static CsrGraph read(Path file, boolean triples) throws IOException {
