@@ -85,6 +85,28 @@ class KMeansTest {
     assertEquals(k, blobs.size(), "seeds cover " + blobs.size() + " of " + k + " blobs");
   }
 
+  /**
+   * With many more rows than {@link KMeans#SEEDING_POINTS_PER_CENTROID} per centroid, k-means++ seeds from a sample
+   * and still finds the separated blobs that random seeding (two seeds in one blob, none in another) misses
+   * after a few Lloyd iterations; the seeding sample leaves the training set whole.
+   */
+  @net.jqwik.api.Property(tries = 5)
+  void plusPlusFromItsSampleBeatsRandomSeeding(@net.jqwik.api.ForAll long seed) {
+    int k = 24;
+    FloatMatrix x = SyntheticData.gaussianClusters(200 * k, 8, k, 0.02, seed);
+    double plusPlus = 0;
+    double random = 0;
+    for (int r = 0; r < 4; r++) {
+      KMeansResult pp = new KMeans(new KMeansParams(k, 3, 0, 0, true)).train(x, seed + r, ProgressListener.NONE, "t");
+      KMeansResult rnd = new KMeans(new KMeansParams(k, 3, 0, 0, false)).train(x, seed + r, ProgressListener.NONE,
+          "t");
+      assertEquals(x.rows(), pp.trainingRows(), "Lloyd runs on every row");
+      plusPlus += pp.objective()[pp.iterations() - 1];
+      random += rnd.objective()[rnd.iterations() - 1];
+    }
+    assertTrue(plusPlus < random, "k-means++ " + plusPlus + " vs random " + random);
+  }
+
   @Test
   void moreCentroidsThanDistinctRowsIsStillAModel() {
     FloatMatrix x = new FloatMatrix(50, 4);
