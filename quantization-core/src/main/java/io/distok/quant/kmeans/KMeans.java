@@ -25,22 +25,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lloyd's k-means with greedy k-means++ seeding (Arthur and Vassilvitskii 2007) from at most {@link
- * #SEEDING_POINTS_PER_CENTROID} rows per centroid, faiss-style training-set subsampling
+ * Lloyd's k-means with k-means++ seeding (Arthur and Vassilvitskii 2007), faiss-style training-set subsampling
  * ({@code maxPointsPerCentroid}), composed of the training steps of {@code io.distok.quant.train}: nearest
  * assignment, a {@link CodebookUpdate} (the mean) and a {@link DeadCodePolicy} (faiss's split of a large
  * cluster for an empty one). A run is a {@link Lloyd} state that {@link #run} iterates.
  *
- * <p>Cost: seeding O(min(n, 32 K) K d (2 + ln K)) in K passes; each iteration O(n K d) for the assignment
- * (blocked, vectorized, parallel over rows) plus O(n d) for the update. Memory O(n + K d) besides the data. The result is a deterministic function
+ * <p>Cost: seeding O(n K d); each iteration O(n K d) for the assignment (blocked, vectorized, parallel over
+ * rows) plus O(n d) for the update. Memory O(n + K d) besides the data. The result is a deterministic function
  * of the data, the parameters and the seed, whatever the thread count: all reductions run in a fixed order.
  */
 public final class KMeans {
   private static final Logger LOG = LoggerFactory.getLogger(KMeans.class);
   /** Rows per parallel chunk of k-means++ seeding: K passes over the data, so fewer, larger tasks. */
   private static final int SEEDING_CHUNK = 2048;
-  /** Training rows per centroid k-means++ seeds from, at most (see {@link #seedingRows}). */
-  public static final int SEEDING_POINTS_PER_CENTROID = 32;
 
   private final KMeansParams params;
   private final DistanceKernel kernel;
@@ -122,8 +119,7 @@ public final class KMeans {
       LOG.warn("{}: K={} exceeds the {} distinct training rows; {} centroids will be dead codes", stage, k,
           distinct, k - distinct);
     }
-    FloatMatrix centroids = params.kmeansPlusPlus() ? seedPlusPlus(seedingRows(x, k, rng), k, rng)
-        : seedRandom(x, k, rng);
+    FloatMatrix centroids = params.kmeansPlusPlus() ? seedPlusPlus(x, k, rng) : seedRandom(x, k, rng);
     return new Lloyd<>(x, centroids, distinct, rng, freezer);
   }
 
@@ -321,18 +317,6 @@ public final class KMeans {
       }
       return h;
     }
-  }
-
-  /**
-   * The rows k-means++ seeds from: all training rows, or a uniform sample of {@link #SEEDING_POINTS_PER_CENTROID}
-   * per centroid when there are more. Seeding makes K sequential passes over its rows, so on large training
-   * sets it would cost more than the Lloyd iterations (60,000 x 784 MNIST-sized images: 1.9 s of 5.0 s); from a
-   * sample of 32 K rows the trained MSE stays within the seed-to-seed spread of seeding from all rows (measured on
-   * Beauty, GloVe, MNIST and 60,000 shifted MNIST images; see BENCHMARKS.md). O(n) for the sample.
-   */
-  private static FloatMatrix seedingRows(FloatMatrix x, int k, SplittableRandom rng) {
-    long cap = (long) k * SEEDING_POINTS_PER_CENTROID;
-    return x.rows() <= cap ? x : x.selectRows(sampleIndices(x.rows(), (int) cap, rng));
   }
 
   /** Uniform seeding: K distinct training rows (with repeats only when {@code n < K}). */
