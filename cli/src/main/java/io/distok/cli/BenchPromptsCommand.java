@@ -2,9 +2,7 @@ package io.distok.cli;
 
 import io.distok.graph.csr.CsrGraph;
 import io.distok.graph.prompt.GraphPrompter;
-import io.distok.graph.prompt.HuggingFaceTokenCounter;
 import io.distok.graph.prompt.PromptEncoding;
-import io.distok.graph.prompt.TiktokenCounter;
 import io.distok.graph.prompt.TokenCounter;
 import io.distok.graph.source.TripleFiles;
 import io.distok.util.InvalidInputException;
@@ -132,8 +130,8 @@ public final class BenchPromptsCommand implements Callable<Integer> {
   }
 
   private TokenCounter counter() {
-    return TiktokenCounter.forName(tokenizer).<TokenCounter>map(c -> c)
-        .orElseGet(() -> HuggingFaceTokenCounter.load(Path.of(tokenizer)));
+    return TokenCounter.named(tokenizer).orElseThrow(() -> CliSupport.usage(spec, "--tokenizer " + tokenizer
+        + ": not " + TokenCounter.NAMES));
   }
 
   /** The process's peak resident set (VmHWM) from /proc, or -1 where there is none. */

@@ -13,13 +13,11 @@ import io.distok.graph.nodepiece.NodePieceTokenizer;
 import io.distok.graph.nodepiece.NodeTokenization;
 import io.distok.graph.nodepiece.RelationContext;
 import io.distok.graph.prompt.GraphPrompter;
-import io.distok.graph.prompt.HuggingFaceTokenCounter;
 import io.distok.graph.prompt.NodeText;
 import io.distok.graph.prompt.PromptBatch;
 import io.distok.graph.prompt.PromptEncoding;
 import io.distok.graph.prompt.PromptTemplate;
 import io.distok.graph.prompt.RelationLabels;
-import io.distok.graph.prompt.TiktokenCounter;
 import io.distok.graph.prompt.TokenCounter;
 import io.distok.graph.source.TripleFiles;
 import io.distok.util.InvalidInputException;
@@ -490,16 +488,8 @@ public final class GraphCommand implements Runnable {
       if (tokenizer == null) {
         return TokenCounter.APPROXIMATE;
       }
-      java.util.Optional<TiktokenCounter> openAi = TiktokenCounter.forName(tokenizer);
-      if (openAi.isPresent()) {
-        return openAi.get();
-      }
-      Path file = Path.of(tokenizer);
-      if (!java.nio.file.Files.exists(file)) {
-        throw CliSupport.usage(spec, "--tokenizer " + tokenizer + ": neither an OpenAI encoding (cl100k_base, "
-            + "o200k_base, p50k_base, r50k_base) nor an existing tokenizer.json file or folder");
-      }
-      return HuggingFaceTokenCounter.load(file);
+      return TokenCounter.named(tokenizer).orElseThrow(() -> CliSupport.usage(spec, "--tokenizer " + tokenizer
+          + ": not " + TokenCounter.NAMES));
     }
 
     private NodeText nodeText(CsrGraph g) throws java.io.IOException {

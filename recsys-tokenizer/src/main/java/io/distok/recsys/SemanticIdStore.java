@@ -2,6 +2,7 @@ package io.distok.recsys;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.util.InvalidInputException;
+import io.distok.util.io.AddedTokens;
 import io.distok.util.io.AtomicFiles;
 import io.distok.util.io.CsvWriter;
 import io.distok.quant.io.ModelStore;
@@ -134,7 +135,7 @@ public final class SemanticIdStore {
   public static void export(SemanticIdModel model, Path outDir) throws IOException {
     Files.createDirectories(outDir);
     List<String> vocab = model.vocabulary();
-    io.distok.util.io.AddedTokens.write(outDir, vocab);
+    AddedTokens.write(outDir, vocab);
     TokenFormat format = model.config().format();
     AtomicFiles.write(outDir.resolve("item2id.tsv"), out -> {
       try (CsvWriter w = CsvWriter.open(out, '\t')) {

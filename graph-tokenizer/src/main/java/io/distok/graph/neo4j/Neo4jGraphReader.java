@@ -41,15 +41,11 @@ public final class Neo4jGraphReader {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
-    String l = label == null ? "" : ":" + Neo4jConnection.quote(label, "label");
-    String id = idProperty == null ? "elementId(%s)" : "%s." + Neo4jConnection.quote(idProperty, "id property");
-    SessionConfig.Builder sc = SessionConfig.builder().withFetchSize(batchSize);
-    if (connection.database() != null) {
-      sc.withDatabase(connection.database());
-    }
+    String l = labelPattern(label);
+    String id = idExpression(idProperty);
     CsrGraph.Builder b = new CsrGraph.Builder();
     List<Object> keys = new ArrayList<>();
-    try (Session session = driver.session(sc.build())) {
+    try (Session session = session(batchSize)) {
       long nodes = 0;
       Result r = session.run("MATCH (n" + l + ") RETURN " + id.formatted("n") + " AS id");
       for (Iterator<Record> it = r; it.hasNext(); ) {
@@ -103,22 +99,17 @@ public final class Neo4jGraphReader {
     if (nameProperty == null && properties.isEmpty()) {
       return NodeText.NONE;
     }
-    String l = label == null ? "" : ":" + Neo4jConnection.quote(label, "label");
-    String id = idProperty == null ? "elementId(n)" : "n." + Neo4jConnection.quote(idProperty, "id property");
-    StringBuilder q = new StringBuilder("MATCH (n" + l + ") RETURN " + id + " AS id");
+    StringBuilder q = new StringBuilder("MATCH (n" + labelPattern(label) + ") RETURN "
+        + idExpression(idProperty).formatted("n") + " AS id");
     if (nameProperty != null) {
       q.append(", n.").append(Neo4jConnection.quote(nameProperty, "name property")).append(" AS name");
     }
     for (int i = 0; i < properties.size(); i++) {
       q.append(", n.").append(Neo4jConnection.quote(properties.get(i), "property")).append(" AS p").append(i);
     }
-    SessionConfig.Builder sc = SessionConfig.builder().withFetchSize(batchSize);
-    if (connection.database() != null) {
-      sc.withDatabase(connection.database());
-    }
     NodeText.Builder b = new NodeText.Builder();
     CsrGraph g = read.graph();
-    try (Session session = driver.session(sc.build())) {
+    try (Session session = session(batchSize)) {
       for (Iterator<Record> it = session.run(q.toString()); it.hasNext(); ) {
         Record rec = it.next();
         String key = rec.get("id").isNull() ? null : rec.get("id").asObject().toString();
@@ -139,6 +130,25 @@ public final class Neo4jGraphReader {
       throw connection.translate(ex);
     }
     return b.build();
+  }
+
+  /** {@code :Label} for a node pattern, or nothing for all nodes. */
+  private static String labelPattern(String label) {
+    return label == null ? "" : ":" + Neo4jConnection.quote(label, "label");
+  }
+
+  /** The expression of a node's key with {@code %s} for the node variable: the id property, or the element id. */
+  private static String idExpression(String idProperty) {
+    return idProperty == null ? "elementId(%s)" : "%s." + Neo4jConnection.quote(idProperty, "id property");
+  }
+
+  /** A session on the configured database that fetches {@code batchSize} records at a time. */
+  private Session session(int batchSize) {
+    SessionConfig.Builder sc = SessionConfig.builder().withFetchSize(batchSize);
+    if (connection.database() != null) {
+      sc.withDatabase(connection.database());
+    }
+    return driver.session(sc.build());
   }
 
   /**

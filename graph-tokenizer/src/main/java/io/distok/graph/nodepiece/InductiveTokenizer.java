@@ -2,6 +2,7 @@ package io.distok.graph.nodepiece;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.distok.util.InvalidInputException;
+import io.distok.util.io.AddedTokens;
 import io.distok.util.io.AtomicFiles;
 import io.distok.util.io.CsvWriter;
 import io.distok.util.io.StoreHeader;
@@ -214,7 +215,7 @@ public final class InductiveTokenizer {
         }
       }
       // the vocabulary as an LLM tokenizer takes it, to add graph tokens to a model
-      io.distok.util.io.AddedTokens.write(tmp, vocabulary.tokens());
+      AddedTokens.write(tmp, vocabulary.tokens());
       StoreHeader.recordChecksums(meta, tmp, List.of(LABELS));
       StoreHeader.write(tmp.resolve(META), meta);
     });

@@ -131,8 +131,17 @@ public final class GraphPrompter {
 
   private record Edge(int head, int relation, int tail, double relevance, int near, int far) {}
 
-  /** The subgraph around a focal node: kept nodes in rank order (focal first) and ranked edges among them. */
-  private record Subgraph(int focal, int[] nodes, Map<Integer, Integer> hops, List<Edge> edges) {}
+  /**
+   * The subgraph around a focal node: kept nodes in rank order (focal first), their hop distances, the ranked
+   * edges among them, how many kept nodes carry each name (a name used once can stand without its id) and the
+   * largest hop distance. Built once per prompt; every rendering of the budget search reads it.
+   */
+  private record Subgraph(int focal, int[] nodes, Map<Integer, Integer> hops, List<Edge> edges,
+      Map<String, Integer> nameUses, int maxHop) {
+    int units(PromptEncoding encoding) {
+      return encoding == PromptEncoding.TOKENS ? nodes.length : edges.size();
+    }
+  }
 
   /** The prompt text for {@code focal}; see {@link #render}. */
   public String prompt(String focal, PromptEncoding encoding, Options options) {
@@ -152,7 +161,7 @@ public final class GraphPrompter {
     }
     int f = graph.node(focal);
     Subgraph sub = subgraph(f, options);
-    int units = encoding == PromptEncoding.TOKENS ? sub.nodes().length : sub.edges().size();
+    int units = sub.units(encoding);
     TokenCounter counter = options.counter();
     int budget = options.budget();
     String all = render(sub, encoding, units);
@@ -188,21 +197,18 @@ public final class GraphPrompter {
   }
 
   private Prompt result(Subgraph sub, PromptEncoding encoding, String t, int count, int kept) {
-    int units = encoding == PromptEncoding.TOKENS ? sub.nodes().length : sub.edges().size();
     int focalKept = 0;
     if (encoding != PromptEncoding.TOKENS) {
       for (Edge e : sub.edges().subList(0, kept)) {
         focalKept += e.head() == sub.focal() || e.tail() == sub.focal() ? 1 : 0;
       }
     }
-    return new Prompt(t, count, kept, units, focalKept, graph.degree(sub.focal()));
+    return new Prompt(t, count, kept, sub.units(encoding), focalKept, graph.degree(sub.focal()));
   }
 
   /** How prompts name node {@code node}: {@code name [id]}, or the id when it has no name. */
   public String display(String node) {
-    int v = graph.node(node);
-    String n = text.name(v);
-    return n == null || n.equals(node) ? node : n + " [" + node + "]";
+    return full(graph.node(node));
   }
 
   // ---- subgraph selection
@@ -238,13 +244,20 @@ public final class GraphPrompter {
       position.put(nodes[i], i);
     }
     List<Edge> edges = new ArrayList<>();
-    for (int v : nodes) {
+    Map<String, Integer> nameUses = new HashMap<>();
+    int maxHop = 0;
+    for (int i = 0; i < nodes.length; i++) {
+      int v = nodes[i];
+      int dv = hops.get(v);
+      maxHop = Math.max(maxHop, dv);
+      if (text.name(v) != null) {
+        nameUses.merge(text.name(v), 1, Integer::sum);
+      }
       for (int e = graph.outStart(v); e < graph.outEnd(v); e++) {
         Integer t = position.get(graph.outTarget(e));
         if (t != null) {
-          int dv = hops.get(v);
           int dt = hops.get(graph.outTarget(e));
-          double relevance = score == null ? 0 : Math.min(score[position.get(v)], score[t]);
+          double relevance = score == null ? 0 : Math.min(score[i], score[t]);
           edges.add(new Edge(v, graph.outRelation(e), graph.outTarget(e), relevance, Math.min(dv, dt),
               Math.max(dv, dt)));
         }
@@ -253,7 +266,7 @@ public final class GraphPrompter {
     edges.sort(Comparator.comparingDouble((Edge e) -> -e.relevance()).thenComparingInt(Edge::near)
         .thenComparingInt(Edge::far).thenComparing(e -> graph.nodeName(e.head()))
         .thenComparing(e -> graph.relationName(e.relation())).thenComparing(e -> graph.nodeName(e.tail())));
-    return new Subgraph(focal, nodes, hops, edges);
+    return new Subgraph(focal, nodes, hops, edges, nameUses, maxHop);
   }
 
   /**
@@ -337,31 +350,17 @@ public final class GraphPrompter {
     };
   }
 
-  /** How nodes are named in one prompt: {@code name [id]} in the node list, the bare name after it. */
-  private final class Names {
-    private final Map<String, Integer> nameUses = new HashMap<>();
+  /** The full form of a node's name: {@code name [id]}, or the id alone. */
+  private String full(int v) {
+    String n = text.name(v);
+    String id = graph.nodeName(v);
+    return n == null || n.equals(id) ? id : n + " [" + id + "]";
+  }
 
-    Names(Subgraph sub) {
-      for (int v : sub.nodes()) {
-        String n = text.name(v);
-        if (n != null) {
-          nameUses.merge(n, 1, Integer::sum);
-        }
-      }
-    }
-
-    /** The full form: name and id, or the id alone. */
-    String full(int v) {
-      String n = text.name(v);
-      String id = graph.nodeName(v);
-      return n == null || n.equals(id) ? id : n + " [" + id + "]";
-    }
-
-    /** The short form: the name when no other node of the prompt shares it, else the full form. */
-    String brief(int v) {
-      String n = text.name(v);
-      return n != null && nameUses.get(n) == 1 ? n : full(v);
-    }
+  /** The short form: the name when no other node of the prompt shares it, else the full form. */
+  private String brief(Subgraph sub, int v) {
+    String n = text.name(v);
+    return n != null && sub.nameUses().get(n) == 1 ? n : full(v);
   }
 
   private boolean hasDetails(int v) {
@@ -397,34 +396,25 @@ public final class GraphPrompter {
     return out;
   }
 
-  private String header(Subgraph sub, Names names, String what) {
-    return "Graph around " + names.full(sub.focal()) + " (" + sub.nodes().length + " nodes within "
-        + maxHop(sub) + (maxHop(sub) == 1 ? " hop). " : " hops). ") + what + "\n";
-  }
-
-  private static int maxHop(Subgraph sub) {
-    int m = 0;
-    for (int h : sub.hops().values()) {
-      m = Math.max(m, h);
-    }
-    return m;
+  private String header(Subgraph sub, String what) {
+    return "Graph around " + full(sub.focal()) + " (" + sub.nodes().length + " nodes within " + sub.maxHop()
+        + (sub.maxHop() == 1 ? " hop). " : " hops). ") + what + "\n";
   }
 
   private String triples(Subgraph sub, int kept) {
-    Names names = new Names(sub);
     List<Edge> admitted = sub.edges().subList(0, kept);
-    StringBuilder sb = new StringBuilder(header(sub, names, "Each edge line is (head, relation, tail), directed "
+    StringBuilder sb = new StringBuilder(header(sub, "Each edge line is (head, relation, tail), directed "
         + "from head to tail."));
-    nodeList(sb, names, mentioned(sub, admitted));
+    nodeList(sb, mentioned(sub, admitted));
     for (Edge e : admitted) {
-      sb.append('(').append(names.brief(e.head())).append(", ").append(relations.label(e.relation())).append(", ")
-          .append(names.brief(e.tail())).append(")\n");
+      sb.append('(').append(brief(sub, e.head())).append(", ").append(relations.label(e.relation())).append(", ")
+          .append(brief(sub, e.tail())).append(")\n");
     }
     return omitted(sb, sub.edges().size() - kept, "less relevant edges");
   }
 
   /** The node list: every mentioned node that has a name or details, with its id. */
-  private void nodeList(StringBuilder sb, Names names, List<Integer> nodes) {
+  private void nodeList(StringBuilder sb, List<Integer> nodes) {
     boolean any = false;
     for (int v : nodes) {
       if (hasDetails(v)) {
@@ -433,7 +423,7 @@ public final class GraphPrompter {
           any = true;
         }
         String d = detailText(v);
-        sb.append(names.full(v)).append(d.isEmpty() ? "" : ": " + d).append('\n');
+        sb.append(full(v)).append(d.isEmpty() ? "" : ": " + d).append('\n');
       }
     }
     if (any) {
@@ -442,20 +432,19 @@ public final class GraphPrompter {
   }
 
   private String incident(Subgraph sub, int kept) {
-    Names names = new Names(sub);
     List<Edge> admitted = sub.edges().subList(0, kept);
-    StringBuilder sb = new StringBuilder(header(sub, names, "For each node: -[relation]-> tail is an outgoing "
+    StringBuilder sb = new StringBuilder(header(sub, "For each node: -[relation]-> tail is an outgoing "
         + "edge, <-[relation]- head an incoming one."));
     for (int v : mentioned(sub, admitted)) {
       String d = detailText(v);
-      StringBuilder block = new StringBuilder(names.full(v)).append(d.isEmpty() ? "" : " (" + d + ")").append(":\n");
+      StringBuilder block = new StringBuilder(full(v)).append(d.isEmpty() ? "" : " (" + d + ")").append(":\n");
       for (Edge e : admitted) {
         if (e.head() == v) {
-          block.append("  -[").append(relations.label(e.relation())).append("]-> ").append(names.brief(e.tail()))
+          block.append("  -[").append(relations.label(e.relation())).append("]-> ").append(brief(sub, e.tail()))
               .append('\n');
         }
         if (e.tail() == v) {
-          block.append("  <-[").append(relations.label(e.relation())).append("]- ").append(names.brief(e.head()))
+          block.append("  <-[").append(relations.label(e.relation())).append("]- ").append(brief(sub, e.head()))
               .append('\n');
         }
       }
@@ -465,12 +454,11 @@ public final class GraphPrompter {
   }
 
   private String tokenLines(Subgraph sub, int kept) {
-    Names names = new Names(sub);
-    StringBuilder sb = new StringBuilder(header(sub, names, "Anchor-relation tokens of each node (anchors "
+    StringBuilder sb = new StringBuilder(header(sub, "Anchor-relation tokens of each node (anchors "
         + "nearest first, then relation types; r^-1 = incoming r)."));
     for (int i = 0; i < kept; i++) {
       int v = sub.nodes()[i];
-      sb.append(names.full(v)).append(": ").append(String.join(" ", tokens.tokens(v))).append('\n');
+      sb.append(full(v)).append(": ").append(String.join(" ", tokens.tokens(v))).append('\n');
     }
     return omitted(sb, sub.nodes().length - kept, "more nodes");
   }
