@@ -5,6 +5,8 @@ one JSON line with the timings, the error and where the faiss build and BLAS cam
   python3 bench/faiss_compare.py FILE kmeans --K 256 --iters 20
   python3 bench/faiss_compare.py FILE pq --M 8 --nbits 8 [--iters 25]
   python3 bench/faiss_compare.py FILE rq --M 3 --nbits 8 --beam 5 [--iters 25] [--train-type kmeans]
+  python3 bench/faiss_compare.py FILE lsq --M 8 --nbits 8 [--train-iters 25 --encode-ils-iters 16
+      --train-ils-iters 8 --icm-iters 4 --nperts 4 --lambd 0.01 --p 0.5] (LocalSearchQuantizer, faiss's defaults)
   options: --seed N, --repeat N (timed rounds; min, median and max are reported), --min-seconds S (each timed
   figure repeats its operation until it has run S seconds, default 0.5, and reports the time per call),
   --normalize, --train-rows N (train on N rows drawn with --seed; default all), --block-rows N (encode and
@@ -143,6 +145,14 @@ def timed(operation, min_seconds):
 
 
 def make_quantizer(faiss, method, args, d):
+    if method == "lsq":
+        q = faiss.LocalSearchQuantizer(d, args.M, args.nbits)
+        q.random_seed = args.seed
+        for name in ("train_iters", "encode_ils_iters", "train_ils_iters", "icm_iters", "nperts", "lambd", "p"):
+            value = getattr(args, name)
+            if value is not None:
+                setattr(q, name, value)
+        return q
     if method == "pq":
         q = faiss.ProductQuantizer(d, args.M, args.nbits)
     else:
@@ -194,12 +204,16 @@ def squared_errors(rows, recon):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("file")
-    ap.add_argument("method", choices=["kmeans", "pq", "rq"])
+    ap.add_argument("method", choices=["kmeans", "pq", "rq", "lsq"])
     ap.add_argument("--K", type=int, default=256)
     ap.add_argument("--M", type=int, default=8)
     ap.add_argument("--nbits", type=int, default=8)
     ap.add_argument("--beam", type=int, default=1)
     ap.add_argument("--iters", type=int, default=None, help="k-means iterations (kmeans default 20; pq/rq: faiss's)")
+    for name in ("train-iters", "encode-ils-iters", "train-ils-iters", "icm-iters", "nperts"):
+        ap.add_argument("--" + name, type=int, default=None, help="lsq: LocalSearchQuantizer." + name.replace("-", "_"))
+    for name in ("lambd", "p"):
+        ap.add_argument("--" + name, type=float, default=None, help="lsq: LocalSearchQuantizer." + name)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--min-seconds", type=float, default=0.5)

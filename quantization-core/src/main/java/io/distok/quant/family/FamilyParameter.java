@@ -19,7 +19,7 @@ public record FamilyParameter(String name, List<String> options, Type type, Stri
 
   /** Value types of parameters. */
   public enum Type {
-    INT, DOUBLE, BOOLEAN, CHOICE;
+    INT, DOUBLE, BOOLEAN, CHOICE, TEXT;
 
     /** Label shown in help: {@code <int>}, {@code <number>}, ... */
     public String label() {
@@ -28,6 +28,7 @@ public record FamilyParameter(String name, List<String> options, Type type, Stri
         case DOUBLE -> "<number>";
         case BOOLEAN -> "";
         case CHOICE -> "<choice>";
+        case TEXT -> "<text>";
       };
     }
   }
@@ -59,6 +60,11 @@ public record FamilyParameter(String name, List<String> options, Type type, Stri
   public static FamilyParameter real(String name, String option, double defaultValue, String description) {
     return new FamilyParameter(name, List.of(option), Type.DOUBLE, Double.toString(defaultValue), description,
         List.of());
+  }
+
+  /** A free-text parameter (e.g. a list such as FSQ's levels {@code 8,5,5,5}); null default when derived. */
+  public static FamilyParameter text(String name, String option, String defaultValue, String description) {
+    return new FamilyParameter(name, List.of(option), Type.TEXT, defaultValue, description, List.of());
   }
 
   /** A flag, false unless given. */

@@ -57,5 +57,11 @@ public final class ModelState {
 
     /** An integer parameter, or {@code absent} when the model does not record it (older models). */
     int intParameter(String name, int absent);
+
+    /** A 64-bit integer parameter (a seed). */
+    long longParameter(String name);
+
+    /** A text parameter (a choice such as FSQ's bound). */
+    String textParameter(String name);
   }
 }

@@ -84,6 +84,33 @@ public final class ParameterValues {
     };
   }
 
+  /** The value of a text parameter, or null when it is neither given nor has a default. */
+  public String getTextOrNull(String name) {
+    String v = textOrNull(name);
+    return v == null ? null : v.trim();
+  }
+
+  /**
+   * The value of a text parameter read as a comma-separated list of integers ({@code 8,5,5,5}), or null when it
+   * is neither given nor has a default.
+   */
+  public int[] getIntListOrNull(String name) {
+    String v = getTextOrNull(name);
+    if (v == null) {
+      return null;
+    }
+    String[] parts = v.split(",", -1);
+    int[] out = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        out[i] = Integer.parseInt(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw invalid(name, v, "a comma-separated list of integers");
+      }
+    }
+    return out;
+  }
+
   /** The value of a choice parameter, one of its choices. */
   public String getChoice(String name) {
     String v = text(name);

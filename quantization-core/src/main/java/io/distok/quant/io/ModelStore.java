@@ -293,6 +293,16 @@ public final class ModelStore {
     public boolean booleanParameter(String name, boolean absent) {
       return parameters.bool(name, absent);
     }
+
+    @Override
+    public long longParameter(String name) {
+      return parameters.longInteger(name);
+    }
+
+    @Override
+    public String textParameter(String name) {
+      return parameters.string(name);
+    }
   }
 
   /** Hex SHA-256 of a file. */

@@ -73,6 +73,21 @@ public interface DistanceKernel {
   float squaredL2(float[] a, int aOffset, float[] b, int bOffset, int d);
 
   /**
+   * Index (from {@code from}) of the smallest of the {@code count} finite values {@code v[from ..]}, the first one
+   * on ties: the comparisons of local search (AQ's ICM) over a codebook's costs. O(count); every kernel gives the
+   * same index.
+   */
+  default int argmin(float[] v, int from, int count) {
+    int best = 0;
+    for (int j = 1; j < count; j++) {
+      if (v[from + j] < v[from + best]) {
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  /**
    * The product {@code out = x B^T} of the rows {@code [from, to)} of the row-major {@code x} (dimension {@code
    * b.dimension()}) with every row of {@code b}: {@code out[outOffset + (i - from) * b.count() + r]}, through the
    * blocked {@link #dots(float[], int, int, PackedRows, int, int, float[], int, int)}. O((to - from) K d).

@@ -1,6 +1,7 @@
 package io.distok.quant.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -307,6 +308,36 @@ final class VectorDistanceKernel implements DistanceKernel {
    * Sequential, exactly as {@link ScalarDistanceKernel#squaredL2}: a lane-wise sum would add in another order
    * and give other bits, and its callers (PQ look-up tables, O(K d) per query) are not where time goes.
    */
+  /** A lane-wise minimum, then the first lane that holds it; a scalar tail past the last whole vector. */
+  @Override
+  public int argmin(float[] v, int from, int count) {
+    int lanes = F.length();
+    int whole = count - count % lanes;
+    if (whole == 0) {
+      return DistanceKernel.super.argmin(v, from, count);
+    }
+    FloatVector min = FloatVector.fromArray(F, v, from);
+    for (int j = lanes; j < whole; j += lanes) {
+      min = min.min(FloatVector.fromArray(F, v, from + j));
+    }
+    float m = min.reduceLanes(VectorOperators.MIN);
+    for (int j = whole; j < count; j++) {
+      m = Math.min(m, v[from + j]);
+    }
+    for (int j = 0; j < whole; j += lanes) {
+      VectorMask<Float> hit = FloatVector.fromArray(F, v, from + j).eq(m);
+      if (hit.anyTrue()) {
+        return j + hit.firstTrue();
+      }
+    }
+    for (int j = whole; j < count; j++) {
+      if (v[from + j] == m) {
+        return j;
+      }
+    }
+    return 0;
+  }
+
   @Override
   public float squaredL2(float[] a, int aOffset, float[] b, int bOffset, int d) {
     float acc = 0f;

@@ -27,6 +27,14 @@ public final class TransformedQuantizer implements Quantizer {
    * @throws IllegalArgumentException if the dimensions do not chain or the list is empty
    */
   public TransformedQuantizer(List<VectorTransform> transforms, Quantizer inner) {
+    // a family that projects its input itself (FSQ, LFQ, BSQ) is itself transformed: one flat chain, so that the
+    // model store saves every transform once and the family only its inner state
+    if (inner instanceof TransformedQuantizer t) {
+      List<VectorTransform> chain = new ArrayList<>(transforms);
+      chain.addAll(t.transforms);
+      transforms = chain;
+      inner = t.inner;
+    }
     if (transforms.isEmpty()) {
       throw new IllegalArgumentException("a transformed quantizer needs at least one transform");
     }

@@ -1,0 +1,289 @@
+package io.distok.quant.aq;
+
+import io.distok.quant.kernel.DistanceKernel;
+import io.distok.quant.kernel.DistanceKernels;
+import io.distok.quant.kernel.PackedRows;
+import io.distok.util.FloatMatrix;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Encoding for additive codes by iterated local search (LSQ, Martinez et al. 2016/2018): the squared error of a
+ * code tuple b is, up to {@code ||x||^2}, the sum of unary terms {@code U[m][k] = ||c_mk||^2 - 2 <x, c_mk>} and pair
+ * terms {@code 2 <c_mb_m, c_m'b_m'>}; iterated conditional modes (ICM) sets one position at a time to its best code
+ * given the others, and each ILS round first perturbs {@code nperts} random positions to random codes, runs {@code
+ * icm_iters} ICM sweeps and keeps the result only if its error is lower. The search starts from the greedy residual
+ * code of the same codebooks (RQ's encoding), so its error never exceeds RQ's.
+ *
+ * <p>Memory: the pair table, {@code M^2 K^2} floats (8 x 256: 16 MB), built once in O(M^2 K^2 d). Cost per row:
+ * O(M K d) for the unary terms and O(ils_iters icm_iters M^2 K) for the search. The random perturbations of a row
+ * are drawn from a generator seeded by the row's values and the given seed, so a vector's code does not depend on
+ * its position in a batch nor on the thread count. Instances are immutable and thread-safe; per-row scratch lives
+ * in {@link Scratch}.
+ */
+final class LocalSearchEncoder {
+  private final int m;
+  private final int k;
+  private final int d;
+  private final List<PackedRows> packed;
+  private final float[][] norms;
+  /**
+   * The pair terms, one contiguous row of M K floats per (position b, code i): {@code pairs[(b * k + i) * mk + a * k
+   * + j] = 2 <c_b,i, c_a,j>} for a != b, 0 for a == b. A code change then updates every position's costs in one
+   * pass over two rows, and the hardware prefetches them.
+   */
+  private final float[] pairs;
+  private final int mk;
+  private final DistanceKernel kernel = DistanceKernels.get();
+
+  /** Per-thread working arrays of one row's search. */
+  static final class Scratch {
+    final float[] unary;
+    final float[] cost;
+    /** costs[a * k + j]: the error change of code j at position a given the other positions' codes. */
+    final float[] costs;
+    final float[] savedCosts;
+    final int[] saved;
+    final int[] beamCodes;
+    final int[] nextCodes;
+    final double[] beamScores;
+    final double[] nextScores;
+
+    Scratch(int m, int k, int beam) {
+      unary = new float[m * k];
+      cost = new float[k];
+      costs = new float[m * k];
+      savedCosts = new float[m * k];
+      saved = new int[m];
+      beamCodes = new int[beam * m];
+      nextCodes = new int[beam * m];
+      beamScores = new double[beam];
+      nextScores = new double[beam];
+    }
+  }
+
+  LocalSearchEncoder(List<FloatMatrix> codebooks) {
+    this.m = codebooks.size();
+    this.k = codebooks.get(0).rows();
+    this.d = codebooks.get(0).cols();
+    this.packed = codebooks.stream().map(PackedRows::new).toList();
+    this.norms = new float[m][k];
+    for (int a = 0; a < m; a++) {
+      for (int i = 0; i < k; i++) {
+        norms[a][i] = packed.get(a).norm(i);
+      }
+    }
+    this.mk = m * k;
+    this.pairs = new float[mk * mk];
+    float[] row = new float[k];
+    for (int b = 0; b < m; b++) {
+      FloatMatrix cb = codebooks.get(b);
+      for (int i = 0; i < k; i++) {
+        int base = (b * k + i) * mk;
+        for (int a = 0; a < m; a++) {
+          if (a == b) {
+            continue;
+          }
+          kernel.dots(cb.data(), cb.offset(i), packed.get(a), row);
+          for (int j = 0; j < k; j++) {
+            pairs[base + a * k + j] = 2f * row[j];
+          }
+        }
+      }
+    }
+  }
+
+  Scratch scratch(int beam) {
+    return new Scratch(m, k, beam);
+  }
+
+  /** Fills the unary terms of the row at {@code x[offset..]}. O(M K d). */
+  void unary(float[] x, int offset, Scratch s) {
+    for (int a = 0; a < m; a++) {
+      kernel.dots(x, offset, packed.get(a), s.cost);
+      int base = a * k;
+      for (int i = 0; i < k; i++) {
+        s.unary[base + i] = norms[a][i] - 2f * s.cost[i];
+      }
+    }
+  }
+
+  /** The greedy residual code (position by position, each the best given the ones before). O(M^2 K). */
+  void greedy(Scratch s, int[] codes, int codesOffset) {
+    for (int a = 0; a < m; a++) {
+      float[] cost = s.cost;
+      System.arraycopy(s.unary, a * k, cost, 0, k);
+      for (int b = 0; b < a; b++) {
+        addRow(cost, pairRow(b, codes[codesOffset + b]) + a * k);
+      }
+      codes[codesOffset + a] = argmin(cost, 0, k);
+    }
+  }
+
+  /** The error of {@code codes} less {@code ||x||^2}, from the unary and pair terms, summed in double. */
+  double objective(Scratch s, int[] codes, int offset) {
+    double obj = 0;
+    for (int a = 0; a < m; a++) {
+      int ca = codes[offset + a];
+      obj += s.unary[a * k + ca];
+      for (int b = a + 1; b < m; b++) {
+        obj += pairs[pairRow(a, ca) + b * k + codes[offset + b]];
+      }
+    }
+    return obj;
+  }
+
+  /**
+   * Beam search over the positions in order, keeping the {@code beam} best partial codes (RQ's beam search on the
+   * additive codebooks; beam 1 is the greedy residual code). Ties go to the earlier beam, then the smaller code.
+   * O(beam M^2 K). Leaves the best code in {@code codes[offset..)}.
+   */
+  void beam(Scratch s, int[] codes, int offset, int beam) {
+    if (beam <= 1) {
+      greedy(s, codes, offset);
+      return;
+    }
+    int live = 1;
+    s.beamScores[0] = 0;
+    for (int a = 0; a < m; a++) {
+      int kept = 0;
+      for (int b = 0; b < live; b++) {
+        float[] cost = s.cost;
+        System.arraycopy(s.unary, a * k, cost, 0, k);
+        for (int p = 0; p < a; p++) {
+          addRow(cost, pairRow(p, s.beamCodes[b * m + p]) + a * k);
+        }
+        for (int j = 0; j < k; j++) {
+          double score = s.beamScores[b] + cost[j];
+          if (kept == beam && score >= s.nextScores[kept - 1]) {
+            continue;
+          }
+          // insertion into the sorted list of kept candidates
+          int at = kept == beam ? beam - 1 : kept++;
+          while (at > 0 && s.nextScores[at - 1] > score) {
+            s.nextScores[at] = s.nextScores[at - 1];
+            System.arraycopy(s.nextCodes, (at - 1) * m, s.nextCodes, at * m, a + 1);
+            at--;
+          }
+          s.nextScores[at] = score;
+          System.arraycopy(s.beamCodes, b * m, s.nextCodes, at * m, a);
+          s.nextCodes[at * m + a] = j;
+        }
+      }
+      live = kept;
+      System.arraycopy(s.nextScores, 0, s.beamScores, 0, live);
+      System.arraycopy(s.nextCodes, 0, s.beamCodes, 0, live * m);
+    }
+    System.arraycopy(s.beamCodes, 0, codes, offset, m);
+  }
+
+  /** Fills {@code s.costs} for {@code codes}: O(M^2 K). */
+  private void initCosts(Scratch s, int[] codes, int offset) {
+    float[] costs = s.costs;
+    System.arraycopy(s.unary, 0, costs, 0, mk);
+    for (int b = 0; b < m; b++) {
+      int r = pairRow(b, codes[offset + b]);
+      for (int j = 0; j < mk; j++) {
+        costs[j] += pairs[r + j];
+      }
+    }
+  }
+
+  /** Position {@code b} changes from code {@code from} to {@code to}: every other position's costs follow. O(M K). */
+  private void change(Scratch s, int b, int from, int to) {
+    float[] costs = s.costs;
+    int f = pairRow(b, from);
+    int g = pairRow(b, to);
+    for (int j = 0; j < mk; j++) {
+      costs[j] += pairs[g + j] - pairs[f + j];
+    }
+  }
+
+  /** Offset of the pair row of code {@code code} at position {@code b}. */
+  private int pairRow(int b, int code) {
+    return (b * k + code) * mk;
+  }
+
+  /** The objective from the maintained costs: (sum of unary terms + sum of each position's cost) / 2. */
+  private double costObjective(Scratch s, int[] codes, int offset) {
+    double obj = 0;
+    for (int a = 0; a < m; a++) {
+      int c = codes[offset + a];
+      obj += s.unary[a * k + c] + s.costs[a * k + c];
+    }
+    return obj / 2;
+  }
+
+  /** {@code sweeps} ICM sweeps over the positions of {@code codes} in place, on maintained costs. */
+  private void icm(Scratch s, int[] codes, int offset, int sweeps) {
+    for (int it = 0; it < sweeps; it++) {
+      boolean moved = false;
+      for (int a = 0; a < m; a++) {
+        int best = argmin(s.costs, a * k, k);
+        int old = codes[offset + a];
+        if (best != old && s.costs[a * k + best] < s.costs[a * k + old]) {
+          change(s, a, old, best);
+          codes[offset + a] = best;
+          moved = true;
+        }
+      }
+      if (!moved) {
+        break; // a fixed point: further sweeps change nothing
+      }
+    }
+  }
+
+  /**
+   * Iterated local search from {@code codes[offset..offset+M)} (left there, improved): round 0 is ICM from the
+   * start, each later round perturbs {@code nperts} positions first and is kept only if its error is lower. The
+   * costs of the current code are kept up to date as codes change (O(M K) per change instead of O(M^2 K) per sweep),
+   * which keeps the M^2 K^2 pair table out of the inner loop. Returns the final objective, computed exactly.
+   */
+  double search(Scratch s, int[] codes, int offset, int ilsIters, int icmIters, int nperts, SplittableRandom rng) {
+    initCosts(s, codes, offset);
+    double best = costObjective(s, codes, offset);
+    for (int round = 0; round < ilsIters; round++) {
+      System.arraycopy(codes, offset, s.saved, 0, m);
+      System.arraycopy(s.costs, 0, s.savedCosts, 0, m * k);
+      if (round > 0) {
+        for (int p = 0; p < nperts; p++) {
+          int a = rng.nextInt(m);
+          int c = rng.nextInt(k);
+          if (c != codes[offset + a]) {
+            change(s, a, codes[offset + a], c);
+            codes[offset + a] = c;
+          }
+        }
+      }
+      icm(s, codes, offset, icmIters);
+      double obj = costObjective(s, codes, offset);
+      if (obj < best) {
+        best = obj;
+      } else {
+        System.arraycopy(s.saved, 0, codes, offset, m);
+        System.arraycopy(s.savedCosts, 0, s.costs, 0, m * k);
+      }
+    }
+    return objective(s, codes, offset);
+  }
+
+  /** A generator for one row: a function of its values and {@code seed} only. */
+  SplittableRandom rowRandom(float[] x, int offset, long seed) {
+    long h = seed * 0x9E3779B97F4A7C15L;
+    for (int t = 0; t < d; t++) {
+      h = (h ^ Float.floatToIntBits(x[offset + t])) * 0xBF58476D1CE4E5B9L;
+      h ^= h >>> 31;
+    }
+    return new SplittableRandom(h);
+  }
+
+  private void addRow(float[] cost, int base) {
+    for (int j = 0; j < k; j++) {
+      cost[j] += pairs[base + j];
+    }
+  }
+
+  private int argmin(float[] v, int from, int count) {
+    return kernel.argmin(v, from, count);
+  }
+}

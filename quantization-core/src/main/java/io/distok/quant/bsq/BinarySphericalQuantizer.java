@@ -1,0 +1,161 @@
+package io.distok.quant.bsq;
+
+import io.distok.quant.CodeLayout;
+import io.distok.quant.Codes;
+import io.distok.quant.ImplicitCodebook;
+import io.distok.quant.Quantizer;
+import io.distok.quant.QueryScorer;
+import io.distok.quant.SignCodes;
+import io.distok.quant.lfq.LookupFreeQuantizer;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.Parallel;
+import io.distok.util.ProgressListener;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Binary spherical quantization (Zhao et al. 2024): the L-dimensional (projected) vector is L2-normalised onto the
+ * unit sphere and binarised to {@code +-1/sqrt(L)} per dimension, so every codeword lies on the sphere and the 2^L
+ * implicit codewords are never enumerated; the code is the sign pattern (normalising does not change a sign). A
+ * code reconstructs as {@code r * b / sqrt(L)} with r the mean length of the training vectors' projection on their
+ * own codeword (the least-squares radius). Two codes' inner product is {@code r^2 (L - 2 hamming) / L}, so Hamming
+ * distance ranks by angle. Encoding, decoding and scoring are O(L) per row. Immutable and thread-safe.
+ */
+public final class BinarySphericalQuantizer implements Quantizer, ImplicitCodebook {
+  private final SignCodes signs;
+  private final float radius;
+  private final float level;
+
+  /**
+   * A model of {@code dims} sign bits, {@code groupBits} per position, reconstructing on the sphere of {@code radius}.
+   *
+   * @throws IllegalArgumentException if {@code radius} is not positive and finite or the bits do not fit
+   */
+  public BinarySphericalQuantizer(int dims, int groupBits, float radius) {
+    if (!(radius > 0) || !Float.isFinite(radius)) {
+      throw new IllegalArgumentException("radius must be positive and finite, got " + radius);
+    }
+    this.signs = new SignCodes(dims, groupBits);
+    this.radius = radius;
+    this.level = (float) (radius / Math.sqrt(dims));
+  }
+
+  /**
+   * Fits the radius on projected data {@code z}: the mean over rows of {@code <z, b/sqrt(L)>} = {@code sum |z_t| /
+   * sqrt(L)}, which minimises the squared error of {@code r b / sqrt(L)} over r. O(n L).
+   */
+  public static BinarySphericalQuantizer fit(FloatMatrix z, int groupBits, ProgressListener progress) {
+    if (z.rows() == 0) {
+      throw new InvalidInputException("BSQ: empty training data");
+    }
+    z.requireFinite("training data");
+    double sum = 0;
+    for (int i = 0; i < z.rows(); i++) {
+      for (int t = 0; t < z.cols(); t++) {
+        sum += Math.abs(z.get(i, t));
+      }
+    }
+    double r = sum / z.rows() / Math.sqrt(z.cols());
+    progress.progress("bsq", 1, 1);
+    return new BinarySphericalQuantizer(z.cols(), groupBits, (float) (r > 0 ? r : 1));
+  }
+
+  /** The reconstruction radius r. */
+  public float radius() {
+    return radius;
+  }
+
+  /** The sign-code layout. */
+  public SignCodes signCodes() {
+    return signs;
+  }
+
+  @Override
+  public String method() {
+    return "bsq";
+  }
+
+  @Override
+  public int dimension() {
+    return signs.bits();
+  }
+
+  @Override
+  public CodeLayout layout() {
+    return signs.layout();
+  }
+
+  @Override
+  public Map<String, Object> parameters() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("L", signs.bits());
+    p.put("groupBits", signs.groupBits());
+    return p;
+  }
+
+  @Override
+  public Codes encode(FloatMatrix x) {
+    requireCompatible(x, "input");
+    Codes codes = signs.allocate(x.rows());
+    Parallel.forEachChunk(x.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
+      for (int i = from; i < to; i++) {
+        signs.encode(x.data(), x.offset(i), codes, i);
+      }
+    });
+    return codes;
+  }
+
+  @Override
+  public FloatMatrix decode(Codes codes) {
+    requireValidCodes(codes);
+    FloatMatrix out = new FloatMatrix(codes.rows(), dimension());
+    for (int i = 0; i < codes.rows(); i++) {
+      for (int j = 0; j < signs.layout().positions(); j++) {
+        codeword(j, codes.getLong(i, j), out.data(), out.offset(i) + j * signs.groupBits());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int codewordDimension(int j) {
+    return signs.width(j);
+  }
+
+  @Override
+  public void codeword(int j, long index, float[] out, int offset) {
+    if (j < 0 || j >= signs.layout().positions() || index < 0 || index >= signs.layout().size(j)) {
+      throw new IndexOutOfBoundsException("code " + index + " of position " + j);
+    }
+    for (int b = 0; b < signs.width(j); b++) {
+      out[offset + b] = ((index >>> b) & 1L) != 0 ? level : -level;
+    }
+  }
+
+  /** O(L) per item from per-bit tables. */
+  @Override
+  public QueryScorer scorer(float[] query) {
+    if (query.length != dimension()) {
+      throw new InvalidInputException("query of dimension " + query.length + " for a bsq model of " + dimension());
+    }
+    float[] neg = new float[dimension()];
+    float[] pos = new float[dimension()];
+    Arrays.fill(neg, -level);
+    Arrays.fill(pos, level);
+    return new LookupFreeQuantizer.BitTableScorer(signs, query, neg, pos);
+  }
+
+  /**
+   * Hamming distance between row {@code i} of {@code a} and row {@code k} of {@code b}: the number of bits in which
+   * the codes differ. The codewords' inner product is {@code r^2 (L - 2 h) / L}. O(positions).
+   */
+  public int hamming(Codes a, int i, Codes b, int k) {
+    int h = 0;
+    for (int j = 0; j < signs.layout().positions(); j++) {
+      h += Long.bitCount(a.getLong(i, j) ^ b.getLong(k, j));
+    }
+    return h;
+  }
+}

@@ -1,0 +1,196 @@
+package io.distok.quant.aq;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.quant.Codes;
+import io.distok.quant.QueryScorer;
+import io.distok.quant.Quantizer;
+import io.distok.quant.UsageMetrics;
+import io.distok.quant.family.ParameterValues;
+import io.distok.quant.family.QuantizerFamily;
+import io.distok.quant.io.ModelStore;
+import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.rq.ResidualQuantizer;
+import io.distok.quant.rq.ResidualQuantizerParams;
+import io.distok.testdata.SyntheticData;
+import io.distok.util.FloatMatrix;
+import io.distok.util.InvalidInputException;
+import io.distok.util.Parallel;
+import io.distok.util.ProgressListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** Randomized properties of AQ (LSQ): search, codebook solve, training, save/load; jqwik prints the seeds. */
+class AdditiveQuantizerPropertiesTest {
+
+  private static List<FloatMatrix> randomBooks(int m, int k, int d, SplittableRandom rng) {
+    List<FloatMatrix> books = new ArrayList<>();
+    for (int a = 0; a < m; a++) {
+      FloatMatrix b = new FloatMatrix(k, d);
+      for (int i = 0; i < k * d; i++) {
+        b.data()[i] = (float) (rng.nextDouble() * 2 - 1) / (a + 1);
+      }
+      books.add(b);
+    }
+    return books;
+  }
+
+  private static double error(FloatMatrix x, int row, List<FloatMatrix> books, int[] code) {
+    double e = 0;
+    for (int t = 0; t < x.cols(); t++) {
+      double s = 0;
+      for (int a = 0; a < books.size(); a++) {
+        s += books.get(a).get(code[a], t);
+      }
+      e += (x.get(row, t) - s) * (x.get(row, t) - s);
+    }
+    return e;
+  }
+
+  /** The exhaustive minimum over all K^M tuples: beam search as wide as K^(M-1) finds it, ILS never ends above the start. */
+  @Property(tries = 25)
+  void searchObjectiveIsTheErrorAndAWideBeamIsExhaustive(@ForAll long seed,
+      @ForAll @IntRange(min = 2, max = 3) int m) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int k = 4;
+    int d = 5;
+    List<FloatMatrix> books = randomBooks(m, k, d, rng);
+    FloatMatrix x = new FloatMatrix(30, d);
+    for (int i = 0; i < x.data().length; i++) {
+      x.data()[i] = (float) (rng.nextDouble() * 3 - 1.5);
+    }
+    LocalSearchEncoder enc = new LocalSearchEncoder(books);
+    int full = (int) Math.pow(k, m);
+    LocalSearchEncoder.Scratch s = enc.scratch(full);
+    for (int i = 0; i < x.rows(); i++) {
+      enc.unary(x.data(), x.offset(i), s);
+      double norm = 0;
+      for (int t = 0; t < d; t++) {
+        norm += x.get(i, t) * x.get(i, t);
+      }
+      double best = Double.MAX_VALUE;
+      int[] code = new int[m];
+      for (int c = 0; c < full; c++) {
+        int rest = c;
+        for (int a = 0; a < m; a++) {
+          code[a] = rest % k;
+          rest /= k;
+        }
+        double e = error(x, i, books, code);
+        assertEquals(e, norm + enc.objective(s, code, 0), 1e-4, "objective + ||x||^2 = squared error");
+        best = Math.min(best, e);
+      }
+      int[] found = new int[m];
+      enc.beam(s, found, 0, full);
+      assertEquals(best, error(x, i, books, found), 1e-4, "exhaustive beam finds the minimum");
+      int[] greedy = new int[m];
+      enc.greedy(s, greedy, 0);
+      double start = error(x, i, books, greedy);
+      double end = norm + enc.search(s, greedy, 0, 6, 3, 1, new SplittableRandom(seed + i));
+      assertEquals(end, error(x, i, books, greedy), 1e-4, "search reports the error of the code it leaves");
+      assertTrue(end <= start + 1e-6, "local search never ends above its start");
+      assertTrue(end >= best - 1e-4);
+    }
+  }
+
+  /** The joint solve meets the normal equations (B^T B + lambda I) C = B^T X. */
+  @Property(tries = 20)
+  void jointCodebookUpdateSolvesTheNormalEquations(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int m = 3;
+    int k = 4;
+    int d = 3;
+    int n = 60;
+    FloatMatrix x = new FloatMatrix(n, d);
+    int[] codes = new int[n * m];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        x.set(i, t, (float) rng.nextDouble());
+      }
+      for (int a = 0; a < m; a++) {
+        codes[i * m + a] = rng.nextInt(k);
+      }
+    }
+    double lambda = 0.01;
+    List<FloatMatrix> c = new JointCodebookUpdate(x, codes, m, k, lambda).solve(randomBooks(m, k, d, rng), 200,
+        1e-10).codebooks();
+    // gradient of the objective at the solution: B^T (B C - X) + lambda C = 0
+    for (int a = 0; a < m; a++) {
+      for (int j = 0; j < k; j++) {
+        for (int t = 0; t < d; t++) {
+          double g = lambda * c.get(a).get(j, t);
+          for (int i = 0; i < n; i++) {
+            if (codes[i * m + a] == j) {
+              double r = -x.get(i, t);
+              for (int b = 0; b < m; b++) {
+                r += c.get(b).get(codes[i * m + b], t);
+              }
+              g += r;
+            }
+          }
+          assertEquals(0, g, 1e-4, "gradient at codebook " + a + " code " + j);
+        }
+      }
+    }
+  }
+
+  @Test
+  void trainingBeatsTheRqStartAndIsDeterministicWhateverTheThreads() throws Exception {
+    FloatMatrix x = SyntheticData.gaussianClusters(1500, 16, 12, 0.6, 21);
+    LsqTrainer trainer = new LsqTrainer(3, 4, 6, 4, 8, 4, 4, 2, 1e-2, 0.5, 0.1, 10);
+    AdditiveQuantizer one = Parallel.withThreads(1, () -> trainer.train(x, 5, ProgressListener.NONE));
+    AdditiveQuantizer two = Parallel.withThreads(2, () -> trainer.train(x, 5, ProgressListener.NONE));
+    Codes c1 = Parallel.withThreads(1, () -> one.encode(x));
+    assertEquals(c1, Parallel.withThreads(2, () -> two.encode(x)), "same codes whatever the threads");
+    assertArrayEquals(one.codebooks().get(0).data(), two.codebooks().get(0).data());
+    ResidualQuantizer rq = ResidualQuantizer.trainer(new ResidualQuantizerParams(new int[] {16, 16, 16},
+        new KMeansParams(16, 10, 256, 0, true), 1, false)).train(x, 5);
+    double rqErr = UsageMetrics.of(rq, x, rq.encode(x)).mse();
+    double aqErr = UsageMetrics.of(one, x, c1).mse();
+    assertTrue(aqErr < rqErr, "AQ " + aqErr + " below its RQ start " + rqErr);
+    // a row encoded alone gets the code it gets in a batch
+    FloatMatrix row = x.selectRows(new int[] {17});
+    assertArrayEquals(c1.row(17), one.encode(row).row(0));
+    // query scoring from codes alone agrees with decoding
+    float[] q = x.rowCopy(3);
+    QueryScorer tables = one.scorer(q);
+    QueryScorer decoding = QueryScorer.byDecoding(one, q);
+    for (int i = 0; i < 50; i++) {
+      assertEquals(decoding.squaredDistance(c1, i), tables.squaredDistance(c1, i), 1e-3);
+    }
+    Path dir = Files.createTempDirectory("aq");
+    ModelStore.save(one, 5, dir.resolve("m"));
+    Quantizer back = ModelStore.load(dir.resolve("m"));
+    assertEquals("aq", back.method());
+    assertEquals(c1, Parallel.withThreads(2, () -> back.encode(x)), "bit-identical codes after save/load");
+  }
+
+  @Test
+  void familyOptionsAndErrors() {
+    QuantizerFamily family = QuantizerFamily.forName("aq");
+    LsqTrainer t = (LsqTrainer) family.trainer(ParameterValues.of(family.parameters(), Map.of("bits", "32")));
+    assertEquals(4, t.m(), "32 bits of 8-bit codes: M = 4");
+    assertEquals(25, t.trainIters(), "faiss's train_iters");
+    var e = assertThrows(InvalidInputException.class, () -> family.trainer(ParameterValues.of(family.parameters(),
+        Map.of("bits", "30"))));
+    assertTrue(e.getMessage().contains("not a multiple of --nbits 8"), e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> family.trainer(ParameterValues.of(family.parameters(),
+        Map.of("M", "4", "bits", "32"))));
+    assertTrue(e.getMessage().contains("give one"), e.getMessage());
+    FloatMatrix small = SyntheticData.gaussianClusters(100, 4, 2, 0.5, 1);
+    e = assertThrows(InvalidInputException.class, () -> family.trainer(ParameterValues.of(family.parameters(),
+        Map.of())).train(small, 1, ProgressListener.NONE));
+    assertTrue(e.getMessage().contains("needs at least 256 training vectors"), e.getMessage());
+  }
+}
