@@ -87,6 +87,11 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Write all figures as JSON to this file.")
   Path json;
 
+  @Option(names = "--bits", split = ",", paramLabel = "B", description = "Instead of the faiss comparison of VQ, PQ "
+      + "and RQ: every family (vq, pq, rq, aq, fsq, lfq, bsq) at B bits per vector, e.g. --bits 32,64, with its "
+      + "defaults, and faiss's LocalSearchQuantizer beside AQ at equal parameters when --faiss is given.")
+  List<Integer> bits;
+
   @Option(names = "--peak-millis", defaultValue = "2000", description = "How long each of the five FMA-peak trials "
       + "runs, in ms; 0 skips the peak measurement (default: ${DEFAULT-VALUE}).")
   int peakMillis;
@@ -137,6 +142,31 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     int d = x.cols();
     int subspaces = m != null ? m : largestDivisorUpTo(d, 8);
     int cores = Runtime.getRuntime().availableProcessors();
+    if (bits != null) {
+      for (int b : bits) {
+        if (b < 8 || b % 8 != 0) {
+          throw CliSupport.usage(spec, "--bits must be multiples of 8 (whole 8-bit codes for PQ, RQ and AQ), got " + b);
+        }
+      }
+      w.printf(Locale.ROOT, "data %s: %d x %d; %d cores; kernel %s; seed %d%n", data, x.rows(), d, cores,
+          DistanceKernels.get().name(), seed);
+      boolean haveFaiss = faiss.script != null && Files.exists(faiss.script);
+      if (faiss.script != null && !haveFaiss) {
+        w.println("faiss comparison skipped: " + faiss.script + " not found");
+      }
+      var table = new FamilyBitsTable(x, data, seed, minSeconds, faiss.python, haveFaiss ? faiss.script : null, w);
+      List<Map<String, Object>> figures = table.run(bits);
+      if (json != null) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("data", data.toString());
+        doc.put("rows", x.rows());
+        doc.put("dim", d);
+        doc.put("cores", cores);
+        doc.put("families", figures);
+        io.distok.util.io.JsonFiles.write(json, doc);
+      }
+      return 0;
+    }
     w.printf(Locale.ROOT, "data %s: %d x %d; %d cores; kernel %s; %d rounds, each figure >= %.2f s, distok and faiss "
         + "alternating; JIT warmed up first%n", data, x.rows(), d, cores, DistanceKernels.get().name(), rounds,
         minSeconds);
