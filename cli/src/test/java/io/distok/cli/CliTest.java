@@ -130,7 +130,7 @@ class CliTest {
   void unknownMethodAndMissingModelAreClear() {
     Run r = run("quantize", "fit", "--method", "zz", "--input", "x.npy", "--out", dir.resolve("m").toString());
     assertEquals(DistokCommand.EXIT_USAGE, r.code());
-    assertTrue(r.err().contains("unknown quantizer method 'zz'; known: pq, rq,"), r.err());
+    assertTrue(r.err().contains("unknown quantizer method 'zz'; known: aq, bsq, fsq, lfq, pq, rq,"), r.err());
     assertTrue(r.err().contains("see 'distok quantize fit --help'"), r.err());
     r = run("quantize", "eval", "--model", dir.toString(), "--input", "x.npy");
     assertEquals(DistokCommand.EXIT_BAD_INPUT, r.code());

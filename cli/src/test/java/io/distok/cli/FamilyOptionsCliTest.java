@@ -55,7 +55,7 @@ class FamilyOptionsCliTest {
     CliTest.Run r = CliTest.run("quantize", "fit", "--method", "toy-sign", "--M", "2", "--input", in.toString(),
         "--out", dir.resolve("m").toString());
     assertEquals(DistokCommand.EXIT_USAGE, r.code());
-    assertTrue(r.err().contains("--M does not apply to --method toy-sign; it applies to pq"), r.err());
+    assertTrue(r.err().contains("--M does not apply to --method toy-sign; it applies to aq, pq"), r.err());
     r = CliTest.run("quantize", "fit", "--method", "vq", "--K", "x", "--input", in.toString(), "--out",
         dir.resolve("m").toString());
     assertEquals(DistokCommand.EXIT_USAGE, r.code());
@@ -90,5 +90,46 @@ class FamilyOptionsCliTest {
     assertEquals(DistokCommand.EXIT_USAGE, bad.code());
     assertTrue(bad.err().contains("pca needs its output dimension"), bad.err());
     assertTrue(!Files.exists(dir.resolve("m2")));
+  }
+
+  /** The families of issue 13 at 32 bits each, through fit, encode (with an encode-time option) and eval. */
+  @Test
+  void theImplicitAndAdditiveFamiliesSpendTheBitsTheyAreGiven() throws Exception {
+    FloatMatrix x = SyntheticData.gaussianClusters(600, 20, 8, 0.4, 3);
+    Path in = dir.resolve("x.npy");
+    Npy.write(in, x);
+    for (String method : new String[] {"aq", "fsq", "lfq", "bsq"}) {
+      Path model = dir.resolve("m-" + method);
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("quantize", "fit", "--method", method,
+          "--bits", "32", "--input", in.toString(), "--out", model.toString()));
+      if (method.equals("aq")) {
+        args.addAll(java.util.List.of("--train-iters", "3"));
+      }
+      CliTest.Run fit = CliTest.run(args.toArray(String[]::new));
+      assertEquals(0, fit.code(), fit.err());
+      assertTrue(fit.out().contains("trained " + method), fit.out());
+      assertTrue(ModelStore.load(model).layout().totalBits() <= 32, method + " spends at most 32 bits");
+      Path codes = dir.resolve("codes-" + method + ".npy");
+      java.util.List<String> enc = new java.util.ArrayList<>(java.util.List.of("quantize", "encode", "--model",
+          model.toString(), "--input", in.toString(), "--out", codes.toString()));
+      if (method.equals("aq")) {
+        enc.addAll(java.util.List.of("--encode-ils-iters", "2"));
+      }
+      CliTest.Run e = CliTest.run(enc.toArray(String[]::new));
+      assertEquals(0, e.code(), e.err());
+      CliTest.Run eval = CliTest.run("quantize", "eval", "--model", model.toString(), "--input", in.toString());
+      assertEquals(0, eval.code(), eval.err());
+      assertTrue(eval.out().contains("MSE"), eval.out());
+    }
+    CliTest.Run help = CliTest.run("quantize", "fit", "--help");
+    for (String paperName : new String[] {"encode_ils_iters", "icm_iters", "nperts", "lambd", "--fsq-levels",
+        "--projection", "--bound", "K, sign bits", "L, sign bits"}) {
+      assertTrue(help.out().contains(paperName), paperName + " in help: " + help.out());
+    }
+    CliTest.Run bad = CliTest.run("quantize", "fit", "--method", "fsq", "--fsq-levels", "8,1", "--input",
+        in.toString(), "--out", dir.resolve("bad").toString());
+    assertEquals(DistokCommand.EXIT_USAGE, bad.code());
+    assertTrue(bad.err().contains("--fsq-levels: each level count must be in [2, 65536], got 1"), bad.err());
+    assertTrue(!Files.exists(dir.resolve("bad")), "nothing written");
   }
 }

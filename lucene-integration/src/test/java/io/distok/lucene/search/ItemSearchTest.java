@@ -274,7 +274,14 @@ class ItemSearchTest {
                 .toList(), "all candidates rescored from codes = the scorer's brute-force top 10");
           }
         }
-        assertTrue(fewRecall < recall, fewRecall + " vs " + recall);
+        // starving the candidates never helps; with vectors it must cost recall, with these coarse codes the ten
+        // candidates of the nearest cell can already hold every item the codes rank first (seed
+        // -239571711461998758 gave 0.405 both ways)
+        if (vectors) {
+          assertTrue(fewRecall < recall, fewRecall + " vs " + recall + " (seed " + seed + ")");
+        } else {
+          assertTrue(fewRecall <= recall, fewRecall + " vs " + recall + " (seed " + seed + ")");
+        }
       }
     }
     try (ItemSearcher s = ItemSearcher.open(indexAll("vector-bad", false), model, "test model")) {
