@@ -61,10 +61,10 @@ public final class SignCodes {
     for (int j = 0; j < layout.positions(); j++) {
       long code = 0;
       int base = offset + j * groupBits;
-      for (int b = 0; b < width(j); b++) {
-        if (row[base + b] > 0) {
-          code |= 1L << b;
-        }
+      int w = width(j);
+      for (int b = 0; b < w; b++) {
+        // branch-free: the signs of projected data are coin flips, which a branch would mispredict half the time
+        code |= (row[base + b] > 0 ? 1L : 0L) << b;
       }
       codes.setLong(i, j, code);
     }

@@ -152,8 +152,18 @@ public final class FiniteScalarQuantizer implements Quantizer, ImplicitCodebook 
     return th;
   }
 
-  /** Level of {@code v} among {@code th} (the number of boundaries at or below it), by binary search. */
+  /**
+   * Level of {@code v} among {@code th} (the number of boundaries at or below it): a branch-free count for the
+   * usual few levels, a binary search beyond 16.
+   */
   static int level(float[] th, float v) {
+    if (th.length <= 16) {
+      int q = 0;
+      for (float b : th) {
+        q += v >= b ? 1 : 0;
+      }
+      return q;
+    }
     int lo = 0;
     int hi = th.length;
     while (lo < hi) {
@@ -241,15 +251,18 @@ public final class FiniteScalarQuantizer implements Quantizer, ImplicitCodebook 
     int positions = groupStarts.length;
     Codes codes = layout.fitsInt() ? new Codes(n, positions) : Codes.wide(n, positions);
     float[] data = x.data();
+    int[] ends = new int[positions];
+    for (int g = 0; g < positions; g++) {
+      ends[g] = groupEnd(g);
+    }
     Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
       for (int i = from; i < to; i++) {
         int off = x.offset(i);
         for (int g = 0; g < positions; g++) {
+          // Horner's rule from the most significant dimension: the same number as sum q_t prod_{u<t} L_u
           long index = 0;
-          long radix = 1;
-          for (int t = groupStarts[g]; t < groupEnd(g); t++) {
-            index += radix * level(thresholds[t], data[off + t]);
-            radix *= levels[t];
+          for (int t = ends[g] - 1; t >= groupStarts[g]; t--) {
+            index = index * levels[t] + level(thresholds[t], data[off + t]);
           }
           codes.setLong(i, g, index);
         }
