@@ -1,5 +1,8 @@
 package io.distok.quant;
 
+import io.distok.util.FloatMatrix;
+import io.distok.util.Parallel;
+
 /**
  * The layout shared by the sign-code families (LFQ, BSQ): K sign bits, one per projected dimension, grouped {@code
  * groupBits} to a code position (the last position may hold fewer). Bit b of position j is dimension {@code j *
@@ -68,6 +71,30 @@ public final class SignCodes {
       }
       codes.setLong(i, j, code);
     }
+  }
+
+  /** The sign codes of every row of {@code x} (K columns), parallel over rows. O(n K). */
+  public Codes encode(FloatMatrix x) {
+    Codes codes = allocate(x.rows());
+    Parallel.forEachChunk(x.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
+      for (int i = from; i < to; i++) {
+        encode(x.data(), x.offset(i), codes, i);
+      }
+    });
+    return codes;
+  }
+
+  /** The K-dimensional vectors of {@code codes}, each position written by {@code book}'s codewords. O(n K). */
+  public FloatMatrix decode(Codes codes, ImplicitCodebook book) {
+    FloatMatrix out = new FloatMatrix(codes.rows(), bits);
+    Parallel.forEachChunk(codes.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
+      for (int i = from; i < to; i++) {
+        for (int j = 0; j < layout.positions(); j++) {
+          book.codeword(j, codes.getLong(i, j), out.data(), out.offset(i) + j * groupBits);
+        }
+      }
+    });
+    return out;
   }
 
   /** Codes of {@code rows} rows, int codes when every position fits an int. */

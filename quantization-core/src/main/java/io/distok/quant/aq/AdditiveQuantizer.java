@@ -36,6 +36,8 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
   private final long seed;
   private final Map<String, Object> trainParameters;
   private final CodeLayout layout;
+  /** The stored norm's values, or null when the norm comes from the codes' cross terms. */
+  private final NormCodebook norms;
   private volatile LocalSearchEncoder encoder;
   private volatile AdditiveCodeScorer.CrossTerms cross;
 
@@ -45,11 +47,13 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
    * @param codebooks M matrices of K x d, K a power of two
    * @param seed of the encoder's perturbations
    * @param trainParameters the training parameters to report with the model (may be empty)
+   * @param normValues ascending values of the stored squared norm (2^normBits of them), appended to each code as one
+   *     more position; null to store no norm
    * @throws IllegalArgumentException if the codebooks differ in shape, hold a non-finite value, or a parameter is
    *     out of range
    */
   public AdditiveQuantizer(List<FloatMatrix> codebooks, int beam, int encodeIlsIters, int icmIters, int nperts,
-      long seed, Map<String, Object> trainParameters) {
+      long seed, Map<String, Object> trainParameters, float[] normValues) {
     if (codebooks.isEmpty()) {
       throw new IllegalArgumentException("AQ needs at least one codebook");
     }
@@ -75,12 +79,33 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
     this.nperts = nperts;
     this.seed = seed;
     this.trainParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(trainParameters));
-    this.layout = CodeLayout.uniform(codebooks.size(), k);
+    this.norms = normValues == null ? null : new NormCodebook(normValues);
+    if (norms != null && Integer.bitCount(norms.size()) != 1) {
+      throw new IllegalArgumentException("the stored norm needs 2^normBits values, got " + norms.size());
+    }
+    long[] sizes = new long[codebooks.size() + (norms == null ? 0 : 1)];
+    java.util.Arrays.fill(sizes, k);
+    if (norms != null) {
+      sizes[codebooks.size()] = norms.size();
+    }
+    this.layout = CodeLayout.of(sizes);
+  }
+
+  /** The same codebooks and encoding with a stored norm of these values (null: none). */
+  AdditiveQuantizer withNorms(float[] normValues) {
+    return new AdditiveQuantizer(codebooks, beam, encodeIlsIters, icmIters, nperts, seed, trainParameters,
+        normValues);
+  }
+
+  /** The stored norm's values, ascending, or null when codes carry no norm. */
+  public float[] normValues() {
+    return norms == null ? null : norms.values();
   }
 
   /** The same codebooks with other encoding parameters. */
   public AdditiveQuantizer withEncoding(int beam, int encodeIlsIters, int icmIters, int nperts) {
-    return new AdditiveQuantizer(codebooks, beam, encodeIlsIters, icmIters, nperts, seed, trainParameters);
+    return new AdditiveQuantizer(codebooks, beam, encodeIlsIters, icmIters, nperts, seed, trainParameters,
+        normValues());
   }
 
   /** Beam width of the search's starting code. */
@@ -156,6 +181,7 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("M", m());
     p.put("nbits", nbits());
+    p.put("norm_bits", norms == null ? 0 : Integer.numberOfTrailingZeros(norms.size()));
     p.putAll(trainParameters);
     p.put("encode_beam", beam);
     p.put("encode_ils_iters", encodeIlsIters);
@@ -168,7 +194,45 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
   @Override
   public Codes encode(FloatMatrix x) {
     requireCompatible(x, "input");
-    return encodeFrom(x, null, encodeIlsIters);
+    Codes codes = encodeFrom(x, null, encodeIlsIters);
+    if (norms == null) {
+      return codes;
+    }
+    int m = m();
+    double[] sq = squaredNorms(codes);
+    Codes out = new Codes(x.rows(), m + 1);
+    for (int i = 0; i < x.rows(); i++) {
+      for (int a = 0; a < m; a++) {
+        out.set(i, a, codes.get(i, a));
+      }
+      out.set(i, m, norms.code(sq[i]));
+    }
+    return out;
+  }
+
+  /** {@code ||x^||^2} of each row's decoded vector (the first M positions of {@code codes}), in double. O(n M d). */
+  double[] squaredNorms(Codes codes) {
+    int d = dimension();
+    double[] out = new double[codes.rows()];
+    Parallel.forEachChunk(codes.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
+      float[] row = new float[d];
+      for (int i = from; i < to; i++) {
+        java.util.Arrays.fill(row, 0);
+        for (int a = 0; a < codebooks.size(); a++) {
+          FloatMatrix b = codebooks.get(a);
+          int base = b.offset(codes.get(i, a));
+          for (int t = 0; t < d; t++) {
+            row[t] += b.data()[base + t];
+          }
+        }
+        double s = 0;
+        for (float v : row) {
+          s += (double) v * v;
+        }
+        out[i] = s;
+      }
+    });
+    return out;
   }
 
   /**
@@ -195,7 +259,7 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
 
   @Override
   public FloatMatrix decode(Codes codes) {
-    requireValidCodes(codes);
+    requireValidCodes(codes); // the stored norm, if any, is the last position and does not enter the vector
     int d = dimension();
     FloatMatrix out = new FloatMatrix(codes.rows(), d);
     Parallel.forEachChunk(codes.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
@@ -213,10 +277,17 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
     return out;
   }
 
+  /**
+   * Scores from codes alone: with a stored norm O(M) per item ({@code ||q||^2 - 2 sum <q, c_m> + norm}), else O(M^2)
+   * from the codebooks' cross terms. The query tables cost O(M K d).
+   */
   @Override
   public QueryScorer scorer(float[] query) {
     if (query.length != dimension()) {
       throw new InvalidInputException("query of dimension " + query.length + " for an aq model of " + dimension());
+    }
+    if (norms != null) {
+      return new StoredNormScorer(query);
     }
     AdditiveCodeScorer.CrossTerms c = cross;
     if (c == null) {
@@ -224,6 +295,61 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
       cross = c;
     }
     return new AdditiveCodeScorer(codebooks, c, query);
+  }
+
+  /** Inner-product tables plus the stored norm. */
+  private final class StoredNormScorer implements io.distok.quant.LookupTableScorer {
+    private final double queryNorm;
+    private final float[][] dots;
+
+    StoredNormScorer(float[] query) {
+      for (float v : query) {
+        if (!Float.isFinite(v)) {
+          throw new InvalidInputException("query holds a non-finite value");
+        }
+      }
+      double qn = 0;
+      for (float v : query) {
+        qn += (double) v * v;
+      }
+      queryNorm = qn;
+      LocalSearchEncoder enc = encoder();
+      dots = new float[m()][];
+      for (int a = 0; a < m(); a++) {
+        dots[a] = enc.dots(query, a);
+      }
+    }
+
+    @Override
+    public float squaredDistance(Codes codes, int row) {
+      double s = queryNorm + norms.value(codes.get(row, m()));
+      for (int a = 0; a < dots.length; a++) {
+        s -= 2.0 * dots[a][codes.get(row, a)];
+      }
+      return (float) Math.max(0, s);
+    }
+
+    @Override
+    public float innerProduct(Codes codes, int row) {
+      double s = 0;
+      for (int a = 0; a < dots.length; a++) {
+        s += dots[a][codes.get(row, a)];
+      }
+      return (float) s;
+    }
+
+    @Override
+    public float contribution(int j, int code) {
+      if (j == m()) {
+        return norms.value(code);
+      }
+      return encoder().norm(j, code) - 2f * dots[j][code];
+    }
+
+    @Override
+    public int size(int j) {
+      return (int) layout.size(j);
+    }
   }
 
   /** The codebooks as a list of copies, for the family's state. */

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The {@code aq} family: {@link AdditiveQuantizer} trained by {@link LsqTrainer}, parameters named as faiss's {@code
  * LocalSearchQuantizer} names them. {@code --bits B} chooses M = B / nbits. State: the M codebooks ({@code
- * codebook-J.npy}, K x d each, position J's code c is row c; a vector is the sum of its M rows); the encoder's seed is
+ * codebook-J.npy}, K x d each, position J's code c is row c; a vector is the sum of its M rows) and, with {@code
+ * --norm-bits}, {@code norm-values-0.npy} (1 x 2^norm_bits, the stored norm's values, its code the last position); the encoder's seed is
  * a parameter, so a loaded model gives the same codes.
  */
 public final class AqFamily implements QuantizerFamily {
@@ -56,6 +57,8 @@ public final class AqFamily implements QuantizerFamily {
             + "(1 - t/T)^p"),
         FamilyParameter.real("codebook_noise", "--codebook-noise", DEFAULTS.codebookNoise(), "Multiplier of the "
             + "codebook perturbation T sigma / M (distok's; 0 = none)"),
+        FamilyParameter.integer("norm_bits", "--norm-bits", 0, "Bits of a stored squared norm appended to each code "
+            + "(faiss's ST_norm_cqint8 with 8), for O(M) query scoring; 0 = none, the norm comes from the codes"),
         FamilyParameter.integer("rq_iters", "--rq-iters", DEFAULTS.rqIters(), "k-means iterations of the RQ start"));
   }
 
@@ -92,7 +95,7 @@ public final class AqFamily implements QuantizerFamily {
           values.getInt("encode_ils_iters"),
           values.getInt("train_ils_iters"), values.getInt("icm_iters"), values.getInt("nperts"),
           values.getDouble("lambd"), values.getDouble("p"), values.getDouble("codebook_noise"),
-          values.getInt("rq_iters"));
+          values.getInt("rq_iters"), values.getInt("norm_bits"));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());
     }
@@ -120,7 +123,11 @@ public final class AqFamily implements QuantizerFamily {
 
   @Override
   public void write(Quantizer model, ModelState.Writer out) throws IOException {
-    out.matrices("codebooks", "codebook", ((AdditiveQuantizer) model).state());
+    AdditiveQuantizer q = (AdditiveQuantizer) model;
+    out.matrices("codebooks", "codebook", q.state());
+    if (q.normValues() != null) {
+      out.matrices("normValues", "norm-values", List.of(FloatMatrix.wrap(q.normValues(), 1, q.normValues().length)));
+    }
   }
 
   @Override
@@ -139,7 +146,8 @@ public final class AqFamily implements QuantizerFamily {
     train.put("init", in.textParameter("init"));
     try {
       return new AdditiveQuantizer(books, in.intParameter("encode_beam"), in.intParameter("encode_ils_iters"), in.intParameter("icm_iters"),
-          in.intParameter("nperts"), in.longParameter("encode_seed"), train);
+          in.intParameter("nperts"), in.longParameter("encode_seed"), train,
+          in.hasMatrices("normValues") ? in.matrices("normValues").get(0).rowCopy(0) : null);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(in.source() + ": " + e.getMessage());
     }

@@ -97,6 +97,18 @@ final class LocalSearchEncoder {
     return new Scratch(m, k, beam);
   }
 
+  /** Inner products of {@code query} with codebook {@code a}'s codewords. O(K d). */
+  float[] dots(float[] query, int a) {
+    float[] out = new float[k];
+    kernel.dots(query, 0, packed.get(a), out);
+    return out;
+  }
+
+  /** Squared norm of codeword {@code code} of codebook {@code a}. */
+  float norm(int a, int code) {
+    return norms[a][code];
+  }
+
   /** Fills the unary terms of the row at {@code x[offset..]}. O(M K d). */
   void unary(float[] x, int offset, Scratch s) {
     for (int a = 0; a < m; a++) {

@@ -39,9 +39,10 @@ import java.util.SplittableRandom;
  * @param p p, exponent of the codebook-perturbation schedule (faiss's default 0.5)
  * @param codebookNoise multiplier of the codebook perturbation {@code T sigma_t / M} (distok's; 0 turns it off)
  * @param rqIters k-means iterations of the RQ start
+ * @param normBits bits of the stored norm appended to each code (0: none; the norm then comes from the codes)
  */
 public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int encodeIlsIters, int trainIlsIters, int icmIters,
-    int nperts, double lambd, double p, double codebookNoise, int rqIters) implements QuantizerTrainer<AdditiveQuantizer> {
+    int nperts, double lambd, double p, double codebookNoise, int rqIters, int normBits) implements QuantizerTrainer<AdditiveQuantizer> {
   /** Conjugate-gradient steps per codebook solve, at most. */
   public static final int CG_ITERATIONS = 30;
   private static final double CG_TOLERANCE = 1e-5;
@@ -59,7 +60,7 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
 
   /** faiss's defaults for M codebooks of nbits: 25 iterations, 16/8 ILS rounds, 4 ICM sweeps, 4 perturbations. */
   public static LsqTrainer defaults(int m, int nbits) {
-    return new LsqTrainer(m, nbits, 25, DEFAULT_BEAM, 16, 8, 4, 4, 1e-2, 0.5, DEFAULT_NOISE, 25);
+    return new LsqTrainer(m, nbits, 25, DEFAULT_BEAM, 16, 8, 4, 4, 1e-2, 0.5, DEFAULT_NOISE, 25, 0);
   }
 
   public LsqTrainer {
@@ -71,7 +72,7 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
           + " floats is too large; use fewer codebooks or bits per code");
     }
     if (trainIters < 0 || encodeBeam < 1 || encodeIlsIters < 1 || trainIlsIters < 1 || icmIters < 1 || nperts < 0 || nperts > m
-        || !(lambd >= 0) || !(p >= 0) || !(codebookNoise >= 0) || rqIters < 1) {
+        || !(lambd >= 0) || !(p >= 0) || !(codebookNoise >= 0) || rqIters < 1 || normBits < 0 || normBits > 16) {
       throw new IllegalArgumentException("AQ parameters out of range: train_iters >= 0, *_ils_iters >= 1, "
           + "icm_iters >= 1, 0 <= nperts <= M, lambd >= 0, p >= 0");
     }
@@ -133,11 +134,16 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
       }
     }
     progress.progress("aq: lsq iterations", trainIters, trainIters);
-    return new AdditiveQuantizer(best, encodeBeam, encodeIlsIters, icmIters, nperts, seed, trainParams);
+    AdditiveQuantizer q = new AdditiveQuantizer(best, encodeBeam, encodeIlsIters, icmIters, nperts, seed, trainParams,
+        null);
+    if (normBits == 0) {
+      return q;
+    }
+    return q.withNorms(NormCodebook.fit(q.squaredNorms(q.encode(x)), 1 << normBits).values());
   }
 
   private AdditiveQuantizer model(List<FloatMatrix> books, long seed, Map<String, Object> trainParams) {
-    return new AdditiveQuantizer(books, encodeBeam, encodeIlsIters, icmIters, nperts, seed, trainParams);
+    return new AdditiveQuantizer(books, encodeBeam, encodeIlsIters, icmIters, nperts, seed, trainParams, null);
   }
 
   /** Mean squared error of {@code codes} under {@code q}'s codebooks, from the search's own terms. O(n M^2). */

@@ -9,7 +9,6 @@ import io.distok.quant.QueryScorer;
 import io.distok.quant.SignCodes;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
-import io.distok.util.Parallel;
 import io.distok.util.ProgressListener;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -126,27 +125,13 @@ public final class LookupFreeQuantizer implements Quantizer, ImplicitCodebook {
   @Override
   public Codes encode(FloatMatrix x) {
     requireCompatible(x, "input");
-    Codes codes = signs.allocate(x.rows());
-    Parallel.forEachChunk(x.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
-      for (int i = from; i < to; i++) {
-        signs.encode(x.data(), x.offset(i), codes, i);
-      }
-    });
-    return codes;
+    return signs.encode(x);
   }
 
   @Override
   public FloatMatrix decode(Codes codes) {
     requireValidCodes(codes);
-    FloatMatrix out = new FloatMatrix(codes.rows(), dimension());
-    Parallel.forEachChunk(codes.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
-      for (int i = from; i < to; i++) {
-        for (int j = 0; j < signs.layout().positions(); j++) {
-          codeword(j, codes.getLong(i, j), out.data(), out.offset(i) + j * signs.groupBits());
-        }
-      }
-    });
-    return out;
+    return signs.decode(codes, this);
   }
 
   @Override

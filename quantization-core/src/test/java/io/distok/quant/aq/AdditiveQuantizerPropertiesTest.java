@@ -148,7 +148,7 @@ class AdditiveQuantizerPropertiesTest {
   @Test
   void trainingBeatsTheRqStartAndIsDeterministicWhateverTheThreads() throws Exception {
     FloatMatrix x = SyntheticData.gaussianClusters(1500, 16, 12, 0.6, 21);
-    LsqTrainer trainer = new LsqTrainer(3, 4, 6, 4, 8, 4, 4, 2, 1e-2, 0.5, 0.1, 10);
+    LsqTrainer trainer = new LsqTrainer(3, 4, 6, 4, 8, 4, 4, 2, 1e-2, 0.5, 0.1, 10, 0);
     AdditiveQuantizer one = Parallel.withThreads(1, () -> trainer.train(x, 5, ProgressListener.NONE));
     AdditiveQuantizer two = Parallel.withThreads(2, () -> trainer.train(x, 5, ProgressListener.NONE));
     Codes c1 = Parallel.withThreads(1, () -> one.encode(x));
@@ -174,6 +174,36 @@ class AdditiveQuantizerPropertiesTest {
     Quantizer back = ModelStore.load(dir.resolve("m"));
     assertEquals("aq", back.method());
     assertEquals(c1, Parallel.withThreads(2, () -> back.encode(x)), "bit-identical codes after save/load");
+  }
+
+  /** With a stored norm the codes carry one more position and the O(M) scorer stays close to the exact distance. */
+  @Test
+  void aStoredNormScoresFromCodesAlone() throws Exception {
+    FloatMatrix x = SyntheticData.gaussianClusters(1200, 12, 10, 0.5, 8);
+    AdditiveQuantizer q = new LsqTrainer(3, 4, 3, 2, 4, 2, 2, 1, 1e-2, 0.5, 0.1, 5, 8).train(x, 2);
+    assertEquals(4, q.layout().positions(), "M codes plus the norm's");
+    assertEquals(256, q.layout().size(3));
+    Codes codes = q.encode(x);
+    FloatMatrix decoded = q.decode(codes);
+    double[] exact = q.squaredNorms(codes);
+    double worst = 0;
+    for (int i = 0; i < 50; i++) {
+      float[] query = x.rowCopy(i + 100);
+      QueryScorer s = q.scorer(query);
+      for (int r = 0; r < 20; r++) {
+        double d = 0;
+        for (int t = 0; t < x.cols(); t++) {
+          double diff = query[t] - decoded.get(r, t);
+          d += diff * diff;
+        }
+        worst = Math.max(worst, Math.abs(d - s.squaredDistance(codes, r)) / (exact[r] + 1e-9));
+      }
+    }
+    assertTrue(worst < 0.05, "stored 8-bit norm within 5% of the item's squared norm: " + worst);
+    Path dir = Files.createTempDirectory("aq-norm");
+    ModelStore.save(q, 2, dir.resolve("m"));
+    Quantizer back = ModelStore.load(dir.resolve("m"));
+    assertEquals(codes, back.encode(x), "norm codes survive save/load");
   }
 
   @Test
