@@ -1,12 +1,7 @@
 package io.distok.quant.bsq;
 
-import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
-import io.distok.quant.ImplicitCodebook;
-import io.distok.quant.Quantizer;
-import io.distok.quant.QueryScorer;
-import io.distok.quant.SignCodes;
-import io.distok.quant.lfq.LookupFreeQuantizer;
+import io.distok.quant.SignCodeQuantizer;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.util.ProgressListener;
@@ -22,10 +17,8 @@ import java.util.Map;
  * own codeword (the least-squares radius). Two codes' inner product is {@code r^2 (L - 2 hamming) / L}, so Hamming
  * distance ranks by angle. Encoding, decoding and scoring are O(L) per row. Immutable and thread-safe.
  */
-public final class BinarySphericalQuantizer implements Quantizer, ImplicitCodebook {
-  private final SignCodes signs;
+public final class BinarySphericalQuantizer extends SignCodeQuantizer {
   private final float radius;
-  private final float level;
 
   /**
    * A model of {@code dims} sign bits, {@code groupBits} per position, reconstructing on the sphere of {@code radius}.
@@ -33,12 +26,19 @@ public final class BinarySphericalQuantizer implements Quantizer, ImplicitCodebo
    * @throws IllegalArgumentException if {@code radius} is not positive and finite or the bits do not fit
    */
   public BinarySphericalQuantizer(int dims, int groupBits, float radius) {
-    if (!(radius > 0) || !Float.isFinite(radius)) {
-      throw new IllegalArgumentException("radius must be positive and finite, got " + radius);
-    }
-    this.signs = new SignCodes(dims, groupBits);
+    super(levels(dims, radius, -1), levels(dims, radius, 1), groupBits);
     this.radius = radius;
-    this.level = (float) (radius / Math.sqrt(dims));
+  }
+
+  /** {@code sign * r / sqrt(L)} in every dimension. */
+  private static float[] levels(int dims, float radius, int sign) {
+    if (!(radius > 0) || !Float.isFinite(radius) || dims < 1) {
+      throw new IllegalArgumentException("radius must be positive and finite and dims >= 1, got " + radius + ", "
+          + dims);
+    }
+    float[] v = new float[dims];
+    Arrays.fill(v, (float) (sign * radius / Math.sqrt(dims)));
+    return v;
   }
 
   /**
@@ -66,72 +66,17 @@ public final class BinarySphericalQuantizer implements Quantizer, ImplicitCodebo
     return radius;
   }
 
-  /** The sign-code layout. */
-  public SignCodes signCodes() {
-    return signs;
-  }
-
   @Override
   public String method() {
     return "bsq";
   }
 
   @Override
-  public int dimension() {
-    return signs.bits();
-  }
-
-  @Override
-  public CodeLayout layout() {
-    return signs.layout();
-  }
-
-  @Override
   public Map<String, Object> parameters() {
     Map<String, Object> p = new LinkedHashMap<>();
-    p.put("L", signs.bits());
-    p.put("groupBits", signs.groupBits());
+    p.put("L", signCodes().bits());
+    p.put("groupBits", signCodes().groupBits());
     return p;
-  }
-
-  @Override
-  public Codes encode(FloatMatrix x) {
-    requireCompatible(x, "input");
-    return signs.encode(x);
-  }
-
-  @Override
-  public FloatMatrix decode(Codes codes) {
-    requireValidCodes(codes);
-    return signs.decode(codes, this);
-  }
-
-  @Override
-  public int codewordDimension(int j) {
-    return signs.width(j);
-  }
-
-  @Override
-  public void codeword(int j, long index, float[] out, int offset) {
-    if (j < 0 || j >= signs.layout().positions() || index < 0 || index >= signs.layout().size(j)) {
-      throw new IndexOutOfBoundsException("code " + index + " of position " + j);
-    }
-    for (int b = 0; b < signs.width(j); b++) {
-      out[offset + b] = ((index >>> b) & 1L) != 0 ? level : -level;
-    }
-  }
-
-  /** O(L) per item from per-bit tables. */
-  @Override
-  public QueryScorer scorer(float[] query) {
-    if (query.length != dimension()) {
-      throw new InvalidInputException("query of dimension " + query.length + " for a bsq model of " + dimension());
-    }
-    float[] neg = new float[dimension()];
-    float[] pos = new float[dimension()];
-    Arrays.fill(neg, -level);
-    Arrays.fill(pos, level);
-    return new LookupFreeQuantizer.BitTableScorer(signs, query, neg, pos);
   }
 
   /**
@@ -140,7 +85,7 @@ public final class BinarySphericalQuantizer implements Quantizer, ImplicitCodebo
    */
   public int hamming(Codes a, int i, Codes b, int k) {
     int h = 0;
-    for (int j = 0; j < signs.layout().positions(); j++) {
+    for (int j = 0; j < signCodes().layout().positions(); j++) {
       h += Long.bitCount(a.getLong(i, j) ^ b.getLong(k, j));
     }
     return h;
