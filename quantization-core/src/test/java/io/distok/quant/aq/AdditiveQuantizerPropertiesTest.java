@@ -174,6 +174,18 @@ class AdditiveQuantizerPropertiesTest {
     Quantizer back = ModelStore.load(dir.resolve("m"));
     assertEquals("aq", back.method());
     assertEquals(c1, Parallel.withThreads(2, () -> back.encode(x)), "bit-identical codes after save/load");
+    // the documented layout: a vector is the sum of one row of each codebook-J.npy
+    FloatMatrix decoded = one.decode(c1);
+    for (int i = 0; i < 20; i++) {
+      for (int t = 0; t < x.cols(); t++) {
+        double v = 0;
+        for (int a = 0; a < 3; a++) {
+          v += io.distok.quant.io.Npy.readFloats(dir.resolve("m").resolve("codebook-" + a + ".npy"))
+              .get(c1.get(i, a), t);
+        }
+        assertEquals(v, decoded.get(i, t), 1e-5);
+      }
+    }
   }
 
   /** With a stored norm the codes carry one more position and the O(M) scorer stays close to the exact distance. */

@@ -210,6 +210,32 @@ class FsqPropertiesTest {
     Codes two = Parallel.withThreads(2, () -> q.encode(x));
     assertEquals(one, two);
     assertArrayEquals(q.decode(one).data(), back.decode(one).data());
+    // the documented layout, read as plain .npy files: codes -> level values -> A^T y + mean
+    FloatMatrix a = io.distok.quant.io.Npy.readFloats(dir.resolve("m").resolve("transform-0-0.npy"));
+    float[] mean = io.distok.quant.io.Npy.readFloats(dir.resolve("m").resolve("transform-0-1.npy")).rowCopy(0);
+    FloatMatrix values = io.distok.quant.io.Npy.readFloats(dir.resolve("m").resolve("level-values-0.npy"));
+    FiniteScalarQuantizer inner = (FiniteScalarQuantizer) ((TransformedQuantizer) q).inner();
+    int[] levels = inner.levels();
+    int[] starts = inner.groupStarts();
+    FloatMatrix decoded = q.decode(one);
+    for (int i = 0; i < 20; i++) {
+      float[] y = new float[levels.length];
+      for (int g = 0; g < starts.length; g++) {
+        long rest = one.getLong(i, g);
+        int end = g + 1 < starts.length ? starts[g + 1] : levels.length;
+        for (int t = starts[g]; t < end; t++) {
+          y[t] = values.get(t, (int) (rest % levels[t]));
+          rest /= levels[t];
+        }
+      }
+      for (int c = 0; c < x.cols(); c++) {
+        double v = mean[c];
+        for (int t = 0; t < levels.length; t++) {
+          v += (double) a.get(t, c) * y[t];
+        }
+        assertEquals(v, decoded.get(i, c), 1e-3, "numpy-terms decode of row " + i);
+      }
+    }
     Quantizer again = family.trainer(ParameterValues.of(family.parameters(), Map.of("bits", "32")))
         .train(x, seed, ProgressListener.NONE);
     assertEquals(one, Parallel.withThreads(2, () -> again.encode(x)), "training is deterministic");
