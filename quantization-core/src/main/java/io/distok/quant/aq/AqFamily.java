@@ -59,6 +59,8 @@ public final class AqFamily implements QuantizerFamily {
             + "codebook perturbation T sigma / M (distok's; 0 = none)"),
         FamilyParameter.integer("norm_bits", "--norm-bits", 0, "Bits of a stored squared norm appended to each code "
             + "(faiss's ST_norm_cqint8 with 8), for O(M) query scoring; 0 = none, the norm comes from the codes"),
+        FamilyParameter.choice("start", "--start", "rq", List.of("rq", "random"), "Start of training: distok's RQ "
+            + "(never ends worse than it), or random codes as faiss's LSQ"),
         FamilyParameter.integer("rq_iters", "--rq-iters", DEFAULTS.rqIters(), "k-means iterations of the RQ start"));
   }
 
@@ -95,7 +97,7 @@ public final class AqFamily implements QuantizerFamily {
           values.getInt("encode_ils_iters"),
           values.getInt("train_ils_iters"), values.getInt("icm_iters"), values.getInt("nperts"),
           values.getDouble("lambd"), values.getDouble("p"), values.getDouble("codebook_noise"),
-          values.getInt("rq_iters"), values.getInt("norm_bits"));
+          values.getInt("rq_iters"), values.getInt("norm_bits"), values.getChoice("start").equals("random"));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());
     }

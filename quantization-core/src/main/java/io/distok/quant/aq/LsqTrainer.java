@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 
 /**
  * Trains an {@link AdditiveQuantizer} the LSQ++ way, initialised from RQ: the codebooks and codes of distok's RQ
- * recipe (M levels of K, k-means++, refinement) are the start; each of {@code train_iters} iterations then solves all
+ * recipe (M levels of K, k-means++, refinement) are the start (or, with {@code randomInit}, random codes and their
+ * least-squares codebooks, as faiss starts); each of {@code train_iters} iterations then solves all
  * codebooks jointly for the current codes ({@link JointCodebookUpdate}, ridge {@code lambd}), perturbs them with
  * Gaussian noise of standard deviation {@code codebook_noise T sigma_t / M} per dimension, {@code T = (1 - (it + 1) /
  * train_iters)^p} (LSQ++'s simulated-annealing schedule; {@code p = 0} keeps the noise constant), and re-encodes the
@@ -40,14 +41,19 @@ import java.util.SplittableRandom;
  * @param codebookNoise multiplier of the codebook perturbation {@code T sigma_t / M} (distok's; 0 turns it off)
  * @param rqIters k-means iterations of the RQ start
  * @param normBits bits of the stored norm appended to each code (0: none; the norm then comes from the codes)
+ * @param randomInit start from random codes and their least-squares codebooks, as faiss does, instead of RQ (on
+ *     MNIST 32 bits with codebook noise 1: 11.57 against 12.39 from RQ; on Beauty 64 bits: 0.84 against 0.78)
  */
 public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int encodeIlsIters, int trainIlsIters, int icmIters,
-    int nperts, double lambd, double p, double codebookNoise, int rqIters, int normBits) implements QuantizerTrainer<AdditiveQuantizer> {
+    int nperts, double lambd, double p, double codebookNoise, int rqIters, int normBits, boolean randomInit) implements QuantizerTrainer<AdditiveQuantizer> {
   /** Conjugate-gradient steps per codebook solve, at most. */
   public static final int CG_ITERATIONS = 30;
   private static final double CG_TOLERANCE = 1e-5;
   /** Largest search table allowed, in floats (M^2 K^2): 1 GB. */
   private static final long MAX_PAIR_FLOATS = 1L << 28;
+
+  /** Conjugate-gradient steps of the first solve from random codes, which starts from zero codebooks. */
+  private static final int START_CG_ITERATIONS = 200;
 
   /** Beam width of the encoder's start by default. */
   public static final int DEFAULT_BEAM = 8;
@@ -60,7 +66,7 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
 
   /** faiss's defaults for M codebooks of nbits: 25 iterations, 16/8 ILS rounds, 4 ICM sweeps, 4 perturbations. */
   public static LsqTrainer defaults(int m, int nbits) {
-    return new LsqTrainer(m, nbits, 25, DEFAULT_BEAM, 16, 8, 4, 4, 1e-2, 0.5, DEFAULT_NOISE, 25, 0);
+    return new LsqTrainer(m, nbits, 25, DEFAULT_BEAM, 16, 8, 4, 4, 1e-2, 0.5, DEFAULT_NOISE, 25, 0, false);
   }
 
   public LsqTrainer {
@@ -94,18 +100,31 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
     trainParams.put("lambd", lambd);
     trainParams.put("p", p);
     trainParams.put("codebook_noise", codebookNoise);
-    trainParams.put("init", "rq");
-    int[] ks = new int[m];
-    java.util.Arrays.fill(ks, k);
-    ResidualQuantizerParams rqParams = new ResidualQuantizerParams(ks, new KMeansParams(k, rqIters, 256, 0, true),
-        1, false);
-    ResidualQuantizer rq = ResidualQuantizer.trainer(rqParams).train(x, seed, ProgressListener.NONE);
-    List<FloatMatrix> books = rq.codebooks();
-    Codes rqCodes = rq.encode(x);
+    trainParams.put("init", randomInit ? "random" : "rq");
+    List<FloatMatrix> books;
     int[] codes = new int[n * m];
-    for (int i = 0; i < n; i++) {
+    if (randomInit) {
+      SplittableRandom r0 = new SplittableRandom(seed);
+      for (int i = 0; i < codes.length; i++) {
+        codes[i] = r0.nextInt(k);
+      }
+      List<FloatMatrix> zero = new java.util.ArrayList<>();
       for (int a = 0; a < m; a++) {
-        codes[i * m + a] = rqCodes.get(i, a);
+        zero.add(new FloatMatrix(k, d));
+      }
+      books = new JointCodebookUpdate(x, codes, m, k, lambd).solve(zero, START_CG_ITERATIONS, 1e-8).codebooks();
+    } else {
+      int[] ks = new int[m];
+      java.util.Arrays.fill(ks, k);
+      ResidualQuantizerParams rqParams = new ResidualQuantizerParams(ks, new KMeansParams(k, rqIters, 256, 0, true),
+          1, false);
+      ResidualQuantizer rq = ResidualQuantizer.trainer(rqParams).train(x, seed, ProgressListener.NONE);
+      books = rq.codebooks();
+      Codes rqCodes = rq.encode(x);
+      for (int i = 0; i < n; i++) {
+        for (int a = 0; a < m; a++) {
+          codes[i * m + a] = rqCodes.get(i, a);
+        }
       }
     }
     double[] norms = rowNorms(x);

@@ -148,7 +148,7 @@ class AdditiveQuantizerPropertiesTest {
   @Test
   void trainingBeatsTheRqStartAndIsDeterministicWhateverTheThreads() throws Exception {
     FloatMatrix x = SyntheticData.gaussianClusters(1500, 16, 12, 0.6, 21);
-    LsqTrainer trainer = new LsqTrainer(3, 4, 6, 4, 8, 4, 4, 2, 1e-2, 0.5, 0.1, 10, 0);
+    LsqTrainer trainer = new LsqTrainer(3, 4, 6, 4, 8, 4, 4, 2, 1e-2, 0.5, 0.1, 10, 0, false);
     AdditiveQuantizer one = Parallel.withThreads(1, () -> trainer.train(x, 5, ProgressListener.NONE));
     AdditiveQuantizer two = Parallel.withThreads(2, () -> trainer.train(x, 5, ProgressListener.NONE));
     Codes c1 = Parallel.withThreads(1, () -> one.encode(x));
@@ -159,6 +159,16 @@ class AdditiveQuantizerPropertiesTest {
     double rqErr = UsageMetrics.of(rq, x, rq.encode(x)).mse();
     double aqErr = UsageMetrics.of(one, x, c1).mse();
     assertTrue(aqErr < rqErr, "AQ " + aqErr + " below its RQ start " + rqErr);
+    // faiss's start, random codes: also deterministic, and training improves on its own start
+    LsqTrainer random = new LsqTrainer(3, 4, 6, 4, 8, 4, 4, 2, 1e-2, 0.5, 1.0, 10, 0, true);
+    AdditiveQuantizer r1 = Parallel.withThreads(1, () -> random.train(x, 5, ProgressListener.NONE));
+    AdditiveQuantizer r2 = Parallel.withThreads(2, () -> random.train(x, 5, ProgressListener.NONE));
+    Codes rc = r1.encode(x);
+    assertEquals(rc, r2.encode(x), "random start: same codes whatever the threads");
+    assertEquals("random", r1.parameters().get("init"));
+    LsqTrainer noIterations = new LsqTrainer(3, 4, 0, 4, 8, 4, 4, 2, 1e-2, 0.5, 1.0, 10, 0, true);
+    double startErr = UsageMetrics.of(noIterations.train(x, 5), x, noIterations.train(x, 5).encode(x)).mse();
+    assertTrue(UsageMetrics.of(r1, x, rc).mse() < startErr, "iterations improve on the random start");
     // a row encoded alone gets the code it gets in a batch
     FloatMatrix row = x.selectRows(new int[] {17});
     assertArrayEquals(c1.row(17), one.encode(row).row(0));
@@ -192,7 +202,7 @@ class AdditiveQuantizerPropertiesTest {
   @Test
   void aStoredNormScoresFromCodesAlone() throws Exception {
     FloatMatrix x = SyntheticData.gaussianClusters(1200, 12, 10, 0.5, 8);
-    AdditiveQuantizer q = new LsqTrainer(3, 4, 3, 2, 4, 2, 2, 1, 1e-2, 0.5, 0.1, 5, 8).train(x, 2);
+    AdditiveQuantizer q = new LsqTrainer(3, 4, 3, 2, 4, 2, 2, 1, 1e-2, 0.5, 0.1, 5, 8, false).train(x, 2);
     assertEquals(4, q.layout().positions(), "M codes plus the norm's");
     assertEquals(256, q.layout().size(3));
     Codes codes = q.encode(x);
