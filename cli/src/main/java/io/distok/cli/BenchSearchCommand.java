@@ -10,6 +10,7 @@ import io.distok.recsys.SemanticIdModel;
 import io.distok.recsys.SemanticIdTrainer;
 import io.distok.util.FloatMatrix;
 import io.distok.util.ProgressListener;
+import io.distok.util.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -216,7 +217,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
       }
     } finally {
       if (workDir == null) {
-        deleteTree(dir);
+        AtomicFiles.deleteRecursively(dir);
       }
     }
     return finish(w, name, base, q, rows);
@@ -347,11 +348,4 @@ public final class BenchSearchCommand implements Callable<Integer> {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

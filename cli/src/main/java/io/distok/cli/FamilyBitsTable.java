@@ -12,12 +12,12 @@ import io.distok.quant.io.ModelStore;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.util.ProgressListener;
+import io.distok.util.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -175,11 +175,7 @@ final class FamilyBitsTable {
         return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
       }
     } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      AtomicFiles.deleteRecursively(dir);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.distok.quant;
 
 import io.distok.util.FloatMatrix;
-import io.distok.util.InvalidInputException;
 
 /**
  * A quantizer of sign codes (LFQ, BSQ): bit t of a K-dimensional vector is set when its value is positive, the bits
@@ -91,11 +90,7 @@ public abstract class SignCodeQuantizer implements Quantizer, ImplicitCodebook {
    */
   @Override
   public QueryScorer scorer(float[] query) {
-    if (query.length != dimension()) {
-      throw new InvalidInputException("query of dimension " + query.length + " for a " + method() + " model of "
-          + dimension());
-    }
-    return new BitTableScorer(signs, query, negative, positive);
+    return new BitTableScorer(signs, QueryScorer.requireQuery(this, query), negative, positive);
   }
 
   /** Scores sign codes from per-bit tables of the query's squared differences and products. */
@@ -106,13 +101,8 @@ public abstract class SignCodeQuantizer implements Quantizer, ImplicitCodebook {
     private final float[] clearDot;
     private final float[] setDot;
 
-    /** Tables for {@code query} against bit values {@code negative} / {@code positive}. */
-    public BitTableScorer(SignCodes signs, float[] query, float[] negative, float[] positive) {
-      for (float v : query) {
-        if (!Float.isFinite(v)) {
-          throw new InvalidInputException("query holds a non-finite value");
-        }
-      }
+    /** Tables for a checked {@code query} against bit values {@code negative} / {@code positive}. */
+    BitTableScorer(SignCodes signs, float[] query, float[] negative, float[] positive) {
       int k = query.length;
       this.signs = signs;
       clearDist = new float[k];
@@ -131,18 +121,19 @@ public abstract class SignCodeQuantizer implements Quantizer, ImplicitCodebook {
 
     @Override
     public float squaredDistance(Codes codes, int row) {
-      double s = 0;
-      for (int t = 0; t < clearDist.length; t++) {
-        s += signs.bit(codes, row, t) ? setDist[t] : clearDist[t];
-      }
-      return (float) s;
+      return sum(codes, row, setDist, clearDist);
     }
 
     @Override
     public float innerProduct(Codes codes, int row) {
+      return sum(codes, row, setDot, clearDot);
+    }
+
+    /** The sum over bits of {@code set[t]} or {@code clear[t]} as bit t of row {@code row} is set, in double. */
+    private float sum(Codes codes, int row, float[] set, float[] clear) {
       double s = 0;
-      for (int t = 0; t < clearDot.length; t++) {
-        s += signs.bit(codes, row, t) ? setDot[t] : clearDot[t];
+      for (int t = 0; t < clear.length; t++) {
+        s += signs.bit(codes, row, t) ? set[t] : clear[t];
       }
       return (float) s;
     }

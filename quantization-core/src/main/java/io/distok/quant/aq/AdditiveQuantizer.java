@@ -7,7 +7,6 @@ import io.distok.quant.ExplicitCodebooks;
 import io.distok.quant.Quantizer;
 import io.distok.quant.QueryScorer;
 import io.distok.util.FloatMatrix;
-import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -218,13 +217,7 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
       float[] row = new float[d];
       for (int i = from; i < to; i++) {
         java.util.Arrays.fill(row, 0);
-        for (int a = 0; a < codebooks.size(); a++) {
-          FloatMatrix b = codebooks.get(a);
-          int base = b.offset(codes.get(i, a));
-          for (int t = 0; t < d; t++) {
-            row[t] += b.data()[base + t];
-          }
-        }
+        addCodewords(codes, i, row, 0);
         double s = 0;
         for (float v : row) {
           s += (double) v * v;
@@ -240,6 +233,14 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
    * with {@code ilsIters} rounds. Used by training, which continues from the previous codes.
    */
   Codes encodeFrom(FloatMatrix x, int[] start, int ilsIters) {
+    return encodeFrom(x, start, ilsIters, null);
+  }
+
+  /**
+   * As {@link #encodeFrom(FloatMatrix, int[], int)}, leaving in {@code objectives} (when not null) each row's final
+   * search objective, its squared error less {@code ||x||^2}, which the search computes anyway.
+   */
+  Codes encodeFrom(FloatMatrix x, int[] start, int ilsIters, double[] objectives) {
     int n = x.rows();
     int m = m();
     int[] out = start == null ? new int[n * m] : start.clone();
@@ -251,7 +252,11 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
         if (start == null) {
           enc.beam(s, out, i * m, beam);
         }
-        enc.search(s, out, i * m, ilsIters, icmIters, nperts, enc.rowRandom(x.data(), x.offset(i), seed));
+        double obj = enc.search(s, out, i * m, ilsIters, icmIters, nperts, enc.rowRandom(x.data(), x.offset(i),
+            seed));
+        if (objectives != null) {
+          objectives[i] = obj;
+        }
       }
     });
     return Codes.wrap(out, n, m);
@@ -260,21 +265,25 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
   @Override
   public FloatMatrix decode(Codes codes) {
     requireValidCodes(codes); // the stored norm, if any, is the last position and does not enter the vector
-    int d = dimension();
-    FloatMatrix out = new FloatMatrix(codes.rows(), d);
+    FloatMatrix out = new FloatMatrix(codes.rows(), dimension());
     Parallel.forEachChunk(codes.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
       for (int i = from; i < to; i++) {
-        int o = out.offset(i);
-        for (int a = 0; a < codebooks.size(); a++) {
-          FloatMatrix b = codebooks.get(a);
-          int base = b.offset(codes.get(i, a));
-          for (int t = 0; t < d; t++) {
-            out.data()[o + t] += b.data()[base + t];
-          }
-        }
+        addCodewords(codes, i, out.data(), out.offset(i));
       }
     });
     return out;
+  }
+
+  /** Adds row {@code i}'s M codewords to {@code out[offset .. offset + d)}, codebook 0 first. O(M d). */
+  private void addCodewords(Codes codes, int i, float[] out, int offset) {
+    int d = dimension();
+    for (int a = 0; a < codebooks.size(); a++) {
+      FloatMatrix b = codebooks.get(a);
+      int base = b.offset(codes.get(i, a));
+      for (int t = 0; t < d; t++) {
+        out[offset + t] += b.data()[base + t];
+      }
+    }
   }
 
   /**
@@ -283,18 +292,16 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
    */
   @Override
   public QueryScorer scorer(float[] query) {
-    if (query.length != dimension()) {
-      throw new InvalidInputException("query of dimension " + query.length + " for an aq model of " + dimension());
-    }
+    float[] q = QueryScorer.requireQuery(this, query);
     if (norms != null) {
-      return new StoredNormScorer(query);
+      return new StoredNormScorer(q);
     }
     AdditiveCodeScorer.CrossTerms c = cross;
     if (c == null) {
       c = AdditiveCodeScorer.CrossTerms.of(codebooks);
       cross = c;
     }
-    return new AdditiveCodeScorer(codebooks, c, query);
+    return new AdditiveCodeScorer(codebooks, c, q);
   }
 
   /** Inner-product tables plus the stored norm. */
@@ -302,12 +309,8 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
     private final double queryNorm;
     private final float[][] dots;
 
+    /** Tables of a query already checked by {@link QueryScorer#requireQuery}. */
     StoredNormScorer(float[] query) {
-      for (float v : query) {
-        if (!Float.isFinite(v)) {
-          throw new InvalidInputException("query holds a non-finite value");
-        }
-      }
       double qn = 0;
       for (float v : query) {
         qn += (double) v * v;

@@ -1,12 +1,12 @@
 package io.distok.quant.aq;
 
-import io.distok.quant.Codes;
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.kmeans.KMeansParams;
 import io.distok.quant.rq.ResidualQuantizer;
 import io.distok.quant.rq.ResidualQuantizerParams;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
+import io.distok.util.Parallel;
 import io.distok.util.ProgressListener;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +51,9 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
   private static final double CG_TOLERANCE = 1e-5;
   /** Largest search table allowed, in floats (M^2 K^2): 1 GB. */
   private static final long MAX_PAIR_FLOATS = 1L << 28;
+
+  /** Rows per partial sum of the training error (kept so that the sums match earlier runs bit for bit). */
+  private static final int ERROR_BLOCK = 256;
 
   /** Conjugate-gradient steps of the first solve from random codes, which starts from zero codebooks. */
   private static final int START_CG_ITERATIONS = 200;
@@ -102,8 +105,9 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
     trainParams.put("codebook_noise", codebookNoise);
     trainParams.put("init", randomInit ? "random" : "rq");
     List<FloatMatrix> books;
-    int[] codes = new int[n * m];
+    int[] codes;
     if (randomInit) {
+      codes = new int[n * m];
       SplittableRandom r0 = new SplittableRandom(seed);
       for (int i = 0; i < codes.length; i++) {
         codes[i] = r0.nextInt(k);
@@ -120,12 +124,7 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
           1, false);
       ResidualQuantizer rq = ResidualQuantizer.trainer(rqParams).train(x, seed, ProgressListener.NONE);
       books = rq.codebooks();
-      Codes rqCodes = rq.encode(x);
-      for (int i = 0; i < n; i++) {
-        for (int a = 0; a < m; a++) {
-          codes[i * m + a] = rqCodes.get(i, a);
-        }
-      }
+      codes = rq.encode(x).data(); // n x M, row-major, as the search keeps codes
     }
     double[] norms = rowNorms(x);
     AdditiveQuantizer start = model(books, seed, trainParams);
@@ -144,8 +143,9 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
       // a fresh search (beam start, then ILS), as encoding will run: continuing from the previous codes reaches a
       // lower training error that the encoder cannot reproduce on its own (on Beauty 8 x 256: 0.84 warm, 0.88 when
       // re-encoded, against 0.80 when training encodes fresh)
-      int[] next = q.encodeFrom(x, null, trainIlsIters).data();
-      double err = error(q, x, next, norms);
+      double[] objectives = new double[n];
+      int[] next = q.encodeFrom(x, null, trainIlsIters, objectives).data();
+      double err = meanError(objectives, norms);
       codes = next;
       if (err < bestErr) {
         bestErr = err;
@@ -165,25 +165,38 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
     return new AdditiveQuantizer(books, encodeBeam, encodeIlsIters, icmIters, nperts, seed, trainParams, null);
   }
 
-  /** Mean squared error of {@code codes} under {@code q}'s codebooks, from the search's own terms. O(n M^2). */
+  /**
+   * Mean squared error of {@code codes} under {@code q}'s codebooks, from the search's own terms: the unary terms of
+   * every row, O(n M K d), then {@link #meanError}.
+   */
   private static double error(AdditiveQuantizer q, FloatMatrix x, int[] codes, double[] norms) {
     int m = q.m();
     LocalSearchEncoder enc = q.encoder();
-    double[] perChunk = new double[io.distok.util.Parallel.chunkCount(x.rows(), 256)];
-    io.distok.util.Parallel.forEachChunk(x.rows(), 256, (chunk, from, to) -> {
+    double[] objectives = new double[x.rows()];
+    Parallel.forEachChunk(x.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
       LocalSearchEncoder.Scratch s = enc.scratch(1);
-      double sum = 0;
       for (int i = from; i < to; i++) {
         enc.unary(x.data(), x.offset(i), s);
-        sum += norms[i] + enc.objective(s, codes, i * m);
+        objectives[i] = enc.objective(s, codes, i * m);
       }
-      perChunk[chunk] = sum;
     });
+    return meanError(objectives, norms);
+  }
+
+  /**
+   * The mean of {@code norms[i] + objectives[i]}, summed in blocks of {@value #ERROR_BLOCK} rows and the blocks in
+   * order, the same sum whatever the thread count. O(n).
+   */
+  private static double meanError(double[] objectives, double[] norms) {
     double total = 0;
-    for (double v : perChunk) {
-      total += v;
+    for (int from = 0; from < objectives.length; from += ERROR_BLOCK) {
+      double sum = 0;
+      for (int i = from; i < Math.min(objectives.length, from + ERROR_BLOCK); i++) {
+        sum += norms[i] + objectives[i];
+      }
+      total += sum;
     }
-    return total / x.rows();
+    return total / objectives.length;
   }
 
   private static double[] rowNorms(FloatMatrix x) {

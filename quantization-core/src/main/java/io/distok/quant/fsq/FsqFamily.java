@@ -21,8 +21,10 @@ import java.util.List;
  * {@code .npy}; the projection is saved as the model's transform.
  */
 public final class FsqFamily implements QuantizerFamily {
-  /** Levels used when neither --fsq-levels nor --bits is given: the paper's 2^10 table. */
-  public static final String DEFAULT_LEVELS = "8,5,5,5";
+  /** Bits of the paper's table used when neither --fsq-levels nor --bits is given: 2^10, {@code 8,5,5,5}. */
+  public static final int DEFAULT_TABLE_BITS = 10;
+  private static final String DEFAULT_LEVELS = String.join(",",
+      java.util.Arrays.stream(FsqLevels.recommended(DEFAULT_TABLE_BITS)).mapToObj(Integer::toString).toList());
 
   @Override
   public String name() {
@@ -66,7 +68,7 @@ public final class FsqFamily implements QuantizerFamily {
       starts = groups == 0 ? plan.groupStarts() : FsqLevels.groupStarts(levels, groups);
     } else {
       if (levels == null) {
-        levels = parse(DEFAULT_LEVELS);
+        levels = FsqLevels.recommended(DEFAULT_TABLE_BITS);
       }
       for (int l : levels) {
         if (l < 2 || l > 1 << 16) {
@@ -81,15 +83,6 @@ public final class FsqFamily implements QuantizerFamily {
     }
     FsqTrainer inner = new FsqTrainer(levels, starts, Bound.of(values.getChoice("bound")));
     return Projection.from(values).trainer(levels.length, inner);
-  }
-
-  private static int[] parse(String list) {
-    String[] parts = list.split(",");
-    int[] out = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      out[i] = Integer.parseInt(parts[i].trim());
-    }
-    return out;
   }
 
   @Override

@@ -32,12 +32,7 @@ public final class FsqTrainer implements QuantizerTrainer<FiniteScalarQuantizer>
    * @throws IllegalArgumentException if a level count is below 2 or the groups do not fit the levels
    */
   public FsqTrainer(int[] levels, int[] groupStarts, Bound bound) {
-    for (int l : levels) {
-      if (l < 2 || l > 1 << 16) {
-        throw new IllegalArgumentException("FSQ levels must be in [2, 65536], got " + l);
-      }
-    }
-    // checked once here so that a bad plan fails before any training
+    // the model's own checks (level counts, groups), run once here so that a bad plan fails before any training
     new FiniteScalarQuantizer(levels, groupStarts, bound, new float[levels.length], ones(levels.length),
         emptyValues(levels));
     this.levels = levels.clone();
