@@ -10,6 +10,10 @@ import io.distok.quant.Quantizer;
 import io.distok.quant.family.ModelState;
 import io.distok.quant.family.QuantizerFamily;
 import io.distok.util.io.JsonFields;
+import io.distok.quant.gradient.Activation;
+import io.distok.quant.gradient.DenseLayer;
+import io.distok.quant.gradient.Mlp;
+import io.distok.quant.gradient.MlpTransform;
 import io.distok.quant.transform.L2Normalization;
 import io.distok.quant.transform.LinearTransform;
 import io.distok.quant.transform.TransformedQuantizer;
@@ -74,12 +78,59 @@ public final class ModelStore {
         e.put("source", l.source());
         e.put("matrices", writeMatrices(dir, "transform-" + i, List.of(l.matrix(),
             FloatMatrix.wrap(l.mean(), 1, l.inputDimension()))));
+      } else if (t instanceof MlpTransform mlp) {
+        List<FloatMatrix> layers = new ArrayList<>();
+        e.put("encoder", layerActivations(mlp.encoder(), layers));
+        e.put("decoder", layerActivations(mlp.decoder(), layers));
+        e.put("matrices", writeMatrices(dir, "transform-" + i, layers));
       } else if (!(t instanceof L2Normalization)) {
         throw new IllegalArgumentException("cannot save a transform of kind " + t.kind());
       }
       out.add(e);
     }
     return out;
+  }
+
+  /** The activation of each layer of {@code mlp}, in order; adds each layer's W and b (1 x out) to {@code out}. */
+  private static List<String> layerActivations(Mlp mlp, List<FloatMatrix> out) {
+    List<String> names = new ArrayList<>();
+    for (DenseLayer layer : mlp.layers()) {
+      names.add(layer.activation().name());
+      out.add(layer.weights());
+      out.add(FloatMatrix.wrap(layer.bias(), 1, layer.outputs()));
+    }
+    return names;
+  }
+
+  /** An MLP from {@code activations} and the W, b pairs of {@code matrices} starting at pair {@code first}. */
+  private static Mlp readMlp(Reader reader, int inputDimension, Object activations, List<FloatMatrix> matrices,
+      int first) {
+    if (!(activations instanceof List<?> names)) {
+      throw new InvalidInputException(reader.source() + ": an mlp transform lacks its layer list");
+    }
+    List<DenseLayer> layers = new ArrayList<>();
+    int in = inputDimension;
+    for (int l = 0; l < names.size(); l++) {
+      int at = 2 * (first + l);
+      if (at + 1 >= matrices.size()) {
+        throw new InvalidInputException(reader.source() + ": an mlp transform has fewer matrices than layers");
+      }
+      FloatMatrix w = matrices.get(at);
+      FloatMatrix b = matrices.get(at + 1);
+      Activation activation;
+      try {
+        activation = Activation.valueOf(String.valueOf(names.get(l)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(reader.source() + ": unknown activation '" + names.get(l) + "'");
+      }
+      if (w.cols() != in || b.rows() != 1 || b.cols() != w.rows()) {
+        throw new InvalidInputException(reader.source() + ": mlp layer " + l + " is " + w.rows() + " x " + w.cols()
+            + " after " + in + " inputs");
+      }
+      layers.add(new DenseLayer(w.cols(), w.rows(), activation, w.data().clone(), b.rowCopy(0)));
+      in = w.rows();
+    }
+    return new Mlp(inputDimension, layers);
   }
 
   private static List<VectorTransform> readTransforms(Reader reader, Object entries) throws IOException {
@@ -100,6 +151,15 @@ public final class ModelStore {
           throw new InvalidInputException(reader.source() + ": a linear transform needs its matrix and its mean");
         }
         out.add(new LinearTransform(m.get(0), m.get(1).rowCopy(0), String.valueOf(e.get("source"))));
+      } else if (kind.equals("mlp") && e.get("encoder") instanceof List<?> enc) {
+        List<FloatMatrix> m = reader.matrixList(e.get("matrices"), "mlp matrices");
+        Mlp encoder = readMlp(reader, dim.intValue(), enc, m, 0);
+        Mlp decoder = readMlp(reader, encoder.outputDimension(), e.get("decoder"), m, enc.size());
+        if (decoder.outputDimension() != dim.intValue()) {
+          throw new InvalidInputException(reader.source() + ": the mlp decoder gives " + decoder.outputDimension()
+              + " dimensions, not " + dim);
+        }
+        out.add(new MlpTransform(encoder, decoder));
       } else {
         throw new InvalidInputException(reader.source() + ": unknown transform kind '" + kind + "'");
       }
