@@ -144,16 +144,6 @@ public final class ResidualVqLayer implements QuantizerLayer {
     }
   }
 
-  /** The codes of every level for the last forward pass, n x L. */
-  static int[][] codes(Pass p) {
-    ResidualPass pass = (ResidualPass) p;
-    int[][] out = new int[pass.passes.size()][];
-    for (int l = 0; l < out.length; l++) {
-      out[l] = pass.passes.get(l).codes();
-    }
-    return out;
-  }
-
   /** The codebooks as a greedy (beam 1), unrefined {@link ResidualQuantizer}. */
   @Override
   public ResidualQuantizer freeze() {

@@ -25,6 +25,8 @@ public final class VqLayer implements QuantizerLayer {
   private static final int CHUNK = 128;
   /** Laplace smoothing of EMA counts, so a code with no rows keeps a finite codeword. */
   private static final double EMA_EPSILON = 1e-5;
+  /** Fewest recent rows kept for dead-code reset. */
+  private static final int RECENT_MIN_ROWS = 1024;
 
   private final int k;
   private final int d;
@@ -36,8 +38,11 @@ public final class VqLayer implements QuantizerLayer {
   private final double[] emaCount;
   private final double[] emaSum;
   private final int[] windowUses;
-  /** The most recent inputs (a ring of K rows) that dead codes are re-initialised from. */
+  /** The most recent inputs (a ring of {@link #recentCapacity} rows) that dead codes are re-initialised from. */
   private final float[] recent;
+  private final int recentCapacity;
+  /** When set (tests), the unit of the soft temperatures instead of the batch's; NaN otherwise. */
+  private double fixedTemperatureScale = Double.NaN;
   private int recentFilled;
   private int recentNext;
   private int steps;
@@ -124,7 +129,9 @@ public final class VqLayer implements QuantizerLayer {
       this.emaSum = null;
     }
     this.windowUses = new int[k];
-    this.recent = options.deadCodeWindow() > 0 ? new float[k * d] : null;
+    // at least a few batches' worth of rows, so that a small codebook is not reset from a handful of rows
+    this.recentCapacity = Math.max(k, RECENT_MIN_ROWS);
+    this.recent = options.deadCodeWindow() > 0 ? new float[recentCapacity * d] : null;
   }
 
   @Override
@@ -215,7 +222,8 @@ public final class VqLayer implements QuantizerLayer {
     }
     meanNearest /= Math.max(1, n);
     FloatMatrix distances = options.soft() || options.entropyWeight() > 0 ? squaredDistances(z) : null;
-    double scale = distances == null ? 0 : temperatureScale(distances, nearest);
+    double scale = distances == null ? 0
+        : Double.isNaN(fixedTemperatureScale) ? temperatureScale(distances, nearest) : fixedTemperatureScale;
     FloatMatrix out;
     FloatMatrix soft = null;
     double softT = 0;
@@ -262,6 +270,11 @@ public final class VqLayer implements QuantizerLayer {
       gap += mean / k - nearest[i];
     }
     return Math.max(gap / Math.max(1, n), 1e-30);
+  }
+
+  /** Fixes the unit of the soft temperatures (finite-difference tests, where the batch's unit would move). */
+  void fixTemperatureScale(double scale) {
+    fixedTemperatureScale = scale;
   }
 
   /** {@code ln K - H(p)}, the KL divergence of {@code p} from uniform, in [0, ln K]. */
@@ -544,8 +557,8 @@ public final class VqLayer implements QuantizerLayer {
     if (recent != null) {
       for (int i = 0; i < n; i++) {
         System.arraycopy(zv, i * d, recent, recentNext * d, d);
-        recentNext = (recentNext + 1) % k;
-        recentFilled = Math.min(k, recentFilled + 1);
+        recentNext = (recentNext + 1) % recentCapacity;
+        recentFilled = Math.min(recentCapacity, recentFilled + 1);
       }
     }
     if (options.deadCodeWindow() > 0 && steps % options.deadCodeWindow() == 0) {
@@ -556,7 +569,7 @@ public final class VqLayer implements QuantizerLayer {
 
   /**
    * Re-initialises every code used fewer than the threshold times in the window from the most recent inputs
-   * (the last K rows seen), distinct rows while they last, each jittered by a small Gaussian (a hundredth of the
+   * (the last max(K, 1024) rows seen; a threshold at or below 1 resets exactly the codes no row chose), distinct rows while they last, each jittered by a small Gaussian (a hundredth of the
    * batch's quantization error per coordinate) so that two codes reset from one row part ways. O(K + dead d).
    */
   private void resetDeadCodes(VqPass pass, SplittableRandom random) {

@@ -1,0 +1,300 @@
+package io.distok.quant.gradient;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.distok.util.FloatMatrix;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+/**
+ * Every analytic gradient of the package against central finite differences of the loss it claims to
+ * differentiate, on random sizes and values; jqwik prints the seed of every run.
+ */
+class GradientCheckTest {
+  private static final double H = 1e-2;
+
+  static FloatMatrix gaussian(int n, int d, double scale, SplittableRandom rng) {
+    FloatMatrix x = new FloatMatrix(n, d);
+    for (int i = 0; i < x.data().length; i++) {
+      x.data()[i] = (float) (scale * rng.nextGaussian());
+    }
+    return x;
+  }
+
+  private static double dot(FloatMatrix a, FloatMatrix b) {
+    double s = 0;
+    for (int i = 0; i < a.data().length; i++) {
+      s += (double) a.data()[i] * b.data()[i];
+    }
+    return s;
+  }
+
+  /** Central difference of {@code loss} along coordinate {@code i} of {@code values}. */
+  private static double numeric(float[] values, int i, DoubleSupplier loss) {
+    float keep = values[i];
+    values[i] = (float) (keep + H);
+    double up = loss.getAsDouble();
+    values[i] = (float) (keep - H);
+    double down = loss.getAsDouble();
+    values[i] = keep;
+    return (up - down) / (2 * H);
+  }
+
+  /** Compares analytic to numeric derivatives on (up to) {@code checks} random coordinates. */
+  private static void check(String what, float[] values, float[] analytic, DoubleSupplier loss, int checks,
+      SplittableRandom rng) {
+    for (int c = 0; c < checks; c++) {
+      int i = rng.nextInt(values.length);
+      double num = numeric(values, i, loss);
+      if (Double.isNaN(num)) {
+        // the step crossed an assignment boundary, where the loss has a kink: no derivative to compare
+        continue;
+      }
+      double tolerance = 2e-3 + 3e-2 * Math.max(Math.abs(num), Math.abs(analytic[i]));
+      assertEquals(num, analytic[i], tolerance, what + "[" + i + "]");
+    }
+  }
+
+  /** {@code value}, or NaN when the pass's hard codes differ from {@code codes} (the step crossed a boundary). */
+  private static double unlessCodesMoved(int[] codes, VqLayer.VqPass pass, double value) {
+    return java.util.Arrays.equals(codes, pass.codes) ? value : Double.NaN;
+  }
+
+  private static void zero(List<Parameter> parameters) {
+    parameters.forEach(Parameter::zeroGradient);
+  }
+
+  @Property(tries = 25)
+  void mlpGradientsMatchFiniteDifferences(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int in = 1 + rng.nextInt(5);
+    int hidden = 1 + rng.nextInt(6);
+    int out = 1 + rng.nextInt(4);
+    Mlp mlp = Mlp.of(new int[] {in, hidden, out}, Activation.TANH, rng);
+    FloatMatrix x = gaussian(1 + rng.nextInt(6), in, 1, rng);
+    FloatMatrix w = gaussian(x.rows(), out, 1, rng);
+    DoubleSupplier loss = () -> dot(mlp.apply(x), w);
+    zero(mlp.parameters());
+    FloatMatrix gx = mlp.backward(mlp.forward(x), w);
+    for (Parameter p : mlp.parameters()) {
+      check(p.name(), p.value(), p.gradient(), loss, 6, rng);
+    }
+    check("x", x.data(), gx.data(), loss, 6, rng);
+  }
+
+  @Property(tries = 25)
+  void reluLayerGradientsMatchAwayFromTheKink(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    DenseLayer layer = new DenseLayer(3, 4, Activation.RELU, rng);
+    FloatMatrix x = gaussian(5, 3, 1, rng);
+    FloatMatrix w = gaussian(5, 4, 1, rng);
+    FloatMatrix y = layer.forward(x);
+    // skip draws where a pre-activation sits within the difference step of zero (the kink)
+    FloatMatrix linear = new DenseLayer(3, 4, Activation.IDENTITY, layer.weights().data(), layer.bias()).forward(x);
+    for (float v : linear.data()) {
+      if (Math.abs(v) < 0.1) {
+        return;
+      }
+    }
+    zero(layer.parameters());
+    FloatMatrix gx = layer.backward(x, y, w);
+    check("x", x.data(), gx.data(), () -> dot(layer.forward(x), w), 6, rng);
+  }
+
+  /** A hard VQ layer's straight-through gradient copies the decoder's gradient to z, plus beta's commitment. */
+  @Property(tries = 25)
+  void straightThroughPassesTheOutputGradientAndCommitment(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(6);
+    double beta = rng.nextDouble();
+    FloatMatrix z = gaussian(8, d, 1, rng);
+    VqLayer layer = new VqLayer(gaussian(5, d, 1, rng), VqOptions.DEFAULT.withBeta(beta));
+    VqLayer.VqPass pass = layer.forward(z, 0);
+    FloatMatrix g = gaussian(8, d, 1, rng);
+    FloatMatrix withG = layer.backward(pass, g);
+    zero(layer.parameters());
+    FloatMatrix without = layer.backward(pass, null);
+    for (int i = 0; i < g.data().length; i++) {
+      assertEquals(g.data()[i], withG.data()[i] - without.data()[i], 1e-5);
+    }
+    // the commitment term is beta ||z - sg(c)||^2 / n: its z-gradient, finite-differenced with the codes fixed
+    float[] codebook = layer.codebook().data();
+    for (int i = 0; i < z.rows(); i++) {
+      for (int t = 0; t < d; t++) {
+        double expected = 2 * beta * (z.get(i, t) - codebook[pass.codes[i] * d + t]) / z.rows();
+        assertEquals(expected, without.get(i, t), 1e-5);
+      }
+    }
+  }
+
+  /** The codebook loss {@code ||sg(z) - c||^2 / n} and its gradient at the codewords. */
+  @Property(tries = 25)
+  void codebookLossGradientMatchesFiniteDifferences(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(5);
+    FloatMatrix z = gaussian(10, d, 1, rng);
+    VqLayer layer = new VqLayer(gaussian(4, d, 1, rng), VqOptions.DEFAULT.withBeta(0));
+    Parameter book = layer.parameters().get(0);
+    zero(layer.parameters());
+    VqLayer.VqPass base = layer.forward(z, 0);
+    layer.backward(base, null);
+    DoubleSupplier loss = () -> {
+      refresh(layer);
+      VqLayer.VqPass p = layer.forward(z, 0);
+      return unlessCodesMoved(base.codes, p, p.auxiliaryLoss());
+    };
+    check("codebook", book.value(), book.gradient(), loss, 8, rng);
+  }
+
+  /** Soft quantisation: the mixture's gradient at z and at the codewords, the temperature's unit held fixed. */
+  @Property(tries = 25)
+  void softAssignmentGradientsMatchFiniteDifferences(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(5);
+    int k = 2 + rng.nextInt(6);
+    FloatMatrix z = gaussian(6, d, 1, rng);
+    double temperature = 0.3 + rng.nextDouble();
+    VqLayer layer = new VqLayer(gaussian(k, d, 1, rng), VqOptions.DEFAULT.withBeta(0)
+        .withSoftQuantisation(temperature, temperature));
+    layer.fixTemperatureScale(1);
+    FloatMatrix w = gaussian(6, d, 1, rng);
+    Parameter book = layer.parameters().get(0);
+    zero(layer.parameters());
+    VqLayer.VqPass base = layer.forward(z, 0);
+    FloatMatrix gz = layer.backward(base, w);
+    // with beta 0 the only z-dependence besides the mixture is the codebook loss, which stops z's gradient
+    check("z", z.data(), gz.data(), () -> dot(layer.forward(z, 0).output(), w), 6, rng);
+    DoubleSupplier full = () -> {
+      refresh(layer);
+      VqLayer.VqPass p = layer.forward(z, 0);
+      return unlessCodesMoved(base.codes, p, dot(p.output(), w) + p.auxiliaryLoss());
+    };
+    check("codebook", book.value(), book.gradient(), full, 8, rng);
+  }
+
+  /** The usage regulariser {@code lambda (ln K - H(mean softmax))} at z and at the codewords. */
+  @Property(tries = 25)
+  void entropyRegulariserGradientsMatchFiniteDifferences(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(5);
+    int k = 2 + rng.nextInt(6);
+    FloatMatrix z = gaussian(7, d, 1, rng);
+    double lambda = 0.1 + rng.nextDouble();
+    VqLayer layer = new VqLayer(gaussian(k, d, 1, rng), VqOptions.DEFAULT.withBeta(0)
+        .withEntropy(lambda, 0.3 + rng.nextDouble()));
+    layer.fixTemperatureScale(1);
+    Parameter book = layer.parameters().get(0);
+    zero(layer.parameters());
+    VqLayer.VqPass base = layer.forward(z, 0);
+    FloatMatrix gz = layer.backward(base, null);
+    DoubleSupplier regulariser = () -> {
+      VqLayer.VqPass p = layer.forward(z, 0);
+      double meanNearest = 0;
+      for (float v : p.nearest) {
+        meanNearest += v;
+      }
+      return p.auxiliaryLoss() - meanNearest / z.rows();
+    };
+    check("z", z.data(), gz.data(), regulariser, 6, rng);
+    DoubleSupplier full = () -> {
+      refresh(layer);
+      VqLayer.VqPass p = layer.forward(z, 0);
+      return unlessCodesMoved(base.codes, p, p.auxiliaryLoss());
+    };
+    check("codebook", book.value(), book.gradient(), full, 8, rng);
+  }
+
+  /** SimVQ: the codebook is B W, and the codebook loss's gradient reaches W as {@code B^T dC}. */
+  @Property(tries = 25)
+  void linearReparameterisationGradientMatchesFiniteDifferences(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(4);
+    FloatMatrix z = gaussian(9, d, 1, rng);
+    VqLayer layer = new VqLayer(gaussian(5, d, 1, rng), VqOptions.DEFAULT.withBeta(0).withLinearReparameterisation());
+    Parameter w = layer.parameters().get(0);
+    assertEquals("W", w.name());
+    zero(layer.parameters());
+    VqLayer.VqPass base = layer.forward(z, 0);
+    layer.backward(base, null);
+    DoubleSupplier loss = () -> {
+      refresh(layer);
+      VqLayer.VqPass p = layer.forward(z, 0);
+      return unlessCodesMoved(base.codes, p, p.auxiliaryLoss());
+    };
+    check("W", w.value(), w.gradient(), loss, 8, rng);
+  }
+
+  /** Brings derived state (SimVQ's codebook, the packed rows) up to the parameters' current values. */
+  private static void refresh(VqLayer layer) {
+    FloatMatrix probe = new FloatMatrix(1, layer.dimension());
+    layer.afterUpdate(layer.forward(probe, 0), new SplittableRandom(0));
+  }
+
+  @Property(tries = 50)
+  void rotationTrickIsAScaledRotationTakingZToC(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 2 + rng.nextInt(7);
+    float[] z = gaussian(1, d, 1, rng).data();
+    float[] c = gaussian(1, d, 1, rng).data();
+    float[] g = gaussian(1, d, 1, rng).data();
+    double zn = norm(z);
+    double cn = norm(c);
+    float[] out = new float[d];
+    VqLayer.rotateGradient(z, 0, c, 0, g, 0, out, 0, d);
+    // R is orthogonal, so the gradient's length scales by |c| / |z| exactly
+    assertEquals(cn / zn * norm(g), norm(out), 1e-4 * (1 + norm(out)));
+    // R^T takes c's direction back to z's: the gradient along c^ becomes (|c|/|z|) z^
+    float[] cHat = new float[d];
+    for (int t = 0; t < d; t++) {
+      cHat[t] = (float) (c[t] / cn);
+    }
+    VqLayer.rotateGradient(z, 0, c, 0, cHat, 0, out, 0, d);
+    for (int t = 0; t < d; t++) {
+      assertEquals(cn / zn * z[t] / zn, out[t], 1e-4 * (1 + cn / zn));
+    }
+    // z parallel to c: no rotation, only the scale
+    float[] along = new float[d];
+    for (int t = 0; t < d; t++) {
+      along[t] = 3 * z[t];
+    }
+    VqLayer.rotateGradient(z, 0, along, 0, g, 0, out, 0, d);
+    for (int t = 0; t < d; t++) {
+      assertEquals(3 * g[t], out[t], 1e-4 * (1 + Math.abs(g[t])));
+    }
+  }
+
+  private static double norm(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += (double) x * x;
+    }
+    return Math.sqrt(s);
+  }
+
+  @Property(tries = 20)
+  void residualLevelsSumToTheOutputAndPassTheirOwnTerms(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(5);
+    FloatMatrix z = gaussian(40, d, 1, rng);
+    ResidualVqLayer rvq = ResidualVqLayer.initialise(z, new int[] {4, 3}, VqLayer.Init.SAMPLE,
+        VqOptions.DEFAULT.withBeta(0.5), seed);
+    QuantizerLayer.Pass pass = rvq.forward(z, 0);
+    // the frozen residual quantizer (greedy, beam 1) decodes to what the training pass produced
+    io.distok.quant.Quantizer frozen = rvq.freeze();
+    FloatMatrix decoded = frozen.decode(frozen.encode(z));
+    assertArrayEquals(pass.output().data(), decoded.data(), 1e-5f);
+    FloatMatrix g = gaussian(40, d, 1, rng);
+    FloatMatrix withG = rvq.backward(pass, g);
+    zero(rvq.parameters());
+    FloatMatrix own = rvq.backward(pass, FloatMatrix.wrap(new float[g.data().length], 40, d));
+    for (int i = 0; i < g.data().length; i++) {
+      assertEquals(g.data()[i], withG.data()[i] - own.data()[i], 1e-5);
+    }
+    assertTrue(pass.auxiliaryLoss() > 0);
+  }
+}
