@@ -222,13 +222,13 @@ public final class VqLayer implements QuantizerLayer {
     }
     meanNearest /= Math.max(1, n);
     FloatMatrix distances = options.soft() || options.entropyWeight() > 0 ? squaredDistances(z) : null;
-    double scale = distances == null ? 0
-        : Double.isNaN(fixedTemperatureScale) ? temperatureScale(distances, nearest) : fixedTemperatureScale;
+    boolean fixed = !Double.isNaN(fixedTemperatureScale);
     FloatMatrix out;
     FloatMatrix soft = null;
     double softT = 0;
     if (options.soft()) {
-      softT = options.softTemperatureAt(progress) * scale;
+      softT = options.softTemperatureAt(progress) * (fixed ? fixedTemperatureScale : temperatureScale(distances,
+          nearest));
       soft = softmax(distances, softT);
       out = Matrices.times(soft, liveCodebook());
     } else {
@@ -240,10 +240,11 @@ public final class VqLayer implements QuantizerLayer {
     VqPass pass = new VqPass(z, codes, nearest, out);
     pass.soft = soft;
     pass.softTemperature = softT;
-    double codebookLoss = options.update() == VqOptions.CodebookUpdate.LOSS ? meanNearest : 0;
+    double codebookLoss = options.update() != VqOptions.CodebookUpdate.LOSS ? 0
+        : soft != null ? expectedDistance(soft, distances) : meanNearest;
     pass.auxiliary = options.beta() * meanNearest + codebookLoss;
     if (options.entropyWeight() > 0) {
-      pass.usageTemperature = options.entropyTemperature() * scale;
+      pass.usageTemperature = options.entropyTemperature() * (fixed ? fixedTemperatureScale : batchVariance(z));
       pass.usage = softmax(distances, pass.usageTemperature);
       pass.meanUsage = columnMeans(pass.usage);
       pass.auxiliary += options.entropyWeight() * klToUniform(pass.meanUsage);
@@ -275,6 +276,42 @@ public final class VqLayer implements QuantizerLayer {
   /** Fixes the unit of the soft temperatures (finite-difference tests, where the batch's unit would move). */
   void fixTemperatureScale(double scale) {
     fixedTemperatureScale = scale;
+  }
+
+  /**
+   * The unit of the usage regulariser's temperature: the batch's variance, its mean squared distance to its
+   * mean. It depends on the data alone: a unit taken from the codebook's geometry would shrink with a codebook
+   * packed in a small ball and let the regulariser keep it there (every packed code equally likely). O(n d).
+   */
+  static double batchVariance(FloatMatrix z) {
+    int n = z.rows();
+    int d = z.cols();
+    float[] v = z.data();
+    double[] mean = new double[d];
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        mean[t] += v[i * d + t];
+      }
+    }
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        double e = v[i * d + t] - mean[t] / n;
+        total += e * e;
+      }
+    }
+    return Math.max(total / Math.max(1, n), 1e-30);
+  }
+
+  /** {@code mean_i sum_k p_ik d_ik}: the soft codebook loss, what deterministic annealing minimises at fixed p. */
+  private static double expectedDistance(FloatMatrix p, FloatMatrix distances) {
+    float[] pv = p.data();
+    float[] dv = distances.data();
+    double s = 0;
+    for (int i = 0; i < pv.length; i++) {
+      s += (double) pv[i] * dv[i];
+    }
+    return s / Math.max(1, p.rows());
   }
 
   /** {@code ln K - H(p)}, the KL divergence of {@code p} from uniform, in [0, ln K]. */
@@ -387,7 +424,22 @@ public final class VqLayer implements QuantizerLayer {
     float[] gzv = gz.data();
     float commit = (float) (2 * options.beta() / n);
     float pull = 2f / n;
-    boolean codebookLoss = options.update() == VqOptions.CodebookUpdate.LOSS;
+    boolean codebookLoss = options.update() == VqOptions.CodebookUpdate.LOSS && !options.soft();
+    if (options.update() == VqOptions.CodebookUpdate.LOSS && options.soft()) {
+      // the soft codebook loss pulls every code towards the rows in proportion to their probabilities:
+      // (2/n)(colsum_k(p) c_k - (p^T z)_k), p held fixed (its gradient there vanishes at the Gibbs distribution)
+      float[] pv = pass.soft.data();
+      Matrices.addScaled(gC, Matrices.transposedTimes(pass.soft, z), -2f / n);
+      for (int c = 0; c < k; c++) {
+        float mass = 0;
+        for (int i = 0; i < n; i++) {
+          mass += pv[i * k + c];
+        }
+        for (int t = 0; t < d; t++) {
+          gC[c * d + t] += 2f / n * mass * codebook[c * d + t];
+        }
+      }
+    }
     for (int i = 0; i < n; i++) {
       int off = pass.codes[i] * d;
       for (int t = 0; t < d; t++) {

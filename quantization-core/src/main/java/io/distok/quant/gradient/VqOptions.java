@@ -12,16 +12,19 @@ package io.distok.quant.gradient;
  * @param linear linear reparameterisation (SimVQ, Zhu et al. 2024): codebook = frozen random basis x learned
  *     d x d matrix, so every code moves with every update
  * @param deadCodeWindow dead-code reset: every this many steps, codes used fewer than {@code deadCodeThreshold}
- *     times since the last check are re-initialised from the most recent K inputs; 0 switches it off
+ *     times since the last check are re-initialised from the most recent max(K, 1024) inputs; 0 switches it off
  * @param deadCodeThreshold uses per window below which a code is dead (any value > 0; 0.5 and 1 both mean
  *     "unused")
  * @param softTemperatureStart soft quantisation: the output is the distance-softmax mixture of codewords, at a
  *     temperature this multiple of the batch's mean gap between a row's average and nearest squared code distance,
- *     annealed geometrically to {@code softTemperatureEnd} over training; 0 is hard assignment
+ *     annealed geometrically to {@code softTemperatureEnd} over training; 0 is hard assignment. The codebook
+ *     loss is then the expected squared distance under the softmax (deterministic annealing's), so every code is
+ *     pulled towards the rows in proportion to its probability
  * @param softTemperatureEnd the temperature multiple at the end of training (> 0 when soft)
  * @param entropyWeight lambda of the usage regulariser {@code lambda (ln K - H(p))}, the KL divergence of the
  *     batch's mean soft assignment p from uniform use: in [0, lambda ln K], 0 when every code is equally likely
- * @param entropyTemperature temperature multiple of the regulariser's soft assignment (> 0 when it is on)
+ * @param entropyTemperature temperature of the regulariser's distance softmax as a multiple of the batch's
+ *     variance (its mean squared distance to its mean); 0.03 suits codebooks of hundreds to thousands of codes
  */
 public record VqOptions(Estimator estimator, double beta, CodebookUpdate update, double gamma, boolean linear,
     int deadCodeWindow, double deadCodeThreshold, double softTemperatureStart, double softTemperatureEnd,

@@ -169,10 +169,24 @@ class GradientCheckTest {
     FloatMatrix gz = layer.backward(base, w);
     // with beta 0 the only z-dependence besides the mixture is the codebook loss, which stops z's gradient
     check("z", z.data(), gz.data(), () -> dot(layer.forward(z, 0).output(), w), 6, rng);
+    // the soft codebook loss mean_i sum_k p_ik ||z_i - c_k||^2 is differentiated with p held at the pass's values
+    float[] fixedP = base.soft.data().clone();
     DoubleSupplier full = () -> {
       refresh(layer);
       VqLayer.VqPass p = layer.forward(z, 0);
-      return unlessCodesMoved(base.codes, p, dot(p.output(), w) + p.auxiliaryLoss());
+      float[] c = book.value();
+      double expected = 0;
+      for (int i = 0; i < z.rows(); i++) {
+        for (int j = 0; j < k; j++) {
+          double dist = 0;
+          for (int t = 0; t < d; t++) {
+            double e = z.get(i, t) - c[j * d + t];
+            dist += e * e;
+          }
+          expected += fixedP[i * k + j] * dist;
+        }
+      }
+      return dot(p.output(), w) + expected / z.rows();
     };
     check("codebook", book.value(), book.gradient(), full, 8, rng);
   }
