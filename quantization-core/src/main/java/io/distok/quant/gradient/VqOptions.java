@@ -140,4 +140,27 @@ public record VqOptions(Estimator estimator, double beta, CodebookUpdate update,
   double softTemperatureAt(double t) {
     return softTemperatureStart * Math.pow(softTemperatureEnd / softTemperatureStart, Math.min(1, Math.max(0, t)));
   }
+
+  /** The settings that differ from plain VQ-VAE training, e.g. {@code "codebook loss, beta 0.25, reset 12/1"}. */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(update == CodebookUpdate.EMA ? "EMA " + gamma : "codebook loss");
+    b.append(", beta ").append(beta);
+    if (estimator == Estimator.ROTATION) {
+      b.append(", rotation trick");
+    }
+    if (linear) {
+      b.append(", linear reparameterisation");
+    }
+    if (deadCodeWindow > 0) {
+      b.append(", dead-code reset every ").append(deadCodeWindow).append(" steps below ").append(deadCodeThreshold);
+    }
+    if (soft()) {
+      b.append(", soft T ").append(softTemperatureStart).append(" -> ").append(softTemperatureEnd);
+    }
+    if (entropyWeight > 0) {
+      b.append(", entropy lambda ").append(entropyWeight).append(" T ").append(entropyTemperature);
+    }
+    return b.toString();
+  }
 }
