@@ -124,7 +124,7 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
           io.distok.bench.CpuLoad after = io.distok.bench.CpuLoad.sample();
           cpuShare[r] = (after.ownCpuNanos() - before.ownCpuNanos()) / ((double) (t1 - t0) * cores);
           // the frozen-codebook path new items take: normalise + encode level by level
-          m.quantizer().withBeam(1).encode(in.vectors());
+          m.quantizer().withBeam(1).encode(m.latent(in.vectors()));
           long t2 = System.nanoTime();
           fit[r] = (t1 - t0) / 1e9;
           assign[r] = (t2 - t1) / 1e9;

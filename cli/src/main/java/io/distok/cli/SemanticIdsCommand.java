@@ -7,6 +7,7 @@ import io.distok.util.io.AtomicFiles;
 import io.distok.util.io.CsvWriter;
 import io.distok.recsys.CollisionPolicy;
 import io.distok.recsys.ItemEmbeddings;
+import io.distok.recsys.RqVaeSettings;
 import io.distok.recsys.SemanticIdConfig;
 import io.distok.recsys.SemanticIdModel;
 import io.distok.recsys.SemanticIdReport;
@@ -166,11 +167,68 @@ public final class SemanticIdsCommand implements Runnable {
         + "preservation (default: ${DEFAULT-VALUE}).")
     int sample;
 
+    /** The two ways of making the codebooks. */
+    enum Recipe {
+      RQ_KMEANS, RQ_VAE;
+
+      @Override
+      public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      }
+    }
+
+    @Option(names = "--recipe", defaultValue = "rq-kmeans", converter = RecipeConverter.class,
+        description = "rq-kmeans (k-means level by level on the embeddings) or rq-vae (an MLP encoder, a residual VQ "
+        + "with k-means-initialised codebooks and an MLP decoder trained together, as TIGER builds them; the IDs are "
+        + "the frozen encoder's codes) (default: ${DEFAULT-VALUE}).")
+    Recipe recipe;
+
+    @Option(names = "--hidden", defaultValue = "128", description = "rq-vae: width of the encoder's and decoder's "
+        + "hidden layer (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--latent", defaultValue = "0", description = "rq-vae: dimension of the encoder's output; 0 for "
+        + "the embeddings' own (default: ${DEFAULT-VALUE}).")
+    int latent;
+
+    @Option(names = "--epochs", defaultValue = "50", description = "rq-vae: training epochs (default: "
+        + "${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "rq-vae: Adam's learning rate "
+        + "(default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "rq-vae: rows per step (default: "
+        + "${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--beta", defaultValue = "0.25", description = "rq-vae: commitment-loss weight (default: "
+        + "${DEFAULT-VALUE}).")
+    double beta;
+
+    @Option(names = "--patience", defaultValue = "5", description = "rq-vae: stop after this many epochs without a "
+        + "better reconstruction of a held-out tenth; 0 trains every epoch on all items (default: ${DEFAULT-VALUE}).")
+    int patience;
+
     @Mixin
     QuantizeCommand.ThreadsMixin threads;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Reads rq-kmeans / rq-vae. */
+    static final class RecipeConverter implements picocli.CommandLine.ITypeConverter<Recipe> {
+      @Override
+      public Recipe convert(String value) {
+        for (Recipe r : Recipe.values()) {
+          if (r.toString().equals(value)) {
+            return r;
+          }
+        }
+        throw new picocli.CommandLine.TypeConversionException("expected rq-kmeans or rq-vae, got '" + value + "'");
+      }
+    }
 
     /** The configuration for {@code items} items (the level count comes from it when not given). */
     SemanticIdConfig config(int items) {
@@ -187,7 +245,8 @@ public final class SemanticIdsCommand implements Runnable {
       }
       int[] s = sizes;
       return CliSupport.options(spec, () -> new SemanticIdConfig(s, niter, seed, normalize, balance, 2, balanceSlack,
-          collision, suffixSize, new TokenFormat(tokenFormat, beginToken, endToken)));
+          collision, suffixSize, new TokenFormat(tokenFormat, beginToken, endToken), recipe == Recipe.RQ_VAE
+          ? new RqVaeSettings(hidden, latent, epochs, learningRate, batchSize, beta, patience) : null));
     }
 
     @Override
@@ -258,10 +317,10 @@ public final class SemanticIdsCommand implements Runnable {
       }
       try (TerminalProgress progress = TerminalProgress.create();
           ItemSource.Loaded loaded = source.load(progress)) {
-        if (loaded.items().dimension() != m.quantizer().dimension()) {
+        if (loaded.items().dimension() != m.dimension()) {
           throw new InvalidInputException((source.input != null ? source.input.toString() : "the Neo4j items")
               + ": embeddings of dimension " + loaded.items().dimension() + ", but the model " + model
-              + " was fitted on dimension " + m.quantizer().dimension());
+              + " was fitted on dimension " + m.dimension());
         }
         long t0 = System.nanoTime();
         SemanticIdModel.Assignment a = threads.run(() -> m.assign(loaded.items()));

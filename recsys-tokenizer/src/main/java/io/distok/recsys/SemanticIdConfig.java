@@ -23,13 +23,16 @@ import java.util.Map;
  * @param collision collision policy
  * @param suffixSize range of the suffix level ({@code 0..suffixSize-1}) of the suffix policy
  * @param format token format
+ * @param rqVae the RQ-VAE recipe's settings, or null for RQ-KMeans (the codebooks fitted by k-means directly on
+ *     the embeddings)
  */
 public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolean normalize, boolean balanced,
-    int balanceRounds, double balanceSlack, CollisionPolicy.Kind collision, int suffixSize, TokenFormat format) {
+    int balanceRounds, double balanceSlack, CollisionPolicy.Kind collision, int suffixSize, TokenFormat format,
+    RqVaeSettings rqVae) {
 
   /** The default recipe. */
   public static final SemanticIdConfig DEFAULT = new SemanticIdConfig(new int[] {256, 256, 256}, 20, 42, true,
-      true, 2, 1.0, CollisionPolicy.Kind.SUFFIX, 256, TokenFormat.DEFAULT);
+      true, 2, 1.0, CollisionPolicy.Kind.SUFFIX, 256, TokenFormat.DEFAULT, null);
 
   public SemanticIdConfig {
     if (codebookSizes.length == 0) {
@@ -76,6 +79,9 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
     m.put("tokenStyle", format.style().name());
     m.put("beginToken", format.begin());
     m.put("endToken", format.end());
+    if (rqVae != null) {
+      m.put("rqVae", rqVae.toJson());
+    }
     return m;
   }
 
@@ -93,7 +99,7 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
       return new SemanticIdConfig(f.integers("codebookSizes"), f.integer("niter"), f.longInteger("seed"),
           Boolean.TRUE.equals(m.get("normalize")), Boolean.TRUE.equals(m.get("balanced")), f.integer("balanceRounds"),
           f.real("balanceSlack"), CollisionPolicy.Kind.valueOf(f.string("collisionPolicy")), f.integer("suffixSize"),
-          format);
+          format, m.get("rqVae") == null ? null : RqVaeSettings.fromJson(f.object("rqVae"), source));
     } catch (ClassCastException | IllegalArgumentException e) {
       throw new InvalidInputException(source + ": malformed configuration entry (" + e.getMessage() + ")");
     }
@@ -141,6 +147,16 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
     return toBuilder().format(f).build();
   }
 
+  /** The RQ-VAE recipe with {@code settings}, or RQ-KMeans when null. */
+  public SemanticIdConfig withRqVae(RqVaeSettings settings) {
+    return toBuilder().rqVae(settings).build();
+  }
+
+  /** The recipe's name as the CLI spells it: {@code rq-kmeans} or {@code rq-vae}. */
+  public String recipe() {
+    return rqVae == null ? "rq-kmeans" : "rq-vae";
+  }
+
   public SemanticIdConfig withNiter(int n) {
     return toBuilder().niter(n).build();
   }
@@ -157,6 +173,7 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
     private CollisionPolicy.Kind collision;
     private int suffixSize;
     private TokenFormat format;
+    private RqVaeSettings rqVae;
 
     private Builder(SemanticIdConfig c) {
       codebookSizes = c.codebookSizes;
@@ -169,6 +186,7 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
       collision = c.collision;
       suffixSize = c.suffixSize;
       format = c.format;
+      rqVae = c.rqVae;
     }
 
     public Builder codebookSizes(int... sizes) {
@@ -221,6 +239,11 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
       return this;
     }
 
+    public Builder rqVae(RqVaeSettings settings) {
+      rqVae = settings;
+      return this;
+    }
+
     /**
      * The configuration.
      *
@@ -228,7 +251,7 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
      */
     public SemanticIdConfig build() {
       return new SemanticIdConfig(codebookSizes, niter, seed, normalize, balanced, balanceRounds, balanceSlack,
-          collision, suffixSize, format);
+          collision, suffixSize, format, rqVae);
     }
   }
 
@@ -237,7 +260,8 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
     return o instanceof SemanticIdConfig c && Arrays.equals(codebookSizes, c.codebookSizes) && niter == c.niter
         && seed == c.seed && normalize == c.normalize && balanced == c.balanced && balanceRounds == c.balanceRounds
         && Double.compare(balanceSlack, c.balanceSlack) == 0
-        && collision == c.collision && suffixSize == c.suffixSize && format.equals(c.format);
+        && collision == c.collision && suffixSize == c.suffixSize && format.equals(c.format)
+        && java.util.Objects.equals(rqVae, c.rqVae);
   }
 
   @Override
@@ -248,6 +272,7 @@ public record SemanticIdConfig(int[] codebookSizes, int niter, long seed, boolea
   @Override
   public String toString() {
     return "SemanticIdConfig" + Arrays.toString(codebookSizes) + " niter=" + niter + " seed=" + seed
-        + " normalize=" + normalize + " balanced=" + balanced + " collision=" + collision;
+        + " normalize=" + normalize + " balanced=" + balanced + " collision=" + collision
+        + (rqVae == null ? "" : " " + rqVae);
   }
 }

@@ -5,7 +5,10 @@ import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
+import io.distok.quant.Quantizer;
+import io.distok.quant.gradient.MlpTransform;
 import io.distok.quant.rq.ResidualQuantizer;
+import io.distok.quant.transform.TransformedQuantizer;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A fitted semantic-ID index: frozen RQ codebooks plus the item -> ID map, held column-wise (see {@link
+ * A fitted semantic-ID index: frozen RQ codebooks (behind a frozen MLP encoder for the RQ-VAE recipe) plus the
+ * item -> ID map, held column-wise (see {@link
  * ItemTable}: a few bytes of codes and index per item). A model is a snapshot: {@link #assign} returns a model
  * with the new items appended, in which existing IDs are unchanged, and this model keeps answering as before.
  * Assigning to the newest model of a catalogue appends in place, O(1) per new item whatever the catalogue size;
@@ -25,6 +29,8 @@ import java.util.Objects;
 public final class SemanticIdModel {
   private final SemanticIdConfig config;
   private final ResidualQuantizer quantizer;
+  /** The RQ-VAE's frozen encoder (and decoder), or null when the codebooks quantize the embeddings directly. */
+  private final MlpTransform encoder;
   private final ItemTable table;
   private final int size;
 
@@ -34,8 +40,18 @@ public final class SemanticIdModel {
   }
 
   SemanticIdModel(SemanticIdConfig config, ResidualQuantizer quantizer, ItemTable table, int size) {
+    this(config, quantizer, null, table, size);
+  }
+
+  SemanticIdModel(SemanticIdConfig config, ResidualQuantizer quantizer, MlpTransform encoder, ItemTable table,
+      int size) {
+    if (encoder != null && encoder.outputDimension() != quantizer.dimension()) {
+      throw new IllegalArgumentException("an encoder to " + encoder.outputDimension() + " dimensions before a "
+          + quantizer.dimension() + "-dimensional quantizer");
+    }
     this.config = config;
     this.quantizer = quantizer;
+    this.encoder = encoder;
     this.table = table;
     this.size = size;
   }
@@ -53,8 +69,35 @@ public final class SemanticIdModel {
     return config;
   }
 
+  /** The residual quantizer of the IDs; it quantizes {@link #latent} vectors. */
   public ResidualQuantizer quantizer() {
     return quantizer;
+  }
+
+  /** The RQ-VAE's frozen encoder and decoder, or null for RQ-KMeans. */
+  public MlpTransform encoder() {
+    return encoder;
+  }
+
+  /** The dimension of the embeddings the model takes. */
+  public int dimension() {
+    return encoder != null ? encoder.inputDimension() : quantizer.dimension();
+  }
+
+  /**
+   * What the residual quantizer quantizes for (already normalised, when the model normalises) embeddings {@code
+   * x}: the encoder's output, or {@code x} itself for RQ-KMeans. O(n (d h + h d')) with an encoder.
+   */
+  public FloatMatrix latent(FloatMatrix x) {
+    return encoder == null ? x : encoder.apply(x);
+  }
+
+  /**
+   * The whole frozen model as one quantizer of embeddings: the residual quantizer, behind the encoder (decoding
+   * through the decoder) for RQ-VAE.
+   */
+  public Quantizer embeddingQuantizer() {
+    return encoder == null ? quantizer : new TransformedQuantizer(List.of(encoder), quantizer);
   }
 
   /**
@@ -63,7 +106,7 @@ public final class SemanticIdModel {
    * items are assigned and after save and load, different for a model fitted otherwise. O(K d L).
    */
   public String fingerprint() {
-    return io.distok.quant.io.ModelFingerprint.of(quantizer, config.toJson());
+    return io.distok.quant.io.ModelFingerprint.of(embeddingQuantizer(), config.toJson());
   }
 
   public CollisionPolicy policy() {
@@ -191,12 +234,13 @@ public final class SemanticIdModel {
    * @throws InvalidInputException when the embeddings' dimension differs from the model's
    */
   public Assignment assign(ItemEmbeddings items) {
-    if (items.dimension() != quantizer.dimension()) {
+    if (items.dimension() != dimension()) {
       throw new InvalidInputException("embeddings of dimension " + items.dimension() + " != "
-          + quantizer.dimension() + " of the semantic-ID model");
+          + dimension() + " of the semantic-ID model");
     }
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
-    Codes codes = quantizer.withBeam(1).encode(in.vectors());
+    FloatMatrix z = latent(in.vectors());
+    Codes codes = quantizer.withBeam(1).encode(z);
     CollisionPolicy policy = policy();
     // new items are resolved in id order (shorter ids first, then by string) so that the outcome does not depend
     // on input order; for a numbered catalogue that is the numbers' order, so its rows stay its ids and the item
@@ -228,11 +272,11 @@ public final class SemanticIdModel {
         }
         int[] r = codes.row(i);
         int[] fin = policy.resolveNew(id, r, c -> target.findId(c, target.size()) >= 0,
-            () -> lastLevelRanking(quantizer, in.vectors().rowCopy(i), r, lastBook));
+            () -> lastLevelRanking(quantizer, z.rowCopy(i), r, lastBook));
         target.append(id, r, fin);
         added.add(id);
       }
-      SemanticIdModel next = new SemanticIdModel(config, quantizer, target, target.size());
+      SemanticIdModel next = new SemanticIdModel(config, quantizer, encoder, target, target.size());
       Map<String, int[]> result = new LinkedHashMap<>();
       for (String id : in.ids()) {
         result.put(id, next.codes(id));

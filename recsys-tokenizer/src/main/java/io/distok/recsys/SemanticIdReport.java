@@ -124,10 +124,10 @@ public record SemanticIdReport(CodeFigures codes, EmbeddingFigures embedding, Ma
       rows[i] = model.row(in.ids().get(i));
     }
     Codes raw = rawCodes(model, rows);
-    UsageMetrics um = UsageMetrics.of(model.quantizer(), in.vectors(), raw);
+    UsageMetrics um = UsageMetrics.of(model.embeddingQuantizer(), in.vectors(), raw);
     double[] nb = neighbourhood(in.vectors(), raw, Math.min(sample, n), seed);
     EmbeddingFigures e = new EmbeddingFigures(n, um.mse(), um.relativeMse(),
-        meanCosine(in.vectors(), model.quantizer(), raw), (int) nb[0], nb[1], nb[2], nb[3], nb[4]);
+        meanCosine(in.vectors(), model.embeddingQuantizer(), raw), (int) nb[0], nb[1], nb[2], nb[3], nb[4]);
     return new SemanticIdReport(codeFigures(model, n, raw::get, (i, j) -> model.codeAt(rows[i], j)), e, Map.of());
   }
 

@@ -5,7 +5,10 @@ import io.distok.util.InvalidInputException;
 import io.distok.util.io.AddedTokens;
 import io.distok.util.io.AtomicFiles;
 import io.distok.util.io.CsvWriter;
+import io.distok.quant.Quantizer;
+import io.distok.quant.gradient.MlpTransform;
 import io.distok.quant.io.ModelStore;
+import io.distok.quant.transform.TransformedQuantizer;
 import io.distok.util.io.StoreHeader;
 import io.distok.util.io.Version;
 import io.distok.quant.rq.ResidualQuantizer;
@@ -23,7 +26,8 @@ import java.util.Map;
 
 /**
  * Saves and loads semantic-ID models as a directory: {@code semantic-ids.json} (configuration and versions),
- * {@code quantizer/} (the frozen RQ codebooks, see {@link ModelStore}), {@code items.tsv} (item, raw codes,
+ * {@code quantizer/} (the frozen RQ codebooks, behind the MLP encoder for RQ-VAE; see {@link ModelStore}),
+ * {@code items.tsv} (item, raw codes,
  * final codes, in fit order) and optionally {@code report.json}. Writes are atomic; a reloaded model gives
  * the same IDs and the same IDs to new items, bit for bit.
  *
@@ -46,7 +50,7 @@ public final class SemanticIdStore {
       Map<String, Object> meta = StoreHeader.create(FORMAT, FORMAT_VERSION);
       meta.putAll(c.toJson());
       meta.put("items", model.size());
-      ModelStore.save(model.quantizer(), c.seed(), tmp.resolve("quantizer"));
+      ModelStore.save(model.embeddingQuantizer(), c.seed(), tmp.resolve("quantizer"));
       try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(tmp.resolve(ITEMS)),
           StandardCharsets.UTF_8))) {
         w.write("item\traw\tid\n");
@@ -72,7 +76,23 @@ public final class SemanticIdStore {
   public static SemanticIdModel load(Path dir) throws IOException {
     Map<String, Object> meta = StoreHeader.read(dir, META, FORMAT, FORMAT_VERSION, "a distok semantic-ID model");
     SemanticIdConfig config = SemanticIdConfig.fromJson(meta, dir.resolve(META).toString());
-    ResidualQuantizer rq = ModelStore.load(dir.resolve("quantizer"), ResidualQuantizer.class);
+    Quantizer stored = ModelStore.load(dir.resolve("quantizer"));
+    ResidualQuantizer rq;
+    MlpTransform encoder = null;
+    if (stored instanceof ResidualQuantizer r) {
+      rq = r;
+    } else if (stored instanceof TransformedQuantizer t && t.inner() instanceof ResidualQuantizer r
+        && t.transforms().size() == 1 && t.transforms().get(0) instanceof MlpTransform m) {
+      rq = r;
+      encoder = m;
+    } else {
+      throw new InvalidInputException(dir.resolve("quantizer") + ": a " + stored.method() + " model, not the"
+          + " residual quantizer (with or without an MLP encoder) of a semantic-ID model");
+    }
+    if (config.rqVae() != null && encoder == null || config.rqVae() == null && encoder != null) {
+      throw new InvalidInputException(dir + ": the configuration's recipe is " + config.recipe() + " but the saved"
+          + " quantizer " + (encoder == null ? "has no" : "has an") + " encoder");
+    }
     int declared = meta.get("items") instanceof Number num ? (int) Math.min(Integer.MAX_VALUE, num.longValue()) : 0;
     ItemTable table = SemanticIdModel.newTable(config, Math.max(16, declared));
     int rawWidth = config.levels();
@@ -116,7 +136,7 @@ public final class SemanticIdStore {
     } catch (NoSuchFileException e) {
       throw new InvalidInputException(dir + ": " + ITEMS + " is missing");
     }
-    return new SemanticIdModel(config, rq, table, table.size());
+    return new SemanticIdModel(config, rq, encoder, table, table.size());
   }
 
   /** The report saved with the model, or null. */

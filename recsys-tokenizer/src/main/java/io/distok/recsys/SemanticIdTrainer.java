@@ -11,15 +11,28 @@ import io.distok.quant.rq.ResidualQuantizerParams;
 import io.distok.quant.transform.L2Normalization;
 import io.distok.quant.train.BalancedAssigner;
 import io.distok.quant.train.LevelAssignment;
+import io.distok.quant.gradient.Activation;
+import io.distok.quant.gradient.GradientTrainer;
+import io.distok.quant.gradient.GradientTraining;
+import io.distok.quant.gradient.Mlp;
+import io.distok.quant.gradient.MlpTransform;
+import io.distok.quant.gradient.QuantizedAutoencoder;
+import io.distok.quant.gradient.ResidualVqLayer;
+import io.distok.quant.gradient.VqLayer;
+import io.distok.quant.gradient.VqOptions;
+import io.distok.quant.transform.TransformedQuantizer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Fits semantic IDs: the core's RQ-KMeans ({@link ResidualQuantizer#fit}) on the (optionally L2-normalised)
  * embeddings, with balancing on a {@link BalancedAssigner} in its adaptive scope at every level (within prefix
  * groups; an upper-level code takes up to what the later levels can still tell apart) followed by its
  * mean-update rounds on a sample of at most 256 items per code and one assignment of every item; the training
- * codes become the items' raw IDs and the collision policy then gives final IDs. No training loop lives here.
+ * codes become the items' raw IDs and the collision policy then gives final IDs. The RQ-VAE recipe ({@link
+ * RqVaeSettings}) instead trains an encoder, residual VQ and decoder with the core's gradient trainer and takes
+ * the IDs from the frozen encoder and codebooks. No training loop lives here.
  *
  * <p>Cost O(L (niter s + balanceRounds s + n) K d) time for a sample of s items; memory one working copy of the
  * embeddings plus O(n (L + 16) + K d). Deterministic for a given seed whatever
@@ -112,6 +125,9 @@ public final class SemanticIdTrainer {
   private static SemanticIdModel fit(ItemEmbeddings items, SemanticIdConfig requested, ProgressListener progress,
       boolean inPlace) {
     SemanticIdConfig config = scaledTo(requested, items.size());
+    if (config.rqVae() != null) {
+      return fitRqVae(items, config, progress);
+    }
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
     int n = in.size();
     int levels = config.codebookSizes().length;
@@ -141,6 +157,42 @@ public final class SemanticIdTrainer {
       table.append(in.ids().get(i), raw.row(i), fin.row(i));
     }
     return new SemanticIdModel(config, rq, table, n);
+  }
+
+  /**
+   * The RQ-VAE recipe: encoder {@code d -> hidden -> latent} and decoder back (ReLU), residual VQ levels
+   * initialised by k-means on the initial encoder's outputs level by level, trained jointly with Adam, early
+   * stopping on a held-out tenth of the items when patience is set. Cost O(epochs n (d h + h d' + sum(K) d')) plus
+   * the k-means start; memory O(n d') for the latent vectors besides the embeddings.
+   */
+  private static SemanticIdModel fitRqVae(ItemEmbeddings items, SemanticIdConfig config, ProgressListener progress) {
+    RqVaeSettings s = config.rqVae();
+    ItemEmbeddings in = config.normalize() ? items.normalized() : items;
+    FloatMatrix x = in.vectors();
+    int d = x.cols();
+    int latent = s.latentFor(d);
+    SplittableRandom init = new SplittableRandom(config.seed());
+    Mlp encoder = Mlp.of(new int[] {d, s.hidden(), latent}, Activation.RELU, init);
+    Mlp decoder = Mlp.of(new int[] {latent, s.hidden(), d}, Activation.RELU, init);
+    ResidualVqLayer levels = ResidualVqLayer.initialise(encoder.apply(x), config.codebookSizes(), VqLayer.Init.KMEANS,
+        VqOptions.DEFAULT.withBeta(s.beta()), config.seed());
+    GradientTraining training = GradientTraining.of(s.epochs(), s.learningRate(), config.seed())
+        .withBatchSize(s.batchSize()).withValidation(s.patience() > 0 ? 0.1 : 0, s.patience());
+    GradientTrainer.Result result = GradientTrainer.train(new QuantizedAutoencoder(encoder, levels, decoder), x,
+        training, progress, e -> {});
+    TransformedQuantizer frozen = (TransformedQuantizer) result.model();
+    ResidualQuantizer rq = (ResidualQuantizer) frozen.inner();
+    MlpTransform trained = (MlpTransform) frozen.transforms().get(0);
+    FloatMatrix z = trained.apply(x);
+    Codes raw = rq.encode(z);
+    PackedRows lastBook = new PackedRows(rq.codebooks().get(config.levels() - 1));
+    Codes fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(in.ids(), raw,
+        i -> SemanticIdModel.lastLevelRanking(rq, z.rowCopy(i), raw.row(i), lastBook));
+    ItemTable table = SemanticIdModel.newTable(config, x.rows());
+    for (int i = 0; i < x.rows(); i++) {
+      table.append(in.ids().get(i), raw.row(i), fin.row(i));
+    }
+    return new SemanticIdModel(config, rq, trained, table, x.rows());
   }
 
   /** Adds every row's codewords back onto its residual, last level first. O(n L d), parallel over rows. */

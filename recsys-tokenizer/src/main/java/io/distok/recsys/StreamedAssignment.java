@@ -41,9 +41,9 @@ public final class StreamedAssignment {
    */
   public static Result run(SemanticIdModel model, MatrixStream in, List<String> ids, Sink sink,
       ProgressListener progress) throws IOException {
-    if (in.cols() != model.quantizer().dimension()) {
+    if (in.cols() != model.dimension()) {
       throw new InvalidInputException(in.file() + ": embeddings of dimension " + in.cols() + ", but the model was "
-          + "fitted on dimension " + model.quantizer().dimension());
+          + "fitted on dimension " + model.dimension());
     }
     float[] buf = new float[BLOCK * in.cols()];
     long total = in.rows() >= 0 ? in.rows() : ids != null ? ids.size() : -1;

@@ -242,7 +242,7 @@ public final class ItemIndexWriter implements Closeable {
 
   /** Makes every change so far durable and visible, with the schema in the commit data. */
   public void commit() throws IOException {
-    IndexSchema schema = new IndexSchema(KIND, model.fingerprint(), model.quantizer().dimension(), storeVectors,
+    IndexSchema schema = new IndexSchema(KIND, model.fingerprint(), model.dimension(), storeVectors,
         fieldTypes);
     writer.setLiveCommitData(schema.toCommitData().entrySet());
     writer.commit();

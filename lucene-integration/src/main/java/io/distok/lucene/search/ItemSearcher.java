@@ -10,6 +10,7 @@ import io.distok.quant.QueryScorer;
 import io.distok.quant.transform.L2Normalization;
 import io.distok.recsys.SemanticIdModel;
 import io.distok.recsys.TokenFormat;
+import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import java.io.Closeable;
 import java.io.IOException;
@@ -215,15 +216,18 @@ public final class ItemSearcher implements Closeable {
       throw new IllegalArgumentException("need k >= 1, nearestCodes >= 1 and candidates >= k; got k " + k
           + ", nearestCodes " + nearestCodes + ", candidates " + candidates);
     }
-    float[] q = QueryScorer.requireQuery(model.quantizer(), query);
+    float[] q = QueryScorer.requireQuery(model.embeddingQuantizer(), query);
     if (model.config().normalize()) {
       L2Normalization.normalizeRows(q, 0, 1, q.length, q);
     }
-    // the model's look-up tables rank the cells and rescore items that have no stored vector
-    LookupTableScorer table = model.quantizer().scorer(q);
+    // the model's look-up tables rank the cells (on the encoder's output for an RQ-VAE model) and rescore items
+    // that have no stored vector; an RQ-VAE model rescores them on their decoded embeddings instead, so that every
+    // distance is one between embeddings
+    float[] latent = model.encoder() == null ? q : model.latent(FloatMatrix.wrap(q, 1, q.length)).data();
+    LookupTableScorer table = model.quantizer().scorer(latent);
     int[] docs = candidates(table, nearestCodes, candidates, constraint);
     float[] distance = new float[docs.length];
-    rescore(q, table, docs, distance);
+    rescore(q, model.encoder() == null ? table : model.embeddingQuantizer().scorer(q), docs, distance);
     StoredFields stored = searcher.storedFields();
     List<Hit> hits = new ArrayList<>();
     // nearest first; equal distances in document order (TopK breaks ties by the smaller index)
