@@ -111,48 +111,15 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
         java.util.Arrays.fill(sizes, 256);
         SemanticIdConfig c = SemanticIdConfig.DEFAULT.withNormalize(normalize).withBalanced(balanced)
             .withCodebookSizes(sizes).withCollision(io.distok.recsys.CollisionPolicy.Kind.NONE);
-        double[] fit = new double[repeat];
-        double[] assign = new double[repeat];
-        double[] cpuShare = new double[repeat];
-        SemanticIdModel m = null;
-        int cores = Runtime.getRuntime().availableProcessors();
-        for (int r = 0; r < repeat; r++) {
-          io.distok.bench.CpuLoad before = io.distok.bench.CpuLoad.sample();
-          long t0 = System.nanoTime();
-          m = SemanticIdTrainer.fit(in, c, ProgressListener.NONE);
-          long t1 = System.nanoTime();
-          io.distok.bench.CpuLoad after = io.distok.bench.CpuLoad.sample();
-          cpuShare[r] = (after.ownCpuNanos() - before.ownCpuNanos()) / ((double) (t1 - t0) * cores);
-          // the frozen-codebook path new items take: normalise + encode level by level
-          m.quantizer().withBeam(1).encode(m.latent(in.vectors()));
-          long t2 = System.nanoTime();
-          fit[r] = (t1 - t0) / 1e9;
-          assign[r] = (t2 - t1) / 1e9;
-        }
-        SemanticIdReport rep = SemanticIdReport.of(m, in, 1000, 1);
-        double minUtil = rep.codes().perLevel().stream().mapToDouble(SemanticIdReport.LevelUsage::utilization).min()
-            .orElse(0);
-        double minPpl = rep.codes().perLevel().stream().mapToDouble(SemanticIdReport.LevelUsage::perplexity).min()
-            .orElse(0);
-        SemanticIdReport.EmbeddingFigures e = rep.embedding();
         String label = (balanced ? "balanced" : "plain") + (normalize ? ", L2-normalised" : ", raw vectors")
             + (variant == 2 ? ", " + chosen + " levels" : "");
-        int suffixNeeded = rep.codes().groupSizeHistogram().isEmpty() ? 0 : rep.codes().groupSizeHistogram().lastKey();
-        w.printf(Locale.ROOT, "%-34s %8.2f %8.3f %8.3f%% %9.4f %7.1f%% %8.1f %7.1f%% %7.1f%% %8.4f %6.0f%% %7.2f%% %7d%n",
-            label, MethodRun.median(fit), MethodRun.median(assign), 100 * rep.rawCollisionRate(), e.mse(),
-            100 * minUtil, minPpl, 100 * e.neighbourPreservationLevel1(), 100 * e.neighbourPreservationLevel12(),
-            e.meanCosine(), 100 * MethodRun.median(cpuShare), 100 * rep.codes().uniqueShareByDepth().get(Math.min(1, rep.codes().levels() - 1)),
-            suffixNeeded);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("recipe", label);
-        row.put("fit_s", MethodRun.median(fit));
-        row.put("assign_s", MethodRun.median(assign));
-        row.put("fit_cpu_share", MethodRun.median(cpuShare));
-        row.put("suffix_range_needed", suffixNeeded);
-        row.put("report", rep.toMap());
-        rows.add(row);
+        rows.add(measure(w, label, in, c));
       }
     }
+    // the RQ-VAE recipe (TIGER's): encoder, k-means-initialised residual VQ and decoder trained together
+    rows.add(measure(w, "rq-vae (MLP d-128-d), L2-normalised", unit, SemanticIdConfig.DEFAULT.withCodebookSizes(256, 256,
+        256).withCollision(io.distok.recsys.CollisionPolicy.Kind.NONE).withRqVae(io.distok.recsys.RqVaeSettings
+        .DEFAULT)));
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("data", data.toString());
     doc.put("recipes", rows);
@@ -204,5 +171,47 @@ public final class BenchSemanticIdsCommand implements Callable<Integer> {
 
   private static double num(Map<String, Object> m, String key) {
     return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+
+  /** Fits {@code c} {@link #repeat} times on {@code in}, prints its row and returns its figures. */
+  private Map<String, Object> measure(PrintWriter w, String label, ItemEmbeddings in, SemanticIdConfig c) {
+    double[] fit = new double[repeat];
+    double[] assign = new double[repeat];
+    double[] cpuShare = new double[repeat];
+    SemanticIdModel m = null;
+    int cores = Runtime.getRuntime().availableProcessors();
+    for (int r = 0; r < repeat; r++) {
+      io.distok.bench.CpuLoad before = io.distok.bench.CpuLoad.sample();
+      long t0 = System.nanoTime();
+      m = SemanticIdTrainer.fit(in, c, ProgressListener.NONE);
+      long t1 = System.nanoTime();
+      io.distok.bench.CpuLoad after = io.distok.bench.CpuLoad.sample();
+      cpuShare[r] = (after.ownCpuNanos() - before.ownCpuNanos()) / ((double) (t1 - t0) * cores);
+      // the frozen-codebook path new items take: normalise + encode level by level
+      m.quantizer().withBeam(1).encode(m.latent(in.vectors()));
+      long t2 = System.nanoTime();
+      fit[r] = (t1 - t0) / 1e9;
+      assign[r] = (t2 - t1) / 1e9;
+    }
+    SemanticIdReport rep = SemanticIdReport.of(m, in, 1000, 1);
+    double minUtil = rep.codes().perLevel().stream().mapToDouble(SemanticIdReport.LevelUsage::utilization).min()
+        .orElse(0);
+    double minPpl = rep.codes().perLevel().stream().mapToDouble(SemanticIdReport.LevelUsage::perplexity).min()
+        .orElse(0);
+    SemanticIdReport.EmbeddingFigures e = rep.embedding();
+    int suffixNeeded = rep.codes().groupSizeHistogram().isEmpty() ? 0 : rep.codes().groupSizeHistogram().lastKey();
+    w.printf(Locale.ROOT, "%-34s %8.2f %8.3f %8.3f%% %9.4f %7.1f%% %8.1f %7.1f%% %7.1f%% %8.4f %6.0f%% %7.2f%% %7d%n",
+        label, MethodRun.median(fit), MethodRun.median(assign), 100 * rep.rawCollisionRate(), e.mse(),
+        100 * minUtil, minPpl, 100 * e.neighbourPreservationLevel1(), 100 * e.neighbourPreservationLevel12(),
+        e.meanCosine(), 100 * MethodRun.median(cpuShare), 100 * rep.codes().uniqueShareByDepth().get(Math.min(1, rep.codes().levels() - 1)),
+        suffixNeeded);
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("recipe", label);
+    row.put("fit_s", MethodRun.median(fit));
+    row.put("assign_s", MethodRun.median(assign));
+    row.put("fit_cpu_share", MethodRun.median(cpuShare));
+    row.put("suffix_range_needed", suffixNeeded);
+    row.put("report", rep.toMap());
+    return row;
   }
 }

@@ -199,7 +199,7 @@ public final class SemanticIdsCommand implements Runnable {
         + "(default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--batch-size", defaultValue = "256", description = "rq-vae: rows per step (default: "
+    @Option(names = "--train-batch-size", defaultValue = "256", description = "rq-vae: rows per training step (default: "
         + "${DEFAULT-VALUE}).")
     int batchSize;
 

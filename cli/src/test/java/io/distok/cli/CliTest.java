@@ -236,6 +236,26 @@ class CliTest {
   }
 
   @Test
+  void benchCollapsePrintsTheTableAndRefusesUnknownSettings() throws IOException {
+    Path data = dir.resolve("cube.npy");
+    io.distok.quant.io.Npy.write(data, io.distok.testdata.SyntheticData.gaussianClusters(1500, 6, 1500, 0.05, 2));
+    Path json = dir.resolve("collapse.json");
+    Run r = run("bench", "collapse", "--data", data.toString(), "--K", "128", "--epochs", "8", "--settings",
+        "kmeans,none,reset", "--throughput=false", "--json", json.toString());
+    assertEquals(0, r.code(), r.err());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) JSON.std.mapFrom(Files.readString(json))
+        .get("table");
+    assertEquals(List.of("kmeans", "none", "reset"), rows.stream().map(m -> m.get("setting")).toList());
+    double none = ((Number) rows.get(1).get("utilization")).doubleValue();
+    double reset = ((Number) rows.get(2).get("utilization")).doubleValue();
+    assertTrue(none < 0.6 && reset > 0.9, "none " + none + ", reset " + reset + "\n" + r.out());
+    Run bad = run("bench", "collapse", "--data", data.toString(), "--settings", "magic");
+    assertEquals(DistokCommand.EXIT_USAGE, bad.code());
+    assertTrue(bad.err().contains("unknown setting 'magic'"), bad.err());
+  }
+
+  @Test
   void benchSemanticIdsOnAGeneratedCatalogue() throws IOException {
     Path json = dir.resolve("sid.json");
     Run r = run("bench", "semantic-ids", "--generated", "3000", "--recipes", "default", "--repeat", "1", "--json",
@@ -246,7 +266,8 @@ class CliTest {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> rows = (List<Map<String, Object>>) JSON.std.mapFrom(Files.readString(json))
         .get("recipes");
-    assertEquals(2, rows.size());
+    assertEquals(3, rows.size());
+    assertTrue(r.out().contains("rq-vae"), r.out());
     double cpu = ((Number) rows.get(1).get("fit_cpu_share")).doubleValue();
     assertTrue(cpu > 0 && cpu <= 1.05, "CPU share " + cpu);
     Run both = run("bench", "semantic-ids", "--generated", "10", "--data", "x.npy");

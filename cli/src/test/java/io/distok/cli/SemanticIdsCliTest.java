@@ -46,6 +46,36 @@ class SemanticIdsCliTest {
     return f;
   }
 
+  /** The RQ-VAE recipe through the CLI: fitted, saved with its encoder, reloaded, new items assigned stably. */
+  @Test
+  void rqVaeRecipeFitsAssignsAndReloads() throws IOException {
+    Path in = items("items.csv", 400, 0, 4);
+    Path model = dir.resolve("sid-vae");
+    CliTest.Run fit = run("semantic-ids", "fit", "--recipe", "rq-vae", "--input", in.toString(), "--out",
+        model.toString(), "--codebook-sizes", "8,8", "--hidden", "16", "--epochs", "5", "--train-batch-size", "64");
+    assertEquals(0, fit.code(), fit.err());
+    SemanticIdModel m = SemanticIdStore.load(model);
+    assertEquals("rq-vae", m.config().recipe());
+    assertTrue(m.encoder() != null && m.config().rqVae().hidden() == 16 && m.config().rqVae().epochs() == 5);
+    Path more = items("more.csv", 10, 400, 5);
+    Path first = dir.resolve("first.tsv");
+    Path copy = dir.resolve("sid-copy");
+    CliTest.Run cp = run("semantic-ids", "assign", "--model", model.toString(), "--input", more.toString(),
+        "--ids-out", first.toString(), "--out", copy.toString());
+    assertEquals(0, cp.code(), cp.err());
+    Path second = dir.resolve("second.tsv");
+    CliTest.Run again = run("semantic-ids", "assign", "--model", model.toString(), "--input", more.toString(),
+        "--ids-out", second.toString(), "--out", dir.resolve("sid-copy2").toString());
+    assertEquals(0, again.code(), again.err());
+    assertEquals(Files.readAllLines(first), Files.readAllLines(second), "new items get the same IDs every time");
+    CliTest.Run bad = run("semantic-ids", "fit", "--recipe", "vae", "--input", in.toString(), "--out",
+        dir.resolve("x").toString());
+    assertEquals(DistokCommand.EXIT_USAGE, bad.code());
+    assertTrue(bad.err().contains("rq-kmeans or rq-vae"), bad.err());
+    CliTest.Run help = run("semantic-ids", "fit", "--help");
+    assertTrue(help.out().contains("--recipe") && help.out().contains("--learning-rate"), help.out());
+  }
+
   @Test
   void fitReportAssignExport() throws IOException {
     Path in = items("items.csv", 500, 0, 1);
