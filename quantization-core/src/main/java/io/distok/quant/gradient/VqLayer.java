@@ -35,6 +35,8 @@ public final class VqLayer implements QuantizerLayer {
   private final Parameter codebookParameter;
   private final float[] basis;
   private final Parameter matrix;
+  /** The linear reparameterisation's learned offset: the codebook is {@code B W + 1 b^T}, as SimVQ's linear layer. */
+  private final Parameter offset;
   private final double[] emaCount;
   private final double[] emaSum;
   private final int[] windowUses;
@@ -111,9 +113,11 @@ public final class VqLayer implements QuantizerLayer {
         w[i * d + i] = 1f;
       }
       this.matrix = new Parameter("W", w);
+      this.offset = new Parameter("b", new float[d]);
     } else {
       this.basis = null;
       this.matrix = null;
+      this.offset = null;
     }
     if (options.update() == VqOptions.CodebookUpdate.EMA) {
       this.emaCount = new double[k];
@@ -514,6 +518,13 @@ public final class VqLayer implements QuantizerLayer {
         grad = grad.selectRows(used);
       }
       Matrices.addScaled(matrix.gradient(), Matrices.transposedTimes(b, grad), 1f);
+      float[] gb = offset.gradient();
+      float[] gv = grad.data();
+      for (int c = 0; c < grad.rows(); c++) {
+        for (int t = 0; t < d; t++) {
+          gb[t] += gv[c * d + t];
+        }
+      }
     }
   }
 
@@ -565,6 +576,7 @@ public final class VqLayer implements QuantizerLayer {
     }
     if (matrix != null) {
       out.add(matrix);
+      out.add(offset);
     }
     return out;
   }
@@ -577,6 +589,11 @@ public final class VqLayer implements QuantizerLayer {
     float[] zv = pass.input.data();
     if (matrix != null) {
       FloatMatrix c = Matrices.times(FloatMatrix.wrap(basis, k, d), FloatMatrix.wrap(matrix.value(), d, d));
+      float[] b = offset.value();
+      float[] cv = c.data();
+      for (int i = 0; i < cv.length; i++) {
+        cv[i] += b[i % d];
+      }
       System.arraycopy(c.data(), 0, codebook, 0, codebook.length);
     }
     if (emaCount != null) {

@@ -223,7 +223,7 @@ class GradientCheckTest {
     check("codebook", book.value(), book.gradient(), full, 8, rng);
   }
 
-  /** SimVQ: the codebook is B W, and the codebook loss's gradient reaches W as {@code B^T dC}. */
+  /** SimVQ: the codebook is B W + 1 b^T; the codebook loss's gradient reaches W as {@code B^T dC}, b as its sum. */
   @Property(tries = 25)
   void linearReparameterisationGradientMatchesFiniteDifferences(@ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
@@ -241,6 +241,9 @@ class GradientCheckTest {
       return unlessCodesMoved(base.codes, p, p.auxiliaryLoss());
     };
     check("W", w.value(), w.gradient(), loss, 8, rng);
+    Parameter b = layer.parameters().get(1);
+    assertEquals("b", b.name());
+    check("b", b.value(), b.gradient(), loss, 4, rng);
   }
 
   /** Brings derived state (SimVQ's codebook, the packed rows) up to the parameters' current values. */
