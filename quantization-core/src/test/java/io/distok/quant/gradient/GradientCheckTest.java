@@ -65,6 +65,15 @@ class GradientCheckTest {
     return java.util.Arrays.equals(codes, pass.codes) ? value : Double.NaN;
   }
 
+  /** The layer's own loss on z after its parameters moved, NaN when that moved a row's code. */
+  private static DoubleSupplier auxiliaryWithCodesHeld(VqLayer layer, FloatMatrix z, VqLayer.VqPass base) {
+    return () -> {
+      refresh(layer);
+      VqLayer.VqPass p = layer.forward(z, 0);
+      return unlessCodesMoved(base.codes, p, p.auxiliaryLoss());
+    };
+  }
+
   private static void zero(List<Parameter> parameters) {
     parameters.forEach(Parameter::zeroGradient);
   }
@@ -143,11 +152,7 @@ class GradientCheckTest {
     zero(layer.parameters());
     VqLayer.VqPass base = layer.forward(z, 0);
     layer.backward(base, null);
-    DoubleSupplier loss = () -> {
-      refresh(layer);
-      VqLayer.VqPass p = layer.forward(z, 0);
-      return unlessCodesMoved(base.codes, p, p.auxiliaryLoss());
-    };
+    DoubleSupplier loss = auxiliaryWithCodesHeld(layer, z, base);
     check("codebook", book.value(), book.gradient(), loss, 8, rng);
   }
 
@@ -215,11 +220,7 @@ class GradientCheckTest {
       return p.auxiliaryLoss() - meanNearest / z.rows();
     };
     check("z", z.data(), gz.data(), regulariser, 6, rng);
-    DoubleSupplier full = () -> {
-      refresh(layer);
-      VqLayer.VqPass p = layer.forward(z, 0);
-      return unlessCodesMoved(base.codes, p, p.auxiliaryLoss());
-    };
+    DoubleSupplier full = auxiliaryWithCodesHeld(layer, z, base);
     check("codebook", book.value(), book.gradient(), full, 8, rng);
   }
 
@@ -235,11 +236,7 @@ class GradientCheckTest {
     zero(layer.parameters());
     VqLayer.VqPass base = layer.forward(z, 0);
     layer.backward(base, null);
-    DoubleSupplier loss = () -> {
-      refresh(layer);
-      VqLayer.VqPass p = layer.forward(z, 0);
-      return unlessCodesMoved(base.codes, p, p.auxiliaryLoss());
-    };
+    DoubleSupplier loss = auxiliaryWithCodesHeld(layer, z, base);
     check("W", w.value(), w.gradient(), loss, 8, rng);
     Parameter b = layer.parameters().get(1);
     assertEquals("b", b.name());
