@@ -344,4 +344,56 @@ class GradientCheckTest {
     assertArrayEquals(signs, frozen.decode(frozen.encode(z)).data(), 1e-6f);
     assertTrue(base.auxiliaryLoss() >= 0);
   }
+
+  /** FSQ: the rounding passes straight through, the tanh bound as its derivative; training encodes as the frozen model. */
+  @Property(tries = 25)
+  void fsqGradientIsTheBoundsDerivative(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int dims = 1 + rng.nextInt(5);
+    int[] levels = new int[dims];
+    for (int t = 0; t < dims; t++) {
+      levels[t] = 2 + rng.nextInt(7);
+    }
+    FsqLayer layer = new FsqLayer(levels, new int[] {0});
+    FloatMatrix z = gaussian(7, dims, 1.5, rng);
+    FloatMatrix w = gaussian(7, dims, 1, rng);
+    QuantizerLayer.Pass pass = layer.forward(z, 0);
+    FloatMatrix gz = layer.backward(pass, w);
+    DoubleSupplier bounded = () -> {
+      double s = 0;
+      for (int i = 0; i < z.data().length; i++) {
+        s += Math.tanh(z.data()[i]) * w.data()[i];
+      }
+      return s;
+    };
+    check("fsq z", z.data(), gz.data(), bounded, 8, rng);
+    io.distok.quant.Quantizer frozen = layer.freeze();
+    assertArrayEquals(frozen.decode(frozen.encode(z)).data(), pass.output().data());
+    // every output value is one of its dimension's levels, evenly spaced in [-1, 1]
+    for (int i = 0; i < pass.output().data().length; i++) {
+      int l = levels[i % dims];
+      double q = (pass.output().data()[i] + 1) * (l - 1) / 2;
+      assertEquals(Math.rint(q), q, 1e-4);
+    }
+  }
+
+  /** PQ: each sub-space quantized by its own layer, gradients straight through per sub-space. */
+  @Property(tries = 20)
+  void productLayerQuantizesEachSubspace(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int m = 1 + rng.nextInt(3);
+    int sub = 1 + rng.nextInt(3);
+    FloatMatrix z = gaussian(30, m * sub, 1, rng);
+    ProductVqLayer layer = ProductVqLayer.initialise(z, m, 4, VqLayer.Init.SAMPLE, VqOptions.DEFAULT, seed);
+    QuantizerLayer.Pass pass = layer.forward(z, 0);
+    io.distok.quant.Quantizer frozen = layer.freeze();
+    assertArrayEquals(frozen.decode(frozen.encode(z)).data(), pass.output().data());
+    FloatMatrix g = gaussian(30, m * sub, 1, rng);
+    FloatMatrix withG = layer.backward(pass, g);
+    FloatMatrix own = layer.backward(pass, null);
+    for (int i = 0; i < g.data().length; i++) {
+      assertEquals(g.data()[i], withG.data()[i] - own.data()[i], 1e-5);
+    }
+    assertEquals(m, layer.parameters().size());
+  }
 }
