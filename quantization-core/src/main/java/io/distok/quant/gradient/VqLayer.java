@@ -638,7 +638,9 @@ public final class VqLayer implements QuantizerLayer {
 
   /**
    * Re-initialises every code used fewer than the threshold times in the window from the most recent inputs
-   * (the last max(K, 1024) rows seen; a threshold at or below 1 resets exactly the codes no row chose), distinct rows while they last, each jittered by a small Gaussian (a hundredth of the
+   * (the last max(K, 1024) rows seen; a threshold at or below 1 resets exactly the codes no row chose), drawn as
+   * k-means++ draws its seeds: with probability proportional to a row's squared distance to the nearest live or
+   * already re-placed code, distinct rows while they last, each jittered by a small Gaussian (a hundredth of the
    * batch's quantization error per coordinate) so that two codes reset from one row part ways. O(K + dead d).
    */
   private void resetDeadCodes(VqPass pass, SplittableRandom random) {
@@ -648,24 +650,38 @@ public final class VqLayer implements QuantizerLayer {
       meanNearest += v;
     }
     double jitter = 0.01 * Math.sqrt(meanNearest / Math.max(1, n) / d);
-    int[] pool = new int[recentFilled];
-    for (int i = 0; i < pool.length; i++) {
-      pool[i] = i;
-    }
-    int left = pool.length;
+    int rows = recentFilled;
+    boolean any = false;
+    boolean[] dead = new boolean[k];
     for (int c = 0; c < k; c++) {
-      if (windowUses[c] < options.deadCodeThreshold()) {
-        if (left == 0) {
-          left = pool.length;
+      dead[c] = windowUses[c] < options.deadCodeThreshold();
+      any |= dead[c];
+    }
+    if (any && rows > 0) {
+      // each recent row's squared distance to its nearest live code: dead codes are placed by D^2 sampling (as
+      // k-means++ seeds), so they go where the live codes leave the largest error, and each placement lowers the
+      // distances of the rows it now serves
+      double[] gap = new double[rows];
+      java.util.Arrays.fill(gap, Double.POSITIVE_INFINITY);
+      boolean anyLive = false;
+      for (int c = 0; c < k; c++) {
+        if (!dead[c]) {
+          anyLive = true;
+          lowerGaps(gap, c);
         }
-        int pick = random.nextInt(left);
-        int row = pool[pick];
-        pool[pick] = pool[left - 1];
-        pool[left - 1] = row;
-        left--;
+      }
+      if (!anyLive) {
+        java.util.Arrays.fill(gap, 1);
+      }
+      for (int c = 0; c < k; c++) {
+        if (!dead[c]) {
+          continue;
+        }
+        int row = sampleByWeight(gap, random);
         for (int t = 0; t < d; t++) {
           codebook[c * d + t] = (float) (recent[row * d + t] + jitter * random.nextGaussian());
         }
+        lowerGaps(gap, c);
         if (emaCount != null) {
           emaCount[c] = 1;
           for (int t = 0; t < d; t++) {
@@ -676,6 +692,39 @@ public final class VqLayer implements QuantizerLayer {
       }
     }
     java.util.Arrays.fill(windowUses, 0);
+  }
+
+  /** Lowers each recent row's gap to its squared distance to code {@code c} where that is smaller. O(rows d). */
+  private void lowerGaps(double[] gap, int c) {
+    for (int r = 0; r < gap.length; r++) {
+      double s = 0;
+      for (int t = 0; t < d; t++) {
+        double e = recent[r * d + t] - codebook[c * d + t];
+        s += e * e;
+      }
+      if (s < gap[r]) {
+        gap[r] = s;
+      }
+    }
+  }
+
+  /** An index drawn with probability proportional to {@code weight} (uniform when every weight is 0). O(rows). */
+  private static int sampleByWeight(double[] weight, SplittableRandom random) {
+    double total = 0;
+    for (double w : weight) {
+      total += w;
+    }
+    if (!(total > 0) || Double.isInfinite(total)) {
+      return random.nextInt(weight.length);
+    }
+    double u = random.nextDouble() * total;
+    for (int r = 0; r < weight.length; r++) {
+      u -= weight[r];
+      if (u < 0) {
+        return r;
+      }
+    }
+    return weight.length - 1;
   }
 
   @Override
