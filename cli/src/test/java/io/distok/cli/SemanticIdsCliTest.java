@@ -68,6 +68,13 @@ class SemanticIdsCliTest {
         "--ids-out", second.toString(), "--out", dir.resolve("sid-copy2").toString());
     assertEquals(0, again.code(), again.err());
     assertEquals(Files.readAllLines(first), Files.readAllLines(second), "new items get the same IDs every time");
+    Path export = dir.resolve("vae-export");
+    CliTest.Run ex = run("semantic-ids", "export", "--model", model.toString(), "--out", export.toString());
+    assertEquals(0, ex.code(), ex.err());
+    assertEquals(8 + 8 + 256, Files.readAllLines(export.resolve("vocabulary.txt")).size());
+    assertEquals(401, Files.readAllLines(export.resolve("item2id.tsv")).size());
+    CliTest.Run rep = run("semantic-ids", "report", "--model", model.toString(), "--input", in.toString());
+    assertEquals(0, rep.code(), rep.err());
     CliTest.Run bad = run("semantic-ids", "fit", "--recipe", "vae", "--input", in.toString(), "--out",
         dir.resolve("x").toString());
     assertEquals(DistokCommand.EXIT_USAGE, bad.code());
