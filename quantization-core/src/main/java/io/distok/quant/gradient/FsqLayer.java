@@ -3,8 +3,6 @@ package io.distok.quant.gradient;
 import io.distok.quant.Codes;
 import io.distok.quant.fsq.FiniteScalarQuantizer;
 import io.distok.util.FloatMatrix;
-import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A trainable finite scalar quantizer (Mentzer et al. 2023): each dimension t is bounded by {@code tanh} and rounded
@@ -76,16 +74,6 @@ public final class FsqLayer implements QuantizerLayer {
       out[i] = (float) (gv[i] * (1 - t * t));
     }
     return gz;
-  }
-
-  @Override
-  public List<Parameter> parameters() {
-    return List.of();
-  }
-
-  @Override
-  public void afterUpdate(Pass pass, SplittableRandom random) {
-    // no state of its own: the encoder before the layer is what learns
   }
 
   @Override

@@ -36,14 +36,18 @@ public interface QuantizerLayer {
    */
   FloatMatrix backward(Pass pass, FloatMatrix outputGradient);
 
-  /** The parameters an optimiser updates (none for EMA codebooks). */
-  List<Parameter> parameters();
+  /** The parameters an optimiser updates: none for EMA codebooks and for layers without a codebook (FSQ, LFQ, BSQ). */
+  default List<Parameter> parameters() {
+    return List.of();
+  }
 
   /**
    * What follows the optimiser step: derived codebooks recomputed, EMA averages, dead codes re-initialised
    * (drawing from {@code random}).
    */
-  void afterUpdate(Pass pass, SplittableRandom random);
+  default void afterUpdate(Pass pass, SplittableRandom random) {
+    // a layer without state of its own: the encoder before it is what learns
+  }
 
   /** The current codebooks as an immutable model; later steps do not change it. */
   Quantizer freeze();

@@ -5,8 +5,6 @@ import io.distok.quant.bsq.BinarySphericalQuantizer;
 import io.distok.quant.lfq.LookupFreeQuantizer;
 import io.distok.util.FloatMatrix;
 import java.util.Arrays;
-import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * A trainable sign-code quantizer of K bits: LFQ (MAGVIT-v2: each coordinate to {@code +-1}) or BSQ (the vector
@@ -223,17 +221,6 @@ public final class SignCodeLayer implements QuantizerLayer {
     return gz;
   }
 
-  @Override
-  public List<Parameter> parameters() {
-    return List.of();
-  }
-
-  @Override
-  public void afterUpdate(Pass pass, SplittableRandom random) {
-    // no codebook: the encoder before the layer is what learns
-  }
-
-  /** LFQ with codewords {@code +-1}, or BSQ on the unit sphere. */
   @Override
   public SignCodeQuantizer freeze() {
     if (spherical) {
