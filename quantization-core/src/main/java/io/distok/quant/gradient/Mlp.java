@@ -67,6 +67,21 @@ public final class Mlp {
     return layers.isEmpty() ? inputDimension : layers.get(layers.size() - 1).outputs();
   }
 
+  /** Each layer's W (out x in) and b (1 x out), in layer order: the state that saving and fingerprinting read. */
+  public List<FloatMatrix> matrices() {
+    List<FloatMatrix> out = new ArrayList<>();
+    for (DenseLayer layer : layers) {
+      out.add(layer.weights());
+      out.add(FloatMatrix.wrap(layer.bias(), 1, layer.outputs()));
+    }
+    return out;
+  }
+
+  /** Each layer's activation name, in layer order. */
+  public List<String> activations() {
+    return layers.stream().map(l -> l.activation().name()).toList();
+  }
+
   List<Parameter> parameters() {
     List<Parameter> out = new ArrayList<>();
     for (DenseLayer layer : layers) {

@@ -3,6 +3,7 @@ package io.distok.quant.gradient;
 import io.distok.quant.SignCodeQuantizer;
 import io.distok.quant.bsq.BinarySphericalQuantizer;
 import io.distok.quant.lfq.LookupFreeQuantizer;
+import io.distok.quant.train.BitEntropy;
 import io.distok.util.FloatMatrix;
 import java.util.Arrays;
 
@@ -67,6 +68,8 @@ public final class SignCodeLayer implements QuantizerLayer {
     final float[] values;
     final float[] norms;
     final FloatMatrix output;
+    /** The soft-bit entropies of the pass, when the regulariser is on. */
+    BitEntropy entropy;
     double auxiliary;
 
     SignPass(FloatMatrix input, float[] values, float[] norms, FloatMatrix output) {
@@ -128,40 +131,19 @@ public final class SignCodeLayer implements QuantizerLayer {
     SignPass pass = new SignPass(z, v, norms, out);
     pass.auxiliary = beta * commitment / Math.max(1, n);
     if (entropyWeight > 0) {
-      pass.auxiliary += entropyWeight / bits * entropyTerms(v, n);
+      pass.entropy = BitEntropy.of(FloatMatrix.wrap(v, n, bits), softBeta());
+      pass.auxiliary += entropyWeight / bits * (pass.entropy.sampleEntropy() + gamma * (bits * Math.log(2)
+          - pass.entropy.codebookEntropy()));
     }
     return pass;
   }
 
-  /** The soft-bit argument {@code 2 b v}, with v in the units the inverse temperature is given in. */
-  private double logit(float value) {
-    return 2 * inverseTemperature * (spherical ? value * Math.sqrt(bits) : value);
-  }
-
-  /** {@code sum_t mean_i h(p_it) + gamma (K ln 2 - sum_t h(mean_i p_it))}. O(n K). */
-  private double entropyTerms(float[] v, int n) {
-    double[] mean = new double[bits];
-    double sample = 0;
-    for (int i = 0; i < n; i++) {
-      for (int t = 0; t < bits; t++) {
-        double p = sigmoid(logit(v[i * bits + t]));
-        mean[t] += p;
-        sample += binaryEntropy(p);
-      }
-    }
-    double codebook = 0;
-    for (int t = 0; t < bits; t++) {
-      codebook += binaryEntropy(mean[t] / n);
-    }
-    return sample / n + gamma * (bits * Math.log(2) - codebook);
-  }
-
-  static double sigmoid(double a) {
-    return a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
-  }
-
-  static double binaryEntropy(double p) {
-    return p <= 0 || p >= 1 ? 0 : -(p * Math.log(p) + (1 - p) * Math.log1p(-p));
+  /**
+   * The inverse temperature of the soft bits {@code sigmoid(2 beta v)} on the binarised values: b itself for LFQ, b
+   * sqrt(K) for BSQ, whose values are z / |z| and so sqrt(K) times smaller per coordinate.
+   */
+  private double softBeta() {
+    return inverseTemperature * (spherical ? Math.sqrt(bits) : 1);
   }
 
   @Override
@@ -177,25 +159,19 @@ public final class SignCodeLayer implements QuantizerLayer {
       gv[i] += commit * (v[i] - q[i]);
     }
     if (entropyWeight > 0) {
-      double[] mean = new double[bits];
-      for (int i = 0; i < n; i++) {
-        for (int t = 0; t < bits; t++) {
-          mean[t] += sigmoid(logit(v[i * bits + t]));
-        }
-      }
       double[] meanLogOdds = new double[bits];
       for (int t = 0; t < bits; t++) {
-        double m = Math.min(1 - 1e-12, Math.max(1e-12, mean[t] / n));
+        double m = Math.min(1 - 1e-12, Math.max(1e-12, pass.entropy.bitShare()[t]));
         meanLogOdds[t] = Math.log((1 - m) / m);
       }
-      double unit = 2 * inverseTemperature * (spherical ? Math.sqrt(bits) : 1);
+      double beta = softBeta();
       double scale = entropyWeight / bits / n;
       for (int i = 0; i < n; i++) {
         for (int t = 0; t < bits; t++) {
-          double a = logit(v[i * bits + t]);
-          double s = sigmoid(a);
-          // dh/dp = ln((1 - p) / p) = -a for p = sigmoid(a); dp/dv = unit p (1 - p)
-          gv[i * bits + t] += (float) (scale * unit * s * (1 - s) * (-a - gamma * meanLogOdds[t]));
+          double a = 2 * beta * v[i * bits + t];
+          double s = BitEntropy.soft(v[i * bits + t], beta);
+          // dh/dp = ln((1 - p) / p) = -a for p = sigmoid(a); dp/dv = 2 beta p (1 - p)
+          gv[i * bits + t] += (float) (scale * 2 * beta * s * (1 - s) * (-a - gamma * meanLogOdds[t]));
         }
       }
     }

@@ -1,10 +1,12 @@
 package io.distok.quant.gradient;
 
+import io.distok.quant.NearestCodes;
 import io.distok.quant.kernel.DistanceKernel;
 import io.distok.quant.kernel.DistanceKernels;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.kmeans.KMeans;
 import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.train.EntropyRegularizer;
 import io.distok.quant.vq.VectorQuantizer;
 import io.distok.util.FloatMatrix;
 import io.distok.util.Parallel;
@@ -185,6 +187,8 @@ public final class VqLayer implements QuantizerLayer {
     FloatMatrix usage;
     double usageTemperature;
     double[] meanUsage;
+    /** The batch's mean squared distance to its nearest codes. */
+    double meanNearest;
     double auxiliary;
 
     VqPass(FloatMatrix input, int[] codes, float[] nearest, FloatMatrix output) {
@@ -215,11 +219,8 @@ public final class VqLayer implements QuantizerLayer {
       throw new IllegalArgumentException("a " + d + "-dimensional quantizer layer got rows of " + z.cols());
     }
     int n = z.rows();
-    int[] codes = new int[n];
     float[] nearest = new float[n];
-    PackedRows c = packed();
-    DistanceKernel kernel = DistanceKernels.get();
-    Parallel.forEachChunk(n, CHUNK, (chunk, from, to) -> kernel.nearest(z.data(), from, to, c, codes, nearest));
+    int[] codes = NearestCodes.assign(z, packed(), DistanceKernels.get(), nearest);
     double meanNearest = 0;
     for (float v : nearest) {
       meanNearest += v;
@@ -242,6 +243,7 @@ public final class VqLayer implements QuantizerLayer {
       }
     }
     VqPass pass = new VqPass(z, codes, nearest, out);
+    pass.meanNearest = meanNearest;
     pass.soft = soft;
     pass.softTemperature = softT;
     double codebookLoss = options.update() != VqOptions.CodebookUpdate.LOSS ? 0
@@ -251,7 +253,7 @@ public final class VqLayer implements QuantizerLayer {
       pass.usageTemperature = options.entropyTemperature() * (fixed ? fixedTemperatureScale : batchVariance(z));
       pass.usage = softmax(distances, pass.usageTemperature);
       pass.meanUsage = columnMeans(pass.usage);
-      pass.auxiliary += options.entropyWeight() * klToUniform(pass.meanUsage);
+      pass.auxiliary += options.entropyWeight() * EntropyRegularizer.klToUniform(pass.meanUsage);
     }
     return pass;
   }
@@ -318,32 +320,20 @@ public final class VqLayer implements QuantizerLayer {
     return s / Math.max(1, p.rows());
   }
 
-  /** {@code ln K - H(p)}, the KL divergence of {@code p} from uniform, in [0, ln K]. */
-  static double klToUniform(double[] p) {
-    double h = 0;
-    for (double v : p) {
-      if (v > 0) {
-        h -= v * Math.log(v);
-      }
-    }
-    return Math.max(0, Math.log(p.length) - h);
-  }
-
+  /** Every row's squared distance to every code, n x K, by the kernel. O(n K d), parallel over rows. */
   private FloatMatrix squaredDistances(FloatMatrix z) {
-    int n = z.rows();
-    FloatMatrix dots = Matrices.timesTransposed(z, liveCodebook());
-    float[] dv = dots.data();
-    float[] cNorm = new float[k];
-    for (int c = 0; c < k; c++) {
-      cNorm[c] = PackedRows.squaredNorm(codebook, c * d, d);
-    }
-    for (int i = 0; i < n; i++) {
-      float zNorm = PackedRows.squaredNorm(z.data(), i * d, d);
-      for (int c = 0; c < k; c++) {
-        dv[i * k + c] = Math.max(0f, zNorm + cNorm[c] - 2 * dv[i * k + c]);
+    FloatMatrix out = new FloatMatrix(z.rows(), k);
+    PackedRows c = packed();
+    DistanceKernel kernel = DistanceKernels.get();
+    Parallel.forEachChunk(z.rows(), CHUNK, (chunk, from, to) -> {
+      float[] dots = new float[k];
+      float[] row = new float[k];
+      for (int i = from; i < to; i++) {
+        kernel.squaredDistances(z.data(), i * d, c, dots, row);
+        System.arraycopy(row, 0, out.data(), i * k, k);
       }
-    }
-    return dots;
+    });
+    return out;
   }
 
   /** Row-wise softmax of {@code -distances / temperature}, stabilised by each row's smallest distance. */
@@ -644,12 +634,7 @@ public final class VqLayer implements QuantizerLayer {
    * batch's quantization error per coordinate) so that two codes reset from one row part ways. O(K + dead d).
    */
   private void resetDeadCodes(VqPass pass, SplittableRandom random) {
-    int n = pass.input.rows();
-    double meanNearest = 0;
-    for (float v : pass.nearest) {
-      meanNearest += v;
-    }
-    double jitter = 0.01 * Math.sqrt(meanNearest / Math.max(1, n) / d);
+    double jitter = 0.01 * Math.sqrt(pass.meanNearest / d);
     int rows = recentFilled;
     boolean any = false;
     boolean[] dead = new boolean[k];
@@ -734,12 +719,7 @@ public final class VqLayer implements QuantizerLayer {
 
   /** The nearest code of every row of {@code z}, with the current codebook. O(n K d). */
   public int[] nearestCodes(FloatMatrix z) {
-    int[] codes = new int[z.rows()];
-    float[] dist = new float[z.rows()];
-    PackedRows c = packed();
-    DistanceKernel kernel = DistanceKernels.get();
-    Parallel.forEachChunk(z.rows(), CHUNK, (chunk, from, to) -> kernel.nearest(z.data(), from, to, c, codes, dist));
-    return codes;
+    return NearestCodes.assign(z, packed(), DistanceKernels.get(), null);
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.distok.quant.io;
 import io.distok.quant.Quantizer;
 import io.distok.quant.family.FamilyParameter;
 import io.distok.quant.family.QuantizerFamily;
-import io.distok.quant.gradient.DenseLayer;
 import io.distok.quant.gradient.Mlp;
 import io.distok.quant.gradient.MlpTransform;
 import io.distok.quant.transform.LinearTransform;
@@ -48,10 +47,9 @@ public final class ModelFingerprint {
           matrix(digest, FloatMatrix.wrap(l.mean(), 1, l.inputDimension()));
         } else if (v instanceof MlpTransform mlp) {
           for (Mlp net : java.util.List.of(mlp.encoder(), mlp.decoder())) {
-            for (DenseLayer layer : net.layers()) {
-              text(digest, "layer=" + layer.activation() + ";");
-              matrix(digest, layer.weights());
-              matrix(digest, FloatMatrix.wrap(layer.bias(), 1, layer.outputs()));
+            text(digest, "layers=" + net.activations() + ";");
+            for (FloatMatrix m : net.matrices()) {
+              matrix(digest, m);
             }
           }
         }

@@ -79,9 +79,10 @@ public final class ModelStore {
         e.put("matrices", writeMatrices(dir, "transform-" + i, List.of(l.matrix(),
             FloatMatrix.wrap(l.mean(), 1, l.inputDimension()))));
       } else if (t instanceof MlpTransform mlp) {
-        List<FloatMatrix> layers = new ArrayList<>();
-        e.put("encoder", layerActivations(mlp.encoder(), layers));
-        e.put("decoder", layerActivations(mlp.decoder(), layers));
+        List<FloatMatrix> layers = new ArrayList<>(mlp.encoder().matrices());
+        layers.addAll(mlp.decoder().matrices());
+        e.put("encoder", mlp.encoder().activations());
+        e.put("decoder", mlp.decoder().activations());
         e.put("matrices", writeMatrices(dir, "transform-" + i, layers));
       } else if (!(t instanceof L2Normalization)) {
         throw new IllegalArgumentException("cannot save a transform of kind " + t.kind());
@@ -89,17 +90,6 @@ public final class ModelStore {
       out.add(e);
     }
     return out;
-  }
-
-  /** The activation of each layer of {@code mlp}, in order; adds each layer's W and b (1 x out) to {@code out}. */
-  private static List<String> layerActivations(Mlp mlp, List<FloatMatrix> out) {
-    List<String> names = new ArrayList<>();
-    for (DenseLayer layer : mlp.layers()) {
-      names.add(layer.activation().name());
-      out.add(layer.weights());
-      out.add(FloatMatrix.wrap(layer.bias(), 1, layer.outputs()));
-    }
-    return names;
   }
 
   /** An MLP from {@code activations} and the W, b pairs of {@code matrices} starting at pair {@code first}. */

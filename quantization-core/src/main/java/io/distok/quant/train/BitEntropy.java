@@ -48,8 +48,8 @@ public record BitEntropy(double sampleEntropy, double codebookEntropy, double[] 
     return new BitEntropy(sample / z.rows(), codebook, mean);
   }
 
-  /** {@code sigmoid(2 beta v)}, computed without overflow. */
-  static double soft(double v, double beta) {
+  /** {@code sigmoid(2 beta v)}, computed without overflow: the soft bit of value v. */
+  public static double soft(double v, double beta) {
     double a = 2 * beta * v;
     return a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
   }

@@ -22,14 +22,25 @@ public record EntropyRegularizer(double weight) implements UsageRegularizer {
     if (rows == 0 || k < 2) {
       return 0;
     }
+    double[] p = new double[k];
+    for (int c = 0; c < k; c++) {
+      p[c] = counts[c] / (double) rows;
+    }
+    return weight * klToUniform(p);
+  }
+
+  /**
+   * {@code ln K - H(p)}, the KL divergence of the distribution {@code p} over K codes from uniform use, in [0, ln
+   * K]; zero entries add nothing. O(K).
+   */
+  public static double klToUniform(double[] p) {
     double h = 0;
-    for (int c : counts) {
-      if (c > 0) {
-        double p = c / (double) rows;
-        h -= p * Math.log(p);
+    for (double v : p) {
+      if (v > 0) {
+        h -= v * Math.log(v);
       }
     }
-    return weight * Math.max(0, Math.log(k) - h);
+    return Math.max(0, Math.log(p.length) - h);
   }
 
   @Override
