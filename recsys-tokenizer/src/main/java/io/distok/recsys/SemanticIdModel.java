@@ -31,6 +31,8 @@ public final class SemanticIdModel {
   private final ResidualQuantizer quantizer;
   /** The RQ-VAE's frozen encoder (and decoder), or null when the codebooks quantize the embeddings directly. */
   private final MlpTransform encoder;
+  /** The quantizer and encoder as one model of embeddings, built once (queries and fingerprints use it). */
+  private final Quantizer embeddingQuantizer;
   private final ItemTable table;
   private final int size;
 
@@ -52,6 +54,7 @@ public final class SemanticIdModel {
     this.config = config;
     this.quantizer = quantizer;
     this.encoder = encoder;
+    this.embeddingQuantizer = encoder == null ? quantizer : new TransformedQuantizer(List.of(encoder), quantizer);
     this.table = table;
     this.size = size;
   }
@@ -97,7 +100,7 @@ public final class SemanticIdModel {
    * through the decoder) for RQ-VAE.
    */
   public Quantizer embeddingQuantizer() {
-    return encoder == null ? quantizer : new TransformedQuantizer(List.of(encoder), quantizer);
+    return embeddingQuantizer;
   }
 
   /**

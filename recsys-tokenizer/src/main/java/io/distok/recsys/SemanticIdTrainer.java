@@ -129,8 +129,6 @@ public final class SemanticIdTrainer {
       return fitRqVae(items, config, progress);
     }
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
-    int n = in.size();
-    int levels = config.codebookSizes().length;
     // the residuals are computed in a working copy (the normalised copy when normalising made one), or in place
     boolean shared = in.vectors() == items.vectors();
     FloatMatrix work = shared && !inPlace ? in.vectors().copy() : in.vectors();
@@ -140,23 +138,17 @@ public final class SemanticIdTrainer {
     if (shared && inPlace) {
       restore(work, rq, raw);
     }
-    PackedRows lastBook = new PackedRows(rq.codebooks().get(levels - 1));
     // the collision policy ranks last codes on what the last level quantized, computed per item from the
     // embedding level by level as the trainer did; `in` holds residuals when normalising made it a copy, so rows
     // are taken from `items`
     boolean normalizeRow = config.normalize() && !items.unitNorm();
-    Codes fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(in.ids(), raw, i -> {
+    return withIds(config, rq, null, in.ids(), raw, i -> {
       float[] row = items.vectors().rowCopy(i);
       if (normalizeRow) {
         L2Normalization.normalizeRows(row, 0, 1, row.length, row);
       }
-      return SemanticIdModel.lastLevelRanking(rq, row, raw.row(i), lastBook);
+      return row;
     });
-    ItemTable table = SemanticIdModel.newTable(config, n);
-    for (int i = 0; i < n; i++) {
-      table.append(in.ids().get(i), raw.row(i), fin.row(i));
-    }
-    return new SemanticIdModel(config, rq, table, n);
   }
 
   /**
@@ -185,14 +177,25 @@ public final class SemanticIdTrainer {
     MlpTransform trained = (MlpTransform) frozen.transforms().get(0);
     FloatMatrix z = trained.apply(x);
     Codes raw = rq.encode(z);
+    return withIds(config, rq, trained, in.ids(), raw, z::rowCopy);
+  }
+
+  /**
+   * The model of {@code raw} codes: final IDs from the collision policy, which ranks an item's last-level codes on
+   * what the last level quantizes for its row {@code quantized.apply(i)} of the residual quantizer's input (the
+   * trainer's levels subtracted as the trainer subtracts them). O(n L d) for the rankings the policy asks for.
+   */
+  private static SemanticIdModel withIds(SemanticIdConfig config, ResidualQuantizer rq, MlpTransform encoder,
+      List<String> ids, Codes raw, java.util.function.IntFunction<float[]> quantized) {
     PackedRows lastBook = new PackedRows(rq.codebooks().get(config.levels() - 1));
-    Codes fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(in.ids(), raw,
-        i -> SemanticIdModel.lastLevelRanking(rq, z.rowCopy(i), raw.row(i), lastBook));
-    ItemTable table = SemanticIdModel.newTable(config, x.rows());
-    for (int i = 0; i < x.rows(); i++) {
-      table.append(in.ids().get(i), raw.row(i), fin.row(i));
+    Codes fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(ids, raw,
+        i -> SemanticIdModel.lastLevelRanking(rq, quantized.apply(i), raw.row(i), lastBook));
+    int n = ids.size();
+    ItemTable table = SemanticIdModel.newTable(config, n);
+    for (int i = 0; i < n; i++) {
+      table.append(ids.get(i), raw.row(i), fin.row(i));
     }
-    return new SemanticIdModel(config, rq, trained, table, x.rows());
+    return new SemanticIdModel(config, rq, encoder, table, n);
   }
 
   /** Adds every row's codewords back onto its residual, last level first. O(n L d), parallel over rows. */
