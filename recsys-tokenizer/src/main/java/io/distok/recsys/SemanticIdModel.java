@@ -243,7 +243,7 @@ public final class SemanticIdModel {
     }
     ItemEmbeddings in = config.normalize() ? items.normalized() : items;
     FloatMatrix z = latent(in.vectors());
-    Codes codes = quantizer.withBeam(1).encode(z);
+    Codes codes = newItemCodes(z);
     CollisionPolicy policy = policy();
     // new items are resolved in id order (shorter ids first, then by string) so that the outcome does not depend
     // on input order; for a numbered catalogue that is the numbers' order, so its rows stay its ids and the item
@@ -275,7 +275,7 @@ public final class SemanticIdModel {
         }
         int[] r = codes.row(i);
         int[] fin = policy.resolveNew(id, r, c -> target.findId(c, target.size()) >= 0,
-            () -> lastLevelRanking(quantizer, z.rowCopy(i), r, lastBook));
+            () -> rankCodes(quantizer, z.rowCopy(i), r, lastBook));
         target.append(id, r, fin);
         added.add(id);
       }
@@ -288,8 +288,37 @@ public final class SemanticIdModel {
     }
   }
 
-  /** The order new items are resolved in: shorter ids first, then by string. */
-  static int compareIds(String a, String b) {
+  /**
+   * What the residual quantizer takes for embeddings {@code x}: the rows L2-normalised when the model normalises
+   * (a copy), then through the encoder for RQ-VAE. O(n d) plus the encoder's cost.
+   */
+  public FloatMatrix quantizerInput(FloatMatrix x) {
+    return latent(config.normalize() ? io.distok.quant.transform.L2Normalization.normalizeRows(x) : x);
+  }
+
+  /**
+   * The raw codes {@link #assign} gives new items whose {@link #quantizerInput} is {@code z}: greedy level by
+   * level (beam 1), whatever beam the quantizer was fitted with. O(n sum(K) d).
+   */
+  public Codes newItemCodes(FloatMatrix z) {
+    return quantizer.withBeam(1).encode(z);
+  }
+
+  /**
+   * The last-level codes ordered from nearest to farthest for a new item whose {@link #quantizerInput} row is
+   * {@code z} and whose raw codes are {@code rawCodes}: what collision policies consult when the item's tuple is
+   * taken. O(K d) for the last level's K codes.
+   */
+  public int[] lastLevelRanking(float[] z, int[] rawCodes) {
+    List<FloatMatrix> books = quantizer.codebooks();
+    return rankCodes(quantizer, z, rawCodes, new PackedRows(books.get(books.size() - 1)));
+  }
+
+  /**
+   * The order new items are resolved in: shorter ids first, then by string. Jobs that resolve new items elsewhere
+   * (the Spark job, per code prefix) resolve them in this order to give the same IDs.
+   */
+  public static int compareIds(String a, String b) {
     return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
   }
 
@@ -298,7 +327,7 @@ public final class SemanticIdModel {
    * model normalises) whose raw codes are {@code rawCodes}: the embedding less its codewords of the other
    * levels, subtracted as the trainer subtracts them. The fit and new-item assignment both rank this way.
    */
-  static int[] lastLevelRanking(ResidualQuantizer quantizer, float[] embedding, int[] rawCodes, PackedRows lastBook) {
+  static int[] rankCodes(ResidualQuantizer quantizer, float[] embedding, int[] rawCodes, PackedRows lastBook) {
     FloatMatrix one = FloatMatrix.wrap(embedding, 1, embedding.length);
     float[] r = quantizer.residualsBefore(one, Codes.wrap(rawCodes.clone(), 1, rawCodes.length),
         rawCodes.length - 1).data();

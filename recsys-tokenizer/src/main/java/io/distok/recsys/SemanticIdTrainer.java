@@ -189,7 +189,7 @@ public final class SemanticIdTrainer {
       List<String> ids, Codes raw, java.util.function.IntFunction<float[]> quantized) {
     PackedRows lastBook = new PackedRows(rq.codebooks().get(config.levels() - 1));
     Codes fin = CollisionPolicy.of(config.collision(), config.suffixSize()).resolve(ids, raw,
-        i -> SemanticIdModel.lastLevelRanking(rq, quantized.apply(i), raw.row(i), lastBook));
+        i -> SemanticIdModel.rankCodes(rq, quantized.apply(i), raw.row(i), lastBook));
     int n = ids.size();
     ItemTable table = SemanticIdModel.newTable(config, n);
     for (int i = 0; i < n; i++) {

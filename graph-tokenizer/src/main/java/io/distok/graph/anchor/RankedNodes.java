@@ -3,12 +3,15 @@ package io.distok.graph.anchor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Picking ranked or random nodes that are not taken yet: the shared step of the anchor selectors. */
-final class RankedNodes {
+/**
+ * Picking ranked or random nodes that are not taken yet: the shared step of the anchor selectors, and of
+ * selectors that compute the scores elsewhere (the Spark jobs), so that both pick the same nodes.
+ */
+public final class RankedNodes {
   private RankedNodes() {}
 
-  /** The {@code count} best-scoring nodes not yet taken (ties by node id), marking them taken. */
-  static int[] top(double[] score, int count, boolean[] taken) {
+  /** The {@code count} best-scoring nodes not yet taken (ties by node id), marking them taken. O(V log V). */
+  public static int[] top(double[] score, int count, boolean[] taken) {
     Integer[] order = new Integer[score.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -25,8 +28,8 @@ final class RankedNodes {
     return Arrays.copyOf(out, n);
   }
 
-  /** {@code count} random nodes not yet taken, marking them taken. */
-  static int[] randomExcluding(int nodes, int count, boolean[] taken, SplittableRandom rng) {
+  /** {@code count} random nodes not yet taken, marking them taken: a partial Fisher-Yates shuffle. O(V). */
+  public static int[] randomExcluding(int nodes, int count, boolean[] taken, SplittableRandom rng) {
     int free = 0;
     for (boolean t : taken) {
       free += t ? 0 : 1;

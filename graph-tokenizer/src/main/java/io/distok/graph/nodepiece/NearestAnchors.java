@@ -65,7 +65,7 @@ public final class NearestAnchors {
       Parallel.forEachChunk(n, 2048, (c, from, to) -> {
         int[] stamp = new int[numAnchors];
         int[] cand = new int[64];
-        long[] keyed = tieBreak == AnchorTieBreak.NODE ? new long[64] : null;
+        long[] keyed = new long[64];
         long gained = 0;
         for (int u = from; u < to; u++) {
           nextFrom[u] = count[u];
@@ -95,11 +95,7 @@ public final class NearestAnchors {
             continue;
           }
           int take = Math.min(room, nc);
-          if (tieBreak == AnchorTieBreak.RANK || take == nc) {
-            Arrays.sort(cand, 0, nc);
-          } else {
-            keyed = nodeOrder(cand, nc, u, seed, keyed);
-          }
+          keyed = order(cand, nc, take, u, tieBreak, seed, keyed);
           int base = u * k + count[u];
           for (int j = 0; j < take; j++) {
             label[base + j] = cand[j];
@@ -146,6 +142,21 @@ public final class NearestAnchors {
       }
     }
     return nc;
+  }
+
+  /**
+   * Puts the {@code nc} distinct anchors {@code cand[0..nc)} that reach {@code node} first at one hop in the
+   * order the node takes them, of which it keeps the first {@code take}: by rank when it takes them all or the
+   * rule is {@link AnchorTieBreak#RANK}, else by a seeded hash of (node, anchor), then anchor. The order depends
+   * only on the set. {@code scratch} is a reusable array, returned grown when it was too small. O(nc log nc).
+   */
+  public static long[] order(int[] cand, int nc, int take, int node, AnchorTieBreak tieBreak, long seed,
+      long[] scratch) {
+    if (tieBreak == AnchorTieBreak.RANK || take == nc) {
+      Arrays.sort(cand, 0, nc);
+      return scratch;
+    }
+    return nodeOrder(cand, nc, node, seed, scratch);
   }
 
   /**

@@ -9,9 +9,10 @@ import java.util.List;
  * [PAD] [UNREACHABLE] [CLS] [SEP] [MASK]}, {@code <anchor_RANK>}, {@code <rel:NAME>}, {@code <rel:NAME^-1>}.
  *
  * @param anchorNames anchor node names in rank order
- * @param relationNames relation names by relation id
+ * @param relationNames relation names by relation id (serializable, so that distributed jobs can ship it)
  */
-public record NodePieceVocabulary(List<String> anchorNames, List<String> relationNames) {
+public record NodePieceVocabulary(List<String> anchorNames, List<String> relationNames)
+    implements java.io.Serializable {
   public static final int PAD = 0;
   public static final int UNREACHABLE = 1;
   public static final int CLS = 2;
@@ -64,6 +65,12 @@ public record NodePieceVocabulary(List<String> anchorNames, List<String> relatio
     return SPECIALS.size() + anchorNames.size() + t;
   }
 
+  /** {@code name} of relation token {@code t < R}, {@code name^-1} of its inverse {@code t >= R}. */
+  public String relationName(int t) {
+    int r = relationNames.size();
+    return t < r ? relationNames.get(t) : relationNames.get(t - r) + "^-1";
+  }
+
   /** The string of token id {@code id}. */
   public String token(int id) {
     if (id < SPECIALS.size()) {
@@ -73,9 +80,7 @@ public record NodePieceVocabulary(List<String> anchorNames, List<String> relatio
     if (a < anchorNames.size()) {
       return "<anchor_" + a + ">";
     }
-    int t = a - anchorNames.size();
-    int r = relationNames.size();
-    return t < r ? "<rel:" + relationNames.get(t) + ">" : "<rel:" + relationNames.get(t - r) + "^-1>";
+    return "<rel:" + relationName(a - anchorNames.size()) + ">";
   }
 
   /** Every token string, by id. */

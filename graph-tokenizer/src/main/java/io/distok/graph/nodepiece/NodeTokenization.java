@@ -71,12 +71,25 @@ public final class NodeTokenization {
   /** Token ids of node {@code v}: k anchor slots then m relation slots. */
   public int[] tokenIds(int v) {
     int k = labels.k();
+    int[] ranks = new int[labels.count(v)];
+    for (int j = 0; j < ranks.length; j++) {
+      ranks[j] = labels.anchor(v, j);
+    }
+    return tokenIds(vocabulary, k, m, ranks, Arrays.copyOfRange(relations, v * m, v * m + m));
+  }
+
+  /**
+   * The token ids of a node with the given nearest anchors (ranks, nearest first, at most k) and relation tokens
+   * (at most m, -1 or absent for none): k anchor slots ({@code [UNREACHABLE]} where no anchor reached) then m
+   * relation slots ({@code [PAD]}). The one token layout, for every tokenizer of this vocabulary. O(k + m).
+   */
+  public static int[] tokenIds(NodePieceVocabulary vocabulary, int k, int m, int[] anchorRanks, int[] relations) {
     int[] out = new int[k + m];
     for (int j = 0; j < k; j++) {
-      out[j] = j < labels.count(v) ? vocabulary.anchorToken(labels.anchor(v, j)) : NodePieceVocabulary.UNREACHABLE;
+      out[j] = j < anchorRanks.length ? vocabulary.anchorToken(anchorRanks[j]) : NodePieceVocabulary.UNREACHABLE;
     }
     for (int j = 0; j < m; j++) {
-      int t = relations[v * m + j];
+      int t = j < relations.length ? relations[j] : -1;
       out[k + j] = t < 0 ? NodePieceVocabulary.PAD : vocabulary.relationToken(t);
     }
     return out;
@@ -251,7 +264,6 @@ public final class NodeTokenization {
 
   /** {@code name} or {@code name^-1} of a relation token. */
   String relationName(int t) {
-    int r = graph.relationCount();
-    return t < r ? graph.relationName(t) : graph.relationName(t - r) + "^-1";
+    return vocabulary.relationName(t);
   }
 }

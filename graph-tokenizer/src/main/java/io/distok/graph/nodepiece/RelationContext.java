@@ -69,7 +69,12 @@ public final class RelationContext {
     return nt;
   }
 
-  static int[] choose(int[] counts, int[] touched, int nt, int m, Selection selection, long seed, long node) {
+  /**
+   * The relation tokens node {@code node} keeps among the {@code nt} distinct tokens {@code touched[0..nt)} it
+   * has, {@code counts[t]} edges each: at most m, by the selection rule (which depends only on the set, never on
+   * the order of {@code touched}). O(nt log nt).
+   */
+  public static int[] choose(int[] counts, int[] touched, int nt, int m, Selection selection, long seed, long node) {
     Integer[] order = new Integer[nt];
     for (int i = 0; i < nt; i++) {
       order[i] = touched[i];

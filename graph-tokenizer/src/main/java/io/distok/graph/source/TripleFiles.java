@@ -27,23 +27,33 @@ public final class TripleFiles {
   /** Reads triples or an edge list into a builder, for combining several files. */
   public static void readInto(Path file, boolean triples, CsrGraph.Builder b) throws IOException {
     TextLines.forEach(file, (lineNo, line) -> {
-      String[] f = line.indexOf('\t') >= 0 ? line.split("\t", -1) : line.trim().split("\\s+");
-      int want = triples ? 3 : 2;
-      if (f.length != want && !(!triples && f.length == 3)) {
-        throw new InvalidInputException(file + ", line " + lineNo + ": expected " + want + " fields ("
-            + (triples ? "head<TAB>relation<TAB>tail" : "u<TAB>v") + "), found " + f.length);
-      }
-      for (int i = 0; i < f.length; i++) {
-        if (f[i].isBlank()) {
-          throw new InvalidInputException(file + ", line " + lineNo + ": field " + (i + 1) + " is empty");
-        }
-      }
-      if (f.length == 3) {
-        b.addEdge(f[0].strip(), f[1].strip(), f[2].strip());
-      } else {
-        b.addEdge(f[0].strip(), "edge", f[1].strip());
-      }
+      String[] f = parseLine(file.toString(), lineNo, line, triples);
+      b.addEdge(f[0], f[1], f[2]);
     });
+  }
+
+  /**
+   * One line of a triple file or edge list (neither blank nor a {@code #} comment) as {@code {head, relation,
+   * tail}}, fields stripped; an edge list's relation is {@code edge}. The one parser of these lines, for every
+   * reader of them (this class, the Spark jobs). O(line length).
+   *
+   * @param file the file's name, for the error message
+   * @throws InvalidInputException naming file and line for a wrong field count or an empty field
+   */
+  public static String[] parseLine(String file, long lineNo, String line, boolean triples) {
+    String[] f = line.indexOf('\t') >= 0 ? line.split("\t", -1) : line.trim().split("\\s+");
+    int want = triples ? 3 : 2;
+    if (f.length != want && !(!triples && f.length == 3)) {
+      throw new InvalidInputException(file + ", line " + lineNo + ": expected " + want + " fields ("
+          + (triples ? "head<TAB>relation<TAB>tail" : "u<TAB>v") + "), found " + f.length);
+    }
+    for (int i = 0; i < f.length; i++) {
+      if (f[i].isBlank()) {
+        throw new InvalidInputException(file + ", line " + lineNo + ": field " + (i + 1) + " is empty");
+      }
+    }
+    return f.length == 3 ? new String[] {f[0].strip(), f[1].strip(), f[2].strip()}
+        : new String[] {f[0].strip(), "edge", f[1].strip()};
   }
 
   private static CsrGraph read(Path file, boolean triples) throws IOException {
