@@ -12,9 +12,9 @@ import java.util.List;
  *
  * @param style token style
  * @param begin begin token, or null
- * @param end end token, or null
+ * @param end end token, or null (serializable, so that distributed jobs can format IDs where they are)
  */
-public record TokenFormat(Style style, String begin, String end) {
+public record TokenFormat(Style style, String begin, String end) implements java.io.Serializable {
 
   /** Token styles. */
   public enum Style {

@@ -88,6 +88,13 @@ public final class SparkOutputs {
     }
   }
 
+  /** Writes a JSON document (maps, lists, numbers, strings), pretty-printed, into a directory. */
+  public static void writeJson(SparkSession spark, String directory, String name, Object document)
+      throws IOException {
+    writeText(spark, directory, name, com.fasterxml.jackson.jr.ob.JSON.std
+        .with(com.fasterxml.jackson.jr.ob.JSON.Feature.PRETTY_PRINT_OUTPUT).asString(document) + "\n");
+  }
+
   private static void rename(FileSystem fs, Path from, Path to) throws IOException {
     if (!fs.rename(from, to)) {
       throw new IOException("could not move " + from + " to " + to);

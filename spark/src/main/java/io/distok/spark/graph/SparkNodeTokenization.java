@@ -119,9 +119,7 @@ public final class SparkNodeTokenization {
       manifest.put("maxHops", config.maxHops());
       manifest.put("directed", config.directed());
       manifest.put("seed", config.seed());
-      SparkOutputs.writeText(spark, dir, "manifest.json",
-          com.fasterxml.jackson.jr.ob.JSON.std.with(com.fasterxml.jackson.jr.ob.JSON.Feature.PRETTY_PRINT_OUTPUT)
-              .asString(manifest) + "\n");
+      SparkOutputs.writeJson(spark, dir, "manifest.json", manifest);
     });
   }
 }
