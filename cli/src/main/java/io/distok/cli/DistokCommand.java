@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "distok", mixinStandardHelpOptions = true, versionProvider = DistokCommand.VersionProvider.class,
     description = "Discrete tokenization of vectors, graphs and recommendation items.",
     subcommands = {DemoCommand.class, QuantizeCommand.class, SemanticIdsCommand.class, GraphCommand.class,
-        IndexCommand.class, SearchCommand.class, BenchCommand.class,
+        IndexCommand.class, SearchCommand.class, BenchCommand.class, SparkCommand.class,
         CommandLine.HelpCommand.class})
 public final class DistokCommand implements Runnable {
   /** Exit code for a command line that is wrong (unknown option, bad option value): sysexits EX_USAGE. */

@@ -14,6 +14,7 @@ import io.distok.recsys.SemanticIdReport;
 import io.distok.recsys.SemanticIdStore;
 import io.distok.recsys.SemanticIdTrainer;
 import io.distok.recsys.SemanticIdWriteBack;
+import io.distok.recsys.SampledFit;
 import io.distok.recsys.StreamedAssignment;
 import io.distok.quant.io.MatrixStream;
 import io.distok.recsys.TokenFormat;
@@ -107,15 +108,8 @@ public final class SemanticIdsCommand implements Runnable {
     }
   }
 
-  @Command(name = "fit", mixinStandardHelpOptions = true,
-      description = "Build semantic IDs for a catalogue and save the model (codebooks, item -> ID map, report).")
-  static final class Fit implements Callable<Integer> {
-    @Mixin
-    ItemSource source;
-
-    @Option(names = "--out", required = true, description = "Model directory to write.")
-    Path out;
-
+  /** How semantic IDs are made: the options `semantic-ids fit` and `spark semantic-ids` share. */
+  static final class SemanticIdOptions {
     @Option(names = "--levels", description = "RQ levels (default: from the catalogue size: 3, or more so that K^L "
         + ">= 64 items, e.g. 4 for 1M items of K = 256; the choice is printed and kept in the report).")
     Integer levels;
@@ -163,10 +157,6 @@ public final class SemanticIdsCommand implements Runnable {
     @Option(names = "--end-token", description = "Token closing every angle-style ID, e.g. </sid>.")
     String endToken;
 
-    @Option(names = "--sample", defaultValue = "1000", description = "Items sampled for neighbourhood "
-        + "preservation (default: ${DEFAULT-VALUE}).")
-    int sample;
-
     /** The two ways of making the codebooks. */
     enum Recipe {
       RQ_KMEANS, RQ_VAE;
@@ -211,10 +201,7 @@ public final class SemanticIdsCommand implements Runnable {
         + "better reconstruction of a held-out tenth; 0 trains every epoch on all items (default: ${DEFAULT-VALUE}).")
     int patience;
 
-    @Mixin
-    QuantizeCommand.ThreadsMixin threads;
-
-    @Spec
+    @Spec(Spec.Target.MIXEE)
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** Reads rq-kmeans / rq-vae. */
@@ -248,22 +235,61 @@ public final class SemanticIdsCommand implements Runnable {
           collision, suffixSize, new TokenFormat(tokenFormat, beginToken, endToken), recipe == Recipe.RQ_VAE
           ? new RqVaeSettings(hidden, latent, epochs, learningRate, batchSize, beta, patience) : null));
     }
+  }
+
+  @Command(name = "fit", mixinStandardHelpOptions = true,
+      description = "Build semantic IDs for a catalogue and save the model (codebooks, item -> ID map, report).")
+  static final class Fit implements Callable<Integer> {
+    @Mixin
+    ItemSource source;
+
+    @Option(names = "--out", required = true, description = "Model directory to write.")
+    Path out;
+
+    @Option(names = "--sample", defaultValue = "1000", description = "Items sampled for neighbourhood "
+        + "preservation (default: ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Option(names = "--fit-sample", defaultValue = "0", description = "Fit on this many items (chosen by a seeded "
+        + "hash of their ids) and assign every other item with the frozen model, as new items are; for catalogues too "
+        + "large to train on whole, and what `distok spark semantic-ids` computes; 0 fits on all (default: "
+        + "${DEFAULT-VALUE}).")
+    int fitSample;
+
+    @Mixin
+    SemanticIdOptions options;
+
+    @Mixin
+    QuantizeCommand.ThreadsMixin threads;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter w = spec.commandLine().getOut();
-      config(1_000); // option errors before any loading
+      options.config(1_000); // option errors before any loading
+      if (fitSample < 0) {
+        throw CliSupport.usage(spec, "--fit-sample must be >= 0, got " + fitSample);
+      }
       CliSupport.requireDistinct(spec, "--out", out, source.input, source.ids);
       try (TerminalProgress progress = TerminalProgress.create();
           ItemSource.Loaded loaded = source.load(progress)) {
-        SemanticIdConfig config = config(loaded.items().size());
+        SemanticIdConfig config = options.config(loaded.items().size());
+        boolean sampled = fitSample > 0 && fitSample < loaded.items().size();
         // the loaded matrix is ours alone: training in it (normalised in place, residuals in place, rows restored
-        // for the report) saves a copy of the embeddings
-        ItemEmbeddings items = config.normalize() ? loaded.items().normalizedInPlace() : loaded.items();
-        boolean chosen = codebookSizes == null && levels == null;
+        // for the report) saves a copy of the embeddings; a sampled fit normalises the raw rows as Spark does
+        ItemEmbeddings items = config.normalize() && !sampled ? loaded.items().normalizedInPlace() : loaded.items();
+        boolean chosen = options.codebookSizes == null && options.levels == null;
         long t0 = System.nanoTime();
-        SemanticIdModel model = threads.run(() -> SemanticIdTrainer.fitInPlace(items, config, progress));
+        SemanticIdModel model = threads.run(() -> sampled
+            ? SampledFit.fit(items, config, fitSample, progress).model()
+            : SemanticIdTrainer.fitInPlace(items, config, progress));
         double fitS = (System.nanoTime() - t0) / 1e9;
+        if (sampled) {
+          w.printf("fitted on a sample of %d items, the other %d assigned with the frozen model%n", fitSample,
+              items.size() - fitSample);
+        }
         String sizes = String.join(",", java.util.Arrays.stream(model.config().codebookSizes())
             .mapToObj(Integer::toString).toList());
         String levelChoice = (chosen ? "chosen from the catalogue size (K^L >= 64 items, K at most the item count): "

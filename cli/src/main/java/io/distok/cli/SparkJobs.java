@@ -1,0 +1,122 @@
+package io.distok.cli;
+
+import io.distok.graph.nodepiece.NodePieceConfig;
+import io.distok.recsys.ItemEmbeddings;
+import io.distok.recsys.SemanticIdConfig;
+import io.distok.spark.DistokSpark;
+import io.distok.spark.encode.SparkEncoder;
+import io.distok.spark.graph.SparkGraph;
+import io.distok.spark.graph.SparkGraphTokenizer;
+import io.distok.spark.graph.SparkNodeTokenization;
+import io.distok.spark.recsys.SparkItems;
+import io.distok.spark.recsys.SparkSemanticIdResult;
+import io.distok.spark.recsys.SparkSemanticIds;
+import io.distok.util.InvalidInputException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The bodies of the {@code distok spark} commands: everything that touches Spark's classes, kept out of {@link
+ * SparkCommand} so that picocli can describe the commands without Spark on the class path.
+ */
+final class SparkJobs {
+  private SparkJobs() {}
+
+  /** A job on a session that is stopped afterwards; an input error raised in a task is rethrown as itself. */
+  @FunctionalInterface
+  interface Job {
+    void run(SparkSession spark, int partitions) throws IOException;
+  }
+
+  static int run(String master, int partitions, Map<String, String> conf, String app, Job job) throws IOException {
+    SparkSession spark = DistokSpark.session(master, app, conf);
+    try {
+      int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+      job.run(spark, p);
+      return 0;
+    } catch (RuntimeException e) {
+      InvalidInputException input = DistokSpark.inputError(e);
+      if (input != null && input != e) {
+        throw input;
+      }
+      throw e;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static int semanticIds(PrintWriter w, String master, int partitions, Map<String, String> conf, String input,
+      Path ids, String idColumn, String vectorColumn, int fitSample, String out, SparkCommand.ConfigForSize configs)
+      throws IOException {
+    return run(master, partitions, conf, "distok semantic-ids", (spark, p) -> {
+      long t0 = System.nanoTime();
+      JavaRDD<SparkSemanticIds.Item> items;
+      if (isEmbeddingFile(input)) {
+        ItemEmbeddings read = ItemEmbeddings.read(Path.of(input), ids);
+        items = SparkItems.fromEmbeddings(JavaSparkContext.fromSparkContext(spark.sparkContext()), read, p);
+      } else {
+        items = SparkItems.fromTable(table(spark, input), idColumn, vectorColumn);
+      }
+      items = items.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      long n = items.count();
+      if (n > Integer.MAX_VALUE - 8) {
+        throw new InvalidInputException(input + ": " + n + " items; the level count is chosen for at most "
+            + (Integer.MAX_VALUE - 8) + ", give --codebook-sizes");
+      }
+      SemanticIdConfig config = configs.config((int) n);
+      try (TerminalProgress progress = TerminalProgress.create()) {
+        SparkSemanticIdResult r = SparkSemanticIds.run(items, config, fitSample, p, progress);
+        r.write(spark, out, fitSample);
+        double s = (System.nanoTime() - t0) / 1e9;
+        w.printf(Locale.ROOT, "semantic IDs for %d items in %.2f s on %s (%d partitions): fitted on %d items, "
+            + "levels %d; wrote %s%n", r.items(), s, spark.sparkContext().master(), p, r.sampleModel().size(),
+            r.sampleModel().config().levels(), out);
+      }
+    });
+  }
+
+  static int graphTokens(PrintWriter w, String master, int partitions, Map<String, String> conf, String input,
+      boolean triples, NodePieceConfig config, String out) throws IOException {
+    return run(master, partitions, conf, "distok graph-tokenize", (spark, p) -> {
+      long t0 = System.nanoTime();
+      SparkGraph g = SparkGraph.read(JavaSparkContext.fromSparkContext(spark.sparkContext()), input, triples, p);
+      long t1 = System.nanoTime();
+      SparkNodeTokenization t = SparkGraphTokenizer.tokenize(g, config);
+      t.write(spark, out);
+      long t2 = System.nanoTime();
+      w.printf(Locale.ROOT, "read %d nodes, %d edges, %d relations in %.2f s; tokenized (%d anchors, k %d, m %d) "
+          + "and wrote %s in %.2f s on %s (%d partitions)%n", g.nodeCount(), g.edgeCount(), g.relationCount(),
+          (t1 - t0) / 1e9, t.anchorNodes().length, t.k(), t.m(), out, (t2 - t1) / 1e9,
+          spark.sparkContext().master(), p);
+    });
+  }
+
+  static int encode(PrintWriter w, String master, int partitions, Map<String, String> conf, Path model,
+      String input, String vectorColumn, boolean keepVectors, String out) throws IOException {
+    return run(master, partitions, conf, "distok encode", (spark, p) -> {
+      long t0 = System.nanoTime();
+      Dataset<Row> encoded = SparkEncoder.encode(spark, table(spark, input), vectorColumn, model, keepVectors);
+      SparkEncoder.write(spark, encoded, model, out);
+      w.printf(Locale.ROOT, "encoded %s with %s in %.2f s on %s; wrote %s%n", input, model,
+          (System.nanoTime() - t0) / 1e9, spark.sparkContext().master(), out);
+    });
+  }
+
+  private static boolean isEmbeddingFile(String input) {
+    String name = input.toLowerCase(Locale.ROOT).replaceAll("\\.gz$", "");
+    return name.endsWith(".npy") || name.endsWith(".fvecs") || name.endsWith(".csv") || name.endsWith(".tsv");
+  }
+
+  /** A Parquet or ORC table by its name (ORC for {@code .orc}, Parquet otherwise). */
+  private static Dataset<Row> table(SparkSession spark, String input) {
+    return input.toLowerCase(Locale.ROOT).endsWith(".orc") ? spark.read().orc(input) : spark.read().parquet(input);
+  }
+}
