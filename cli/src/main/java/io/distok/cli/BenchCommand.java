@@ -6,7 +6,7 @@ import picocli.CommandLine.Spec;
 /** {@code distok bench}: benchmarks that print tables (never timed unit tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks on real data files; figures are ratios against baselines measured in the same run.",
-    subcommands = {BenchQuantizeCommand.class, BenchSemanticIdsCommand.class, BenchCollapseCommand.class, BenchGraphCommand.class, BenchSearchCommand.class, BenchNodeSearchCommand.class, BenchPromptsCommand.class,
+    subcommands = {BenchQuantizeCommand.class, BenchSemanticIdsCommand.class, BenchCollapseCommand.class, BenchGraphCommand.class, BenchSearchCommand.class, BenchNodeSearchCommand.class, BenchPromptsCommand.class, BenchSparkCommand.class,
         BenchGenerateCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec

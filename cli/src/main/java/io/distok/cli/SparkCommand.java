@@ -64,12 +64,17 @@ final class SparkCommand implements Runnable {
       if (partitions < 0) {
         throw CliSupport.usage(spec, "--partitions must be >= 0, got " + partitions);
       }
-      try {
-        Class.forName("org.apache.spark.sql.SparkSession", false, SparkCommand.class.getClassLoader());
-      } catch (ClassNotFoundException e) {
-        throw CliSupport.usage(spec, "Apache Spark is not on the class path: run `distok spark ...` through the "
-            + "distok launcher (it adds spark/target/spark-lib), or submit the tool with spark-submit");
-      }
+      requireSpark(spec);
+    }
+  }
+
+  /** Refuses to go on, in words, when Spark's classes are not on the class path. */
+  static void requireSpark(picocli.CommandLine.Model.CommandSpec spec) {
+    try {
+      Class.forName("org.apache.spark.sql.SparkSession", false, SparkCommand.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw CliSupport.usage(spec, "Apache Spark is not on the class path: run `distok spark ...` through the "
+          + "distok launcher (it adds spark/target/spark-lib), or submit the tool with spark-submit");
     }
   }
 

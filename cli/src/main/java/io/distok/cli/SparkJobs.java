@@ -12,6 +12,7 @@ import io.distok.spark.recsys.SparkItems;
 import io.distok.spark.recsys.SparkSemanticIdResult;
 import io.distok.spark.recsys.SparkSemanticIds;
 import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -108,6 +109,61 @@ final class SparkJobs {
       w.printf(Locale.ROOT, "encoded %s with %s in %.2f s on %s; wrote %s%n", input, model,
           (System.nanoTime() - t0) / 1e9, spark.sparkContext().master(), out);
     });
+  }
+
+  /** A timed Spark run: wall seconds from input read to output written, and the digest of its result. */
+  record Timed(double seconds, long digest) {}
+
+  /**
+   * One node's or item's share of an order-free digest of a job's result: the sum over all rows of a 64-bit hash
+   * of (name, tokens), so that a distributed sum and a loop on one machine can be compared. O(length).
+   */
+  static long digest(String name, String tokens) {
+    long h = 0xCBF29CE484222325L;
+    for (byte b : (name + "\t" + tokens).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      h = (h ^ (b & 0xFF)) * 0x100000001B3L;
+    }
+    return h ^ (h >>> 29);
+  }
+
+  static Timed timedGraphTokens(String master, int partitions, String input, NodePieceConfig config, String out)
+      throws IOException {
+    Timed[] result = new Timed[1];
+    run(master, partitions, Map.of(), "distok bench spark", (spark, p) -> {
+      long t0 = System.nanoTime();
+      SparkGraph g = SparkGraph.read(JavaSparkContext.fromSparkContext(spark.sparkContext()), input, true, p);
+      SparkNodeTokenization t = SparkGraphTokenizer.tokenize(g, config);
+      // cached, so that the digest below reads what was written instead of tokenizing again
+      t.nodes().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      t.write(spark, out);
+      double s = (System.nanoTime() - t0) / 1e9;
+      var vocab = t.vocabulary();
+      int k = t.k();
+      int m = t.m();
+      long digest = t.nodes().map(n -> digest(n.name(), String.join(" ", n.tokens(vocab, k, m))))
+          .fold(0L, Long::sum);
+      result[0] = new Timed(s, digest);
+    });
+    return result[0];
+  }
+
+  static Timed timedSemanticIds(String master, int partitions, Path input, SemanticIdConfig config, int fitSample,
+      String out) throws IOException {
+    Timed[] result = new Timed[1];
+    run(master, partitions, Map.of(), "distok bench spark", (spark, p) -> {
+      long t0 = System.nanoTime();
+      ItemEmbeddings read = ItemEmbeddings.read(input, null);
+      JavaRDD<SparkSemanticIds.Item> items = SparkItems.fromEmbeddings(
+          JavaSparkContext.fromSparkContext(spark.sparkContext()), read, p);
+      SparkSemanticIdResult r = SparkSemanticIds.run(items, config, fitSample, p, ProgressListener.NONE);
+      r.ids().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      r.write(spark, out, fitSample);
+      double s = (System.nanoTime() - t0) / 1e9;
+      var format = r.sampleModel().config().format();
+      long digest = r.ids().map(i -> digest(i.id(), format.format(i.fin()))).fold(0L, Long::sum);
+      result[0] = new Timed(s, digest);
+    });
+    return result[0];
   }
 
   private static boolean isEmbeddingFile(String input) {
