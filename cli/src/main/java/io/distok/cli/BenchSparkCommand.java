@@ -107,8 +107,8 @@ final class BenchSparkCommand implements Callable<Integer> {
     }
     Files.createDirectories(workDir);
     List<Map<String, Object>> rows = new ArrayList<>();
-    w.printf(Locale.ROOT, "%-22s %10s %11s %8s %10s %9s %9s %s%n", "job", "rows", "one machine", "parts",
-        "spark s", "x one", "s/part", "same result");
+    w.printf(Locale.ROOT, "%-40s %10s %11s %6s %9s %7s %7s %9s %9s %s%n", "job", "rows", "one machine", "parts",
+        "spark s", "x one", "tasks", "task s", "s/task", "same");
     NodePieceConfig graphConfig = CliSupport.options(spec, () -> NodePieceConfig.DEFAULT.withAnchors(anchors));
     SemanticIdConfig idConfig = CliSupport.options(spec, () -> SemanticIdConfig.DEFAULT
         .withCodebookSizes(codebookSizes));
@@ -124,17 +124,23 @@ final class BenchSparkCommand implements Callable<Integer> {
       rows.addAll(graph(w, "generated " + generatedNodes + "/" + edges, f, graphConfig));
     }
     if (items != null) {
-      rows.addAll(semanticIds(w, items.getFileName().toString(), items, idConfig));
+      rows.addAll(semanticIds(w, items.getFileName().toString(), items, null, idConfig));
     }
     if (generatedItems > 0) {
       Path f = workDir.resolve("generated-items-" + generatedItems + ".npy");
       if (Files.notExists(f)) {
         Npy.write(f, SyntheticData.gaussianClusters(generatedItems, 64, 1000, 0.3, 11));
       }
-      rows.addAll(semanticIds(w, "generated items " + generatedItems, f, idConfig));
+      // Spark reads the same rows as a Parquet table, as a catalogue of this size would be given to it
+      Path table = workDir.resolve("generated-items-" + generatedItems + ".parquet");
+      if (Files.notExists(table)) {
+        SparkJobs.writeItemTable(f, table.toString());
+      }
+      rows.addAll(semanticIds(w, "generated items " + generatedItems, f, table.toString(), idConfig));
     }
     w.printf(Locale.ROOT, "(wall s from input read to output written, one JVM; one machine = the single-machine code "
-        + "on %d threads, spark = %s at each partition count; x one = spark / one machine; same result = an "
+        + "on %d threads, spark = %s at each partition count; x one = spark / one machine; tasks and task s = "
+        + "the tasks Spark ran and their summed executor run time (its task metrics), s/task their mean; same = an "
         + "order-free digest of every node's tokens or item's IDs agrees)%n",
         Runtime.getRuntime().availableProcessors(), master);
     if (json != null) {
@@ -185,8 +191,9 @@ final class BenchSparkCommand implements Callable<Integer> {
     return rows;
   }
 
-  private List<Map<String, Object>> semanticIds(PrintWriter w, String name, Path file, SemanticIdConfig config)
-      throws IOException {
+  /** Semantic IDs of {@code file} on one machine and on Spark (from {@code table} when given, else the file). */
+  private List<Map<String, Object>> semanticIds(PrintWriter w, String name, Path file, String table,
+      SemanticIdConfig config) throws IOException {
     long t0 = System.nanoTime();
     ItemEmbeddings all = ItemEmbeddings.read(file, null);
     SemanticIdModel.Assignment a = SampledFit.fit(all, config, fitSample, ProgressListener.NONE);
@@ -196,11 +203,15 @@ final class BenchSparkCommand implements Callable<Integer> {
     for (String id : all.ids()) {
       digest += SparkJobs.digest(id, a.model().tokens(id));
     }
+    int n = all.size();
+    // the single-machine catalogue and model are dropped before Spark runs in this heap
+    all = null;
+    a = null;
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int p : partitions) {
-      SparkJobs.Timed r = SparkJobs.timedSemanticIds(master, p, file, config, fitSample,
+      SparkJobs.Timed r = SparkJobs.timedSemanticIds(master, p, file, table, config, fitSample,
           workDir.resolve("spark-ids").toString());
-      rows.add(row(w, "semantic IDs " + name, all.size(), one, p, r, digest));
+      rows.add(row(w, "semantic IDs " + name, n, one, p, r, digest));
     }
     return rows;
   }
@@ -208,14 +219,16 @@ final class BenchSparkCommand implements Callable<Integer> {
   private static Map<String, Object> row(PrintWriter w, String job, long n, double one, int p, SparkJobs.Timed r,
       long digest) {
     boolean same = r.digest() == digest;
-    w.printf(Locale.ROOT, "%-22s %10d %11.2f %8d %10.2f %9.2f %9.3f %s%n", job, n, one, p, r.seconds(),
-        r.seconds() / one, r.seconds() / p, same ? "yes" : "NO");
+    w.printf(Locale.ROOT, "%-40s %10d %11.2f %6d %9.2f %7.2f %7d %9.2f %9.4f %s%n", job, n, one, p, r.seconds(),
+        r.seconds() / one, r.tasks(), r.taskSeconds(), r.taskSeconds() / Math.max(1, r.tasks()), same ? "yes" : "NO");
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("job", job);
     row.put("rows", n);
     row.put("one_machine_s", one);
     row.put("partitions", p);
     row.put("spark_s", r.seconds());
+    row.put("tasks", r.tasks());
+    row.put("task_s", r.taskSeconds());
     row.put("same_result", same);
     return row;
   }

@@ -88,11 +88,15 @@ final class SparkJobs {
       boolean triples, NodePieceConfig config, String out) throws IOException {
     return run(master, partitions, conf, "distok graph-tokenize", (spark, p) -> {
       long t0 = System.nanoTime();
-      SparkGraph g = SparkGraph.read(JavaSparkContext.fromSparkContext(spark.sparkContext()), input, triples, p);
+      SparkGraph g = SparkGraph.read(spark, input, triples, p);
       long t1 = System.nanoTime();
-      SparkNodeTokenization t = SparkGraphTokenizer.tokenize(g, config);
-      t.write(spark, out);
-      long t2 = System.nanoTime();
+      long t2;
+      SparkNodeTokenization t;
+      try (TerminalProgress progress = TerminalProgress.create()) {
+        t = SparkGraphTokenizer.tokenize(g, config, progress);
+        t.write(spark, out);
+        t2 = System.nanoTime();
+      }
       w.printf(Locale.ROOT, "read %d nodes, %d edges, %d relations in %.2f s; tokenized (%d anchors, k %d, m %d) "
           + "and wrote %s in %.2f s on %s (%d partitions)%n", g.nodeCount(), g.edgeCount(), g.relationCount(),
           (t1 - t0) / 1e9, t.anchorNodes().length, t.k(), t.m(), out, (t2 - t1) / 1e9,
@@ -111,8 +115,33 @@ final class SparkJobs {
     });
   }
 
-  /** A timed Spark run: wall seconds from input read to output written, and the digest of its result. */
-  record Timed(double seconds, long digest) {}
+  /**
+   * A timed Spark run: wall seconds from input read to output written, the tasks it ran and their summed run time
+   * on the executors (Spark's own task metrics), and the digest of its result.
+   */
+  record Timed(double seconds, long tasks, double taskSeconds, long digest) {}
+
+  /** Counts the tasks of a session and sums their executor run time. */
+  static final class TaskTimes extends org.apache.spark.scheduler.SparkListener {
+    private final java.util.concurrent.atomic.AtomicLong tasks = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong runMs = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      tasks.incrementAndGet();
+      if (end.taskMetrics() != null) {
+        runMs.addAndGet(end.taskMetrics().executorRunTime());
+      }
+    }
+
+    long tasks() {
+      return tasks.get();
+    }
+
+    double seconds() {
+      return runMs.get() / 1e3;
+    }
+  }
 
   /**
    * One node's or item's share of an order-free digest of a job's result: the sum over all rows of a 64-bit hash
@@ -130,38 +159,74 @@ final class SparkJobs {
       throws IOException {
     Timed[] result = new Timed[1];
     run(master, partitions, Map.of(), "distok bench spark", (spark, p) -> {
+      TaskTimes times = new TaskTimes();
+      spark.sparkContext().addSparkListener(times);
       long t0 = System.nanoTime();
-      SparkGraph g = SparkGraph.read(JavaSparkContext.fromSparkContext(spark.sparkContext()), input, true, p);
+      SparkGraph g = SparkGraph.read(spark, input, true, p);
       SparkNodeTokenization t = SparkGraphTokenizer.tokenize(g, config);
       // cached, so that the digest below reads what was written instead of tokenizing again
       t.nodes().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
       t.write(spark, out);
       double s = (System.nanoTime() - t0) / 1e9;
+      long tasks = times.tasks();
+      double taskSeconds = times.seconds();
       var vocab = t.vocabulary();
       int k = t.k();
       int m = t.m();
       long digest = t.nodes().map(n -> digest(n.name(), String.join(" ", n.tokens(vocab, k, m))))
           .fold(0L, Long::sum);
-      result[0] = new Timed(s, digest);
+      result[0] = new Timed(s, tasks, taskSeconds, digest);
     });
     return result[0];
   }
 
-  static Timed timedSemanticIds(String master, int partitions, Path input, SemanticIdConfig config, int fitSample,
-      String out) throws IOException {
+  /**
+   * Writes an embedding file as a Parquet table (columns {@code id}: the row number, {@code embedding}) in blocks
+   * of a million rows, so that the file never sits whole in the heap twice. O(n d).
+   */
+  static void writeItemTable(Path npy, String table) throws IOException {
+    run("local[2]", 2, Map.of(), "distok bench spark", (spark, p) -> {
+      try (io.distok.quant.io.MatrixStream in = io.distok.quant.io.MatrixStream.open(npy)) {
+        int d = in.cols();
+        int block = 1 << 20;
+        float[] buf = new float[block * d];
+        long done = 0;
+        int got;
+        var schema = new org.apache.spark.sql.types.StructType().add("id", "string").add("embedding",
+            "array<float>");
+        while ((got = in.read(buf, block)) > 0) {
+          java.util.List<Row> rows = new java.util.ArrayList<>(got);
+          for (int i = 0; i < got; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(Long.toString(done + i),
+                java.util.Arrays.copyOfRange(buf, i * d, (i + 1) * d)));
+          }
+          spark.createDataFrame(rows, schema).write().mode(done == 0 ? "overwrite" : "append").parquet(table);
+          done += got;
+        }
+      }
+    });
+  }
+
+  static Timed timedSemanticIds(String master, int partitions, Path input, String table, SemanticIdConfig config,
+      int fitSample, String out) throws IOException {
     Timed[] result = new Timed[1];
     run(master, partitions, Map.of(), "distok bench spark", (spark, p) -> {
+      TaskTimes times = new TaskTimes();
+      spark.sparkContext().addSparkListener(times);
       long t0 = System.nanoTime();
-      ItemEmbeddings read = ItemEmbeddings.read(input, null);
-      JavaRDD<SparkSemanticIds.Item> items = SparkItems.fromEmbeddings(
-          JavaSparkContext.fromSparkContext(spark.sparkContext()), read, p);
+      JavaRDD<SparkSemanticIds.Item> items = table != null
+          ? SparkItems.fromTable(spark.read().parquet(table), "id", "embedding")
+          : SparkItems.fromEmbeddings(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+              ItemEmbeddings.read(input, null), p);
       SparkSemanticIdResult r = SparkSemanticIds.run(items, config, fitSample, p, ProgressListener.NONE);
       r.ids().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
       r.write(spark, out, fitSample);
       double s = (System.nanoTime() - t0) / 1e9;
+      long tasks = times.tasks();
+      double taskSeconds = times.seconds();
       var format = r.sampleModel().config().format();
       long digest = r.ids().map(i -> digest(i.id(), format.format(i.fin()))).fold(0L, Long::sum);
-      result[0] = new Timed(s, digest);
+      result[0] = new Timed(s, tasks, taskSeconds, digest);
     });
     return result[0];
   }

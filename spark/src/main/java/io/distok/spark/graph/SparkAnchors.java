@@ -34,14 +34,15 @@ public final class SparkAnchors {
     }
     return switch (strategy) {
       case DEGREE -> RankedNodes.top(asScores(g.degrees()), count, new boolean[n]);
-      case PAGERANK -> RankedNodes.top(pageRank(g, PageRankAnchors.DAMPING, PageRankAnchors.ITERATIONS), count,
-          new boolean[n]);
+      case PAGERANK -> RankedNodes.top(pageRank(g, g.degrees(), PageRankAnchors.DAMPING, PageRankAnchors.ITERATIONS),
+          count, new boolean[n]);
       case RANDOM -> RankedNodes.randomExcluding(n, count, new boolean[n], new SplittableRandom(seed));
       case MIXED -> {
         // NodePiece's mix as MixedAnchors makes it: 40% degree, 40% PageRank, the rest random, no duplicates
         boolean[] taken = new boolean[n];
-        int[] a = RankedNodes.top(asScores(g.degrees()), (int) Math.round(count * 0.4), taken);
-        int[] b = RankedNodes.top(pageRank(g, PageRankAnchors.DAMPING, PageRankAnchors.ITERATIONS),
+        int[] deg = g.degrees();
+        int[] a = RankedNodes.top(asScores(deg), (int) Math.round(count * 0.4), taken);
+        int[] b = RankedNodes.top(pageRank(g, deg, PageRankAnchors.DAMPING, PageRankAnchors.ITERATIONS),
             (int) Math.round(count * 0.4), taken);
         int[] c = RankedNodes.randomExcluding(n, count - a.length - b.length, taken, new SplittableRandom(seed));
         int[] out = Arrays.copyOf(a, a.length + b.length + c.length);
@@ -67,6 +68,11 @@ public final class SparkAnchors {
    * the neighbour lists are grouped once. O(iterations (V + E)) work, O(V) on the driver.
    */
   public static double[] pageRank(SparkGraph g, double damping, int iterations) {
+    return pageRank(g, g.degrees(), damping, iterations);
+  }
+
+  /** As {@link #pageRank(SparkGraph, double, int)} with the degrees already known ({@link SparkGraph#degrees}). */
+  static double[] pageRank(SparkGraph g, int[] deg, double damping, int iterations) {
     int n = g.nodeCount();
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(g.edges().context());
     // every node's neighbours in pull order: key (direction, input position), out-edges (direction 0) first
@@ -85,7 +91,6 @@ public final class SparkAnchors {
           }
           return src;
         }).persist(StorageLevel.MEMORY_AND_DISK());
-    int[] deg = g.degrees();
     double[] rank = new double[n];
     double[] share = new double[n];
     Arrays.fill(rank, 1.0 / n);
@@ -105,19 +110,23 @@ public final class SparkAnchors {
       Arrays.fill(next, base);
       List<Tuple2<int[], double[]>> parts = pulls.mapPartitions(rows -> {
         double[] src = shares.value();
-        List<Integer> nodes = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
+        int[] nodes = new int[1024];
+        double[] values = new double[1024];
+        int c = 0;
         while (rows.hasNext()) {
           Tuple2<Integer, int[]> r = rows.next();
           double s = 0;
           for (int u : r._2()) {
             s += src[u];
           }
-          nodes.add(r._1());
-          values.add(base + damping * s);
+          if (c == nodes.length) {
+            nodes = Arrays.copyOf(nodes, 2 * c);
+            values = Arrays.copyOf(values, 2 * c);
+          }
+          nodes[c] = r._1();
+          values[c++] = base + damping * s;
         }
-        return List.of(new Tuple2<>(nodes.stream().mapToInt(Integer::intValue).toArray(),
-            values.stream().mapToDouble(Double::doubleValue).toArray())).iterator();
+        return List.of(new Tuple2<>(Arrays.copyOf(nodes, c), Arrays.copyOf(values, c))).iterator();
       }).collect();
       for (Tuple2<int[], double[]> p : parts) {
         for (int i = 0; i < p._1().length; i++) {

@@ -3,6 +3,7 @@ package io.distok.spark.graph;
 import io.distok.graph.source.TripleFiles;
 import io.distok.util.InvalidInputException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,13 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -19,8 +27,8 @@ import scala.Tuple2;
  * line), relation ids by first appearance, edges in input order. The relation names live on the driver (they are
  * few); nodes and edges stay distributed.
  *
- * <p>Reading costs two shuffles of the node names (first appearance, then the id join of every edge end) and
- * one sort of the V distinct names: O(E) work spread over the partitions, O(R) on the driver.
+ * <p>Reading costs, in Spark SQL, one aggregate of the 2E edge ends by name, a sort of the V distinct names and
+ * two joins of the E edges with the V ids: O(E) work spread over the partitions, O(R) on the driver.
  */
 public final class SparkGraph {
   private final JavaRDD<IndexedEdge> edges;
@@ -48,62 +56,68 @@ public final class SparkGraph {
    * @param partitions the partitions of every distributed step (at least 1)
    * @throws InvalidInputException naming file and line for the first bad line, or for an empty graph
    */
-  public static SparkGraph read(JavaSparkContext sc, String path, boolean triples, int partitions) {
+  public static SparkGraph read(SparkSession spark, String path, boolean triples, int partitions) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
     }
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String file = path;
-    // zipWithIndex numbers the lines in file order (partitions of one file are consecutive), as a reader would
-    JavaRDD<String[]> parsed = sc.textFile(path, partitions).zipWithIndex().flatMap(li -> {
+    // Hadoop's text input keeps the file order, so zipWithIndex numbers the lines as a reader would; the line
+    // number orders first appearances and the edges, and names a bad line
+    JavaRDD<Row> lines = sc.textFile(path, partitions).zipWithIndex().flatMap(li -> {
       String line = li._1();
       if (line.endsWith("\r")) {
         line = line.substring(0, line.length() - 1);
       }
       if (line.isBlank() || line.startsWith("#")) {
-        return java.util.Collections.<String[]>emptyIterator();
+        return Collections.<Row>emptyIterator();
       }
       String[] f = TripleFiles.parseLine(file, li._2() + 1, line, triples);
-      // the line number travels with the fields: it orders first appearances and the edges
-      return java.util.List.<String[]>of(new String[] {f[0], f[1], f[2], Long.toString(li._2())}).iterator();
-    }).persist(StorageLevel.MEMORY_AND_DISK());
+      return List.of(RowFactory.create(li._2(), f[0], f[1], f[2])).iterator();
+    });
+    // the shuffles (first appearances, ids of both ends) run in Spark SQL, on its compact rows
+    Dataset<Row> parsed = spark.createDataFrame(lines, new StructType().add("pos", DataTypes.LongType, false)
+        .add("h", DataTypes.StringType, false).add("r", DataTypes.StringType, false)
+        .add("t", DataTypes.StringType, false)).persist(StorageLevel.MEMORY_AND_DISK());
     long edgeCount = parsed.count();
     if (edgeCount == 0) {
       throw new InvalidInputException(path + ": empty graph (no edges)");
     }
     // relation ids by first appearance: few, so ranked on the driver
-    List<Tuple2<String, Long>> relFirst = new ArrayList<>(parsed.mapToPair(f -> new Tuple2<>(f[1], Long.parseLong(f[3])))
-        .reduceByKey(Math::min).collect());
-    relFirst.sort((a, b) -> Long.compare(a._2(), b._2()));
+    List<Row> relFirst = new ArrayList<>(parsed.groupBy("r").agg(functions.min("pos").as("first")).collectAsList());
+    relFirst.sort((x, y) -> Long.compare(x.getLong(1), y.getLong(1)));
     List<String> relationNames = new ArrayList<>();
-    Map<String, Integer> relationIds = new HashMap<>();
-    for (Tuple2<String, Long> r : relFirst) {
-      relationIds.put(r._1(), relationNames.size());
-      relationNames.add(r._1());
+    List<Row> relationIds = new ArrayList<>();
+    for (Row r : relFirst) {
+      relationIds.add(RowFactory.create(r.getString(0), relationNames.size()));
+      relationNames.add(r.getString(0));
     }
     // node ids by first appearance: 2 line + 0 for a head, + 1 for a tail, ranked by a distributed sort
-    JavaPairRDD<String, Integer> nodeIds = parsed.flatMapToPair(f -> {
-      long line = Long.parseLong(f[3]);
-      return List.of(new Tuple2<>(f[0], 2 * line), new Tuple2<>(f[2], 2 * line + 1)).iterator();
-    }).reduceByKey(Math::min, partitions).mapToPair(Tuple2::swap).sortByKey(true, partitions).values()
-        .zipWithIndex().mapToPair(t -> new Tuple2<>(t._1(), Math.toIntExact(t._2())))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> firsts = parsed.select(functions.col("h").as("name"), functions.col("pos").multiply(2).as("first"))
+        .union(parsed.select(functions.col("t").as("name"), functions.col("pos").multiply(2).plus(1).as("first")))
+        .groupBy("name").agg(functions.min("first").as("first"));
+    JavaRDD<Row> ranked = firsts.sort("first").javaRDD().zipWithIndex()
+        .map(t -> RowFactory.create(t._1().getString(0), Math.toIntExact(t._2())));
+    Dataset<Row> nodeIds = spark.createDataFrame(ranked, new StructType().add("name", DataTypes.StringType, false)
+        .add("id", DataTypes.IntegerType, false)).persist(StorageLevel.MEMORY_AND_DISK());
     long nodes = nodeIds.count();
     if (nodes > Integer.MAX_VALUE - 8) {
       throw new InvalidInputException(path + ": " + nodes + " nodes; at most " + (Integer.MAX_VALUE - 8)
           + " are supported");
     }
-    Broadcast<Map<String, Integer>> rel = sc.broadcast(relationIds);
+    Dataset<Row> rels = spark.createDataFrame(relationIds, new StructType().add("r", DataTypes.StringType, false)
+        .add("rid", DataTypes.IntegerType, false));
     JavaRDD<IndexedEdge> edges = parsed
-        .mapToPair(f -> new Tuple2<>(f[0], new String[] {f[1], f[2], f[3]}))
-        .join(nodeIds, partitions)
-        .mapToPair(x -> new Tuple2<>(x._2()._1()[1], new long[] {x._2()._2(), rel.value().get(x._2()._1()[0]),
-            Long.parseLong(x._2()._1()[2])}))
-        .join(nodeIds, partitions)
-        .map(x -> new IndexedEdge(x._2()._1()[2], (int) x._2()._1()[0], (int) x._2()._1()[1], x._2()._2()))
+        .join(nodeIds.withColumnRenamed("name", "h").withColumnRenamed("id", "hid"), "h")
+        .join(nodeIds.withColumnRenamed("name", "t").withColumnRenamed("id", "tid"), "t")
+        .join(functions.broadcast(rels), "r")
+        .select("pos", "hid", "rid", "tid").javaRDD()
+        .map(r -> new IndexedEdge(r.getLong(0), r.getInt(1), r.getInt(2), r.getInt(3)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     edges.count();
     parsed.unpersist();
-    return new SparkGraph(edges, nodeIds.mapToPair(Tuple2::swap), relationNames, (int) nodes, edgeCount, partitions);
+    JavaPairRDD<Integer, String> names = nodeIds.javaRDD().mapToPair(r -> new Tuple2<>(r.getInt(1), r.getString(0)));
+    return new SparkGraph(edges, names, relationNames, (int) nodes, edgeCount, partitions);
   }
 
   /** The edges with their ids and input positions, in no particular order. */

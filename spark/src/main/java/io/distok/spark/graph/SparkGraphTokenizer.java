@@ -5,9 +5,11 @@ import io.distok.graph.nodepiece.NodePieceConfig;
 import io.distok.graph.nodepiece.NodePieceVocabulary;
 import io.distok.graph.nodepiece.NodePieceTokenizer;
 import io.distok.util.InvalidInputException;
+import io.distok.util.ProgressListener;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.Optional;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The anchor-relation (NodePiece-style) tokenizer on Spark: the same tokens as the single-machine {@link
@@ -27,15 +29,29 @@ public final class SparkGraphTokenizer {
    * @throws InvalidInputException for parameters that do not fit the graph
    */
   public static SparkNodeTokenization tokenize(SparkGraph g, NodePieceConfig config) {
+    return tokenize(g, config, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #tokenize(SparkGraph, NodePieceConfig)}, reporting the stages: {@code anchors} (0 then 1), {@code
+   * anchor BFS} (labels found of V k, after every hop), {@code relation context} (0 then 1).
+   */
+  public static SparkNodeTokenization tokenize(SparkGraph g, NodePieceConfig config, ProgressListener progress) {
     int count = config.anchors() == 0 ? AnchorStrategy.defaultCount(g.nodeCount()) : config.anchors();
     if (count > g.nodeCount()) {
       throw new InvalidInputException("anchor count " + count + " is larger than the node count " + g.nodeCount());
     }
+    progress.progress("anchors", 0, 1);
     int[] anchors = SparkAnchors.select(g, config.strategy(), count, config.seed());
+    progress.progress("anchors", 1, 1);
     JavaPairRDD<Integer, int[]> labels = SparkNearestAnchors.compute(g, anchors, config.k(), config.maxHops(),
-        config.directed(), config.tieBreak(), config.seed());
-    int m = config.m() >= 0 ? config.m() : SparkRelationContext.automaticM(g, config.autoPercentile());
-    JavaPairRDD<Integer, int[]> relations = SparkRelationContext.compute(g, m, config.selection(), config.seed());
+        config.directed(), config.tieBreak(), config.seed(), progress);
+    progress.progress("relation context", 0, 1);
+    JavaPairRDD<Integer, int[]> counts = SparkRelationContext.tokenCounts(g).persist(StorageLevel.MEMORY_AND_DISK());
+    int m = config.m() >= 0 ? config.m() : SparkRelationContext.automaticM(g, counts, config.autoPercentile());
+    JavaPairRDD<Integer, int[]> relations = SparkRelationContext.compute(g, counts, m, config.selection(),
+        config.seed());
+    progress.progress("relation context", 1, 1);
     NodePieceVocabulary vocabulary = new NodePieceVocabulary(g.names(anchors), g.relationNames());
     JavaRDD<NodeTokens> nodes = g.nodeNames()
         .leftOuterJoin(labels, g.partitions())

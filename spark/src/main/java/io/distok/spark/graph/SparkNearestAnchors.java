@@ -2,6 +2,7 @@ package io.distok.spark.graph;
 
 import io.distok.graph.nodepiece.AnchorTieBreak;
 import io.distok.graph.nodepiece.NearestAnchors;
+import io.distok.util.ProgressListener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,9 +37,10 @@ public final class SparkNearestAnchors {
    *
    * @param anchors anchor nodes in rank order
    * @param directed follow edge directions (a node reaches an anchor along out-edges); otherwise undirected
+   * @param progress told the labels found (of V k) after every hop
    */
   public static JavaPairRDD<Integer, int[]> compute(SparkGraph g, int[] anchors, int k, int maxHops,
-      boolean directed, AnchorTieBreak tieBreak, long seed) {
+      boolean directed, AnchorTieBreak tieBreak, long seed, ProgressListener progress) {
     if (k < 1) {
       throw new IllegalArgumentException("k (anchors per node) must be >= 1, got " + k);
     }
@@ -59,6 +61,8 @@ public final class SparkNearestAnchors {
     JavaPairRDD<Integer, int[]> labels = sc.parallelizePairs(start, g.partitions()).partitionBy(part)
         .persist(StorageLevel.MEMORY_AND_DISK());
     JavaPairRDD<Integer, int[]> frontier = labels.mapValues(l -> new int[] {l[0]});
+    long filled = anchors.length;
+    long target = (long) g.nodeCount() * k;
     for (int h = 1; h <= maxHops; h++) {
       int hop = h;
       JavaPairRDD<Integer, int[]> candidates = frontier.join(pulls, part)
@@ -85,17 +89,20 @@ public final class SparkNearestAnchors {
       if (h % CHECKPOINT_HOPS == 0) {
         nextLabels.rdd().localCheckpoint();
       }
-      long gained = nextFrontier.count();
+      long gained = nextFrontier.map(f -> (long) f._2().length).fold(0L, Long::sum);
       nextLabels.count();
       labels.unpersist();
       frontier.unpersist();
       done.unpersist();
       labels = nextLabels;
       frontier = nextFrontier;
+      filled += gained;
+      progress.progress("anchor BFS", filled, target);
       if (gained == 0) {
         break;
       }
     }
+    progress.progress("anchor BFS", filled, filled);
     frontier.unpersist();
     pulls.unpersist();
     return labels;

@@ -15,26 +15,36 @@ import scala.Tuple2;
 public final class SparkRelationContext {
   private SparkRelationContext() {}
 
-  /** Token counts per node: {@code (node, [token, count, token, count, ...])}. */
-  static JavaPairRDD<Integer, int[]> tokenCounts(SparkGraph g) {
+  /**
+   * Token counts per node: {@code (node, [token, count, token, count, ...])}, for {@link #automaticM} and {@link
+   * #compute}; persist it when both use it.
+   */
+  public static JavaPairRDD<Integer, int[]> tokenCounts(SparkGraph g) {
     int r = g.relationCount();
     return g.edges().flatMapToPair(e -> List.of(
             new Tuple2<>(((long) e.head() << 32) | e.relation(), 1),
             new Tuple2<>(((long) e.tail() << 32) | (r + e.relation()), 1)).iterator())
         .reduceByKey(Integer::sum, g.partitions())
         .mapToPair(t -> new Tuple2<>((int) (t._1() >>> 32), new int[] {(int) (long) t._1(), t._2()}))
-        .reduceByKey((a, b) -> {
-          int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-          System.arraycopy(b, 0, out, a.length, b.length);
+        // grouped, not reduced: concatenating pairwise would copy a hub's list once per token
+        .groupByKey(g.partitions())
+        .mapValues(pairs -> {
+          List<int[]> list = new ArrayList<>();
+          pairs.forEach(list::add);
+          int[] out = new int[2 * list.size()];
+          for (int i = 0; i < list.size(); i++) {
+            out[2 * i] = list.get(i)[0];
+            out[2 * i + 1] = list.get(i)[1];
+          }
           return out;
-        }, g.partitions());
+        });
   }
 
-  /** The relation tokens of every node, at most m each, in the single-machine order. */
-  public static JavaPairRDD<Integer, int[]> compute(SparkGraph g, int m, RelationContext.Selection selection,
-      long seed) {
+  /** The relation tokens of every node, at most m each, in the single-machine order, from {@link #tokenCounts}. */
+  public static JavaPairRDD<Integer, int[]> compute(SparkGraph g, JavaPairRDD<Integer, int[]> tokenCounts, int m,
+      RelationContext.Selection selection, long seed) {
     int r2 = 2 * g.relationCount();
-    return tokenCounts(g).mapPartitionsToPair(rows -> {
+    return tokenCounts.mapPartitionsToPair(rows -> {
       int[] counts = new int[r2];
       List<Tuple2<Integer, int[]>> out = new ArrayList<>();
       while (rows.hasNext()) {
@@ -59,11 +69,11 @@ public final class SparkRelationContext {
    * The automatic m of {@link RelationContext#automaticM}: the percentile of the distinct relation tokens per
    * node, from a histogram collected to the driver (at most 2R + 1 entries). O(V + E).
    */
-  public static int automaticM(SparkGraph g, double percentile) {
+  public static int automaticM(SparkGraph g, JavaPairRDD<Integer, int[]> tokenCounts, double percentile) {
     if (!(percentile >= 0 && percentile <= 100)) {
       throw new IllegalArgumentException("percentile must be in [0, 100], got " + percentile);
     }
-    Map<Integer, Long> histogram = tokenCounts(g).mapToPair(t -> new Tuple2<>(t._2().length / 2, 1L))
+    Map<Integer, Long> histogram = tokenCounts.mapToPair(t -> new Tuple2<>(t._2().length / 2, 1L))
         .reduceByKey(Long::sum).collectAsMap();
     long n = g.nodeCount();
     // every node of a triple file has an edge, so none has zero tokens; the rank is that of the sorted array

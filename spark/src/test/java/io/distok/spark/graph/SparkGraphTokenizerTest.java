@@ -70,7 +70,7 @@ class SparkGraphTokenizerTest {
     System.out.printf("seed %d: %d nodes, %d edges, %s, %d partitions%n", seed, g.nodeCount(), g.edgeCount(), config,
         partitions);
     NodeTokenization expected = NodePieceTokenizer.tokenize(g, config);
-    SparkGraph sg = SparkGraph.read(LocalSpark.context(), f.toString(), true, partitions);
+    SparkGraph sg = SparkGraph.read(LocalSpark.session(), f.toString(), true, partitions);
     assertEquals(g.nodeCount(), sg.nodeCount());
     assertEquals(g.relationNames(), sg.relationNames());
     SparkNodeTokenization actual = SparkGraphTokenizer.tokenize(sg, config);
@@ -100,7 +100,7 @@ class SparkGraphTokenizerTest {
   @Test
   void writesTheTableVocabularyAndManifestAllOrNothing() throws IOException {
     Path f = triples(7, 150, 600, 4);
-    SparkGraph sg = SparkGraph.read(LocalSpark.context(), f.toString(), true, 3);
+    SparkGraph sg = SparkGraph.read(LocalSpark.session(), f.toString(), true, 3);
     SparkNodeTokenization t = SparkGraphTokenizer.tokenize(sg, NodePieceConfig.builder().k(4).anchors(12).build());
     Path out = dir().resolve("out-tokens");
     Files.createDirectories(out);
@@ -123,7 +123,7 @@ class SparkGraphTokenizerTest {
   void badLineIsNamedByFileAndLine() throws IOException {
     Path f = dir().resolve("bad.tsv");
     Files.write(f, List.of("a\tr\tb", "# comment", "b\tr"));
-    Exception e = assertThrows(Exception.class, () -> SparkGraph.read(LocalSpark.context(), f.toString(), true, 2));
+    Exception e = assertThrows(Exception.class, () -> SparkGraph.read(LocalSpark.session(), f.toString(), true, 2));
     InvalidInputException cause = DistokSpark.inputError(e);
     assertNotNull(cause, e.toString());
     assertTrue(cause.getMessage().contains("bad.tsv, line 3: expected 3 fields"), cause.getMessage());
