@@ -6,6 +6,7 @@ import io.distok.quant.Quantizer;
 import io.distok.quant.io.ModelStore;
 import io.distok.spark.ModelFiles;
 import io.distok.spark.SparkOutputs;
+import io.distok.spark.SparkTables;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import java.io.IOException;
@@ -21,10 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -53,25 +51,10 @@ public final class SparkEncoder {
       boolean keepVectors) throws IOException {
     Quantizer model = ModelStore.load(modelDir);
     ModelFiles files = ModelFiles.read(modelDir);
-    StructField vec = null;
-    for (StructField f : table.schema().fields()) {
-      if (f.name().equals(vectorColumn)) {
-        vec = f;
-      }
-    }
-    if (vec == null) {
-      throw new InvalidInputException("no column '" + vectorColumn + "' in the input (columns: "
-          + String.join(", ", table.schema().fieldNames()) + ")");
-    }
-    DataType element = vec.dataType() instanceof ArrayType a ? a.elementType() : null;
-    if (element == null || !(element.equals(DataTypes.FloatType) || element.equals(DataTypes.DoubleType))) {
-      throw new InvalidInputException("column '" + vectorColumn + "' is " + vec.dataType().simpleString()
-          + ", expected an array of float or double");
-    }
+    int vecAt = SparkTables.vectorColumn(table, vectorColumn);
     CodeLayout layout = model.layout();
     boolean wide = !layout.fitsInt();
     int d = model.dimension();
-    int vecAt = table.schema().fieldIndex(vectorColumn);
     StructType schema = new StructType();
     List<Integer> kept = new ArrayList<>();
     for (int i = 0; i < table.schema().fields().length; i++) {

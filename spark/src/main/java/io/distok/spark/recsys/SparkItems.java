@@ -1,6 +1,7 @@
 package io.distok.spark.recsys;
 
 import io.distok.recsys.ItemEmbeddings;
+import io.distok.spark.SparkTables;
 import io.distok.util.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,10 +10,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 
 /** Items with embeddings for the Spark jobs: from a table (Parquet, ORC, any DataFrame) or a file on the driver. */
 public final class SparkItems {
@@ -25,15 +22,8 @@ public final class SparkItems {
    * @throws InvalidInputException naming the column when it is missing or of another type
    */
   public static JavaRDD<SparkSemanticIds.Item> fromTable(Dataset<Row> table, String idColumn, String vectorColumn) {
-    StructField id = field(table, idColumn);
-    StructField vec = field(table, vectorColumn);
-    DataType element = vec.dataType() instanceof ArrayType a ? a.elementType() : null;
-    if (element == null || !(element.equals(DataTypes.FloatType) || element.equals(DataTypes.DoubleType))) {
-      throw new InvalidInputException("column '" + vectorColumn + "' is " + vec.dataType().simpleString()
-          + ", expected an array of float or double");
-    }
-    int idAt = table.schema().fieldIndex(id.name());
-    int vecAt = table.schema().fieldIndex(vec.name());
+    int idAt = SparkTables.column(table, idColumn);
+    int vecAt = SparkTables.vectorColumn(table, vectorColumn);
     return table.javaRDD().map(row -> {
       if (row.isNullAt(idAt)) {
         throw new InvalidInputException("a row has no value in column '" + idColumn + "'");
@@ -65,15 +55,5 @@ public final class SparkItems {
       list.add(new SparkSemanticIds.Item(items.ids().get(i), Arrays.copyOfRange(data, i * d, (i + 1) * d)));
     }
     return sc.parallelize(list, partitions);
-  }
-
-  private static StructField field(Dataset<Row> table, String name) {
-    for (StructField f : table.schema().fields()) {
-      if (f.name().equals(name)) {
-        return f;
-      }
-    }
-    throw new InvalidInputException("no column '" + name + "' in the input (columns: "
-        + String.join(", ", table.schema().fieldNames()) + ")");
   }
 }
