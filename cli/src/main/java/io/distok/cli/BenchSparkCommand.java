@@ -129,7 +129,14 @@ final class BenchSparkCommand implements Callable<Integer> {
     if (generatedItems > 0) {
       Path f = workDir.resolve("generated-items-" + generatedItems + ".npy");
       if (Files.notExists(f)) {
-        Npy.write(f, SyntheticData.gaussianClusters(generatedItems, 64, 1000, 0.3, 11));
+        // streamed a block at a time, as bench generate writes it: the rows of gaussianClusters, never all in memory
+        AtomicFiles.write(f, raw -> {
+          java.io.OutputStream os = new java.io.BufferedOutputStream(raw, 1 << 20);
+          Npy.writeFloatHeader(os, generatedItems, 64);
+          SyntheticData.writeGaussianClusters((values, count) -> Npy.writeFloats(os, values, 0, count),
+              generatedItems, 64, 1000, 0.3, 11, done -> { });
+          os.flush();
+        });
       }
       // Spark reads the same rows as a Parquet table, as a catalogue of this size would be given to it
       Path table = workDir.resolve("generated-items-" + generatedItems + ".parquet");

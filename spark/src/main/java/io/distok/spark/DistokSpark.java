@@ -36,9 +36,6 @@ public final class DistokSpark {
       if (t instanceof InvalidInputException e) {
         return e;
       }
-      if (t.getCause() == t) {
-        break;
-      }
     }
     return null;
   }

@@ -91,11 +91,7 @@ public final class ModelFiles implements Serializable {
   /** Writes the files into {@code directory} on the job's file system (the model beside a job's output). */
   public void writeTo(org.apache.spark.sql.SparkSession spark, String directory) throws IOException {
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(directory, f.getKey());
-      var fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (var os = fs.create(p, false)) {
-        os.write(f.getValue());
-      }
+      SparkOutputs.writeBytes(spark, directory, f.getKey(), f.getValue());
     }
   }
 }

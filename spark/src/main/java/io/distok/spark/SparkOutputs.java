@@ -81,10 +81,16 @@ public final class SparkOutputs {
 
   /** Writes a small UTF-8 text file (a manifest, a vocabulary) into a directory of the job's file system. */
   public static void writeText(SparkSession spark, String directory, String name, String text) throws IOException {
+    writeBytes(spark, directory, name, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes a file ({@code name} may hold sub-folders) into a directory of the job's file system. */
+  public static void writeBytes(SparkSession spark, String directory, String name, byte[] bytes)
+      throws IOException {
     Path p = new Path(directory, name);
     FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
     try (OutputStream os = fs.create(p, false)) {
-      os.write(text.getBytes(StandardCharsets.UTF_8));
+      os.write(bytes);
     }
   }
 
