@@ -1,5 +1,7 @@
 package io.distok.quant;
 
+import io.distok.quant.kernel.DistanceKernel;
+import io.distok.quant.kernel.DistanceKernels;
 import io.distok.util.FloatMatrix;
 import io.distok.util.Parallel;
 
@@ -61,24 +63,22 @@ public final class SignCodes {
 
   /** Writes the sign codes of the K values of {@code row} from {@code offset} into row {@code i} of {@code codes}. */
   public void encode(float[] row, int offset, Codes codes, int i) {
+    encode(DistanceKernels.get(), row, offset, codes, i);
+  }
+
+  private void encode(DistanceKernel kernel, float[] row, int offset, Codes codes, int i) {
     for (int j = 0; j < layout.positions(); j++) {
-      long code = 0;
-      int base = offset + j * groupBits;
-      int w = width(j);
-      for (int b = 0; b < w; b++) {
-        // branch-free: the signs of projected data are coin flips, which a branch would mispredict half the time
-        code |= (row[base + b] > 0 ? 1L : 0L) << b;
-      }
-      codes.setLong(i, j, code);
+      codes.setLong(i, j, kernel.signBits(row, offset + j * groupBits, width(j)));
     }
   }
 
   /** The sign codes of every row of {@code x} (K columns), parallel over rows. O(n K). */
   public Codes encode(FloatMatrix x) {
     Codes codes = allocate(x.rows());
+    DistanceKernel kernel = DistanceKernels.get();
     Parallel.forEachChunk(x.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
       for (int i = from; i < to; i++) {
-        encode(x.data(), x.offset(i), codes, i);
+        encode(kernel, x.data(), x.offset(i), codes, i);
       }
     });
     return codes;

@@ -137,8 +137,20 @@ public final class FloatMatrix {
    * @throws InvalidInputException naming the first row and column holding NaN or infinity (0-based)
    */
   public void requireFinite(String source) {
-    for (int i = 0; i < data.length; i++) {
-      if (!Float.isFinite(data[i])) {
+    // rows in parallel chunks, the first bad value of each chunk kept, so the message names the first in the file
+    int chunks = Parallel.chunkCount(rows, Parallel.DEFAULT_CHUNK);
+    int[] firstBad = new int[chunks];
+    Parallel.forEachChunk(rows, Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
+      firstBad[chunk] = -1;
+      for (int i = from * cols; i < to * cols; i++) {
+        if (!Float.isFinite(data[i])) {
+          firstBad[chunk] = i;
+          return;
+        }
+      }
+    });
+    for (int i : firstBad) {
+      if (i >= 0) {
         throw new InvalidInputException(
             source + ": " + (Float.isNaN(data[i]) ? "NaN" : "infinite value") + " in row " + (i / cols)
                 + ", column " + (i % cols) + " (0-based)");

@@ -4,6 +4,9 @@ import io.distok.quant.CodeLayout;
 import io.distok.quant.Codes;
 import io.distok.quant.ImplicitCodebook;
 import io.distok.quant.Quantizer;
+import io.distok.quant.kernel.DistanceKernel;
+import io.distok.quant.kernel.DistanceKernels;
+import io.distok.quant.kernel.PackedRows;
 import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import io.distok.util.Parallel;
@@ -77,7 +80,20 @@ public final class FiniteScalarQuantizer implements Quantizer, ImplicitCodebook 
   private final float[][] values;
   /** thresholds[t][q]: the smallest value rounded to level q + 1 of dimension t. */
   private final float[][] thresholds;
+  /**
+   * Every dimension's boundaries in one table for {@link DistanceKernel#bucketize} ({@code [q * stride + t]},
+   * +infinity where a dimension has fewer), or null when some dimension has more than {@link #TABLE_STEPS} levels
+   * and a binary search per value is cheaper.
+   */
+  private final float[] table;
+  private final int tableSteps;
+  private final int tableStride;
+  /** place[t]: the weight of dimension t's level in its position's mixed-radix index. */
+  private final long[] place;
   private final CodeLayout layout;
+
+  /** Most boundaries per dimension searched through the kernel's table; more go by binary search. */
+  static final int TABLE_STEPS = 16;
 
   /**
    * A model from its state.
@@ -137,6 +153,33 @@ public final class FiniteScalarQuantizer implements Quantizer, ImplicitCodebook 
       this.thresholds[t] = thresholds(bound, levels[t], center[t], scale[t]);
     }
     this.layout = CodeLayout.of(sizes);
+    this.place = new long[dims];
+    for (int g = 0; g < groupStarts.length; g++) {
+      long weight = 1;
+      for (int t = groupStarts[g]; t < groupEnd(g); t++) {
+        place[t] = weight;
+        weight *= levels[t];
+      }
+    }
+    int steps = 0;
+    for (int level : levels) {
+      steps = Math.max(steps, level - 1);
+    }
+    if (steps <= TABLE_STEPS) {
+      this.tableSteps = steps;
+      this.tableStride = (dims + PackedRows.WIDTH - 1) / PackedRows.WIDTH * PackedRows.WIDTH;
+      this.table = new float[steps * tableStride];
+      Arrays.fill(table, Float.POSITIVE_INFINITY);
+      for (int t = 0; t < dims; t++) {
+        for (int q = 0; q < thresholds[t].length; q++) {
+          table[q * tableStride + t] = thresholds[t][q];
+        }
+      }
+    } else {
+      this.table = null;
+      this.tableSteps = 0;
+      this.tableStride = 0;
+    }
   }
 
   /**
@@ -243,11 +286,15 @@ public final class FiniteScalarQuantizer implements Quantizer, ImplicitCodebook 
     return g + 1 < groupStarts.length ? groupStarts[g + 1] : levels.length;
   }
 
-  /** O(n sum L_t) worst case, O(n dims log L) by binary search; parallel over rows. */
+  /**
+   * O(n sum L_t): the kernel compares each row's values with every boundary of the table at once (up to {@link
+   * #TABLE_STEPS} boundaries per dimension), else O(n dims log L) by binary search; parallel over rows.
+   */
   @Override
   public Codes encode(FloatMatrix x) {
     requireCompatible(x, "input");
     int n = x.rows();
+    int dims = levels.length;
     int positions = groupStarts.length;
     Codes codes = layout.fitsInt() ? new Codes(n, positions) : Codes.wide(n, positions);
     float[] data = x.data();
@@ -255,14 +302,26 @@ public final class FiniteScalarQuantizer implements Quantizer, ImplicitCodebook 
     for (int g = 0; g < positions; g++) {
       ends[g] = groupEnd(g);
     }
+    DistanceKernel kernel = DistanceKernels.get();
     Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
+      int[] digits = new int[table != null ? (to - from) * tableStride : dims];
+      if (table != null) {
+        kernel.bucketize(data, from, to, dims, table, tableSteps, tableStride, digits, 0);
+      }
       for (int i = from; i < to; i++) {
-        int off = x.offset(i);
+        int at = 0;
+        if (table != null) {
+          at = (i - from) * tableStride;
+        } else {
+          for (int t = 0; t < dims; t++) {
+            digits[t] = level(thresholds[t], data[x.offset(i) + t]);
+          }
+        }
         for (int g = 0; g < positions; g++) {
-          // Horner's rule from the most significant dimension: the same number as sum q_t prod_{u<t} L_u
+          // the mixed-radix number sum q_t prod_{u<t} L_u, as independent products rather than Horner's chain
           long index = 0;
-          for (int t = ends[g] - 1; t >= groupStarts[g]; t--) {
-            index = index * levels[t] + level(thresholds[t], data[off + t]);
+          for (int t = groupStarts[g]; t < ends[g]; t++) {
+            index += digits[at + t] * place[t];
           }
           codes.setLong(i, g, index);
         }

@@ -29,8 +29,8 @@ final class Matrices {
     PackedRows packed = new PackedRows(b);
     DistanceKernel kernel = DistanceKernels.get();
     int m = b.rows();
-    Parallel.forEachChunk(a.rows(), CHUNK, (c, from, to) -> kernel.multiply(a.data(), from, to, packed, out.data(),
-        from * m));
+    Parallel.forEachChunk(a.rows(), CHUNK, (c, from, to) ->
+        kernel.multiply(a.data(), from, to, null, packed, out.data(), from * m));
     return out;
   }
 

@@ -88,12 +88,62 @@ public interface DistanceKernel {
   }
 
   /**
-   * The product {@code out = x B^T} of the rows {@code [from, to)} of the row-major {@code x} (dimension {@code
-   * b.dimension()}) with every row of {@code b}: {@code out[outOffset + (i - from) * b.count() + r]}, through the
-   * blocked {@link #dots(float[], int, int, PackedRows, int, int, float[], int, int)}. O((to - from) K d).
+   * The product {@code out = (x - shift) B^T} of the rows {@code [from, to)} of the row-major {@code x} (dimension
+   * {@code b.dimension()}) with every row of {@code b}: {@code out[outOffset + (i - from) * b.count() + r]}, each
+   * entry the dot product of {@code fl(x_it - shift_t)} with row r summed in dimension order, as {@link
+   * #dots(float[], int, int, PackedRows, int, int, float[], int, int)} gives it ({@code shift} may be null: no
+   * shift). This is a linear transform's step; the vector kernel keeps outputs narrower than one vector in one
+   * register per row. O((to - from) K d).
    */
-  default void multiply(float[] x, int from, int to, PackedRows b, float[] out, int outOffset) {
-    dots(x, from, to, b, 0, b.count(), out, outOffset, b.count());
+  default void multiply(float[] x, int from, int to, float[] shift, PackedRows b, float[] out, int outOffset) {
+    if (shift == null) {
+      dots(x, from, to, b, 0, b.count(), out, outOffset, b.count());
+      return;
+    }
+    int d = b.dimension();
+    float[] shifted = new float[(to - from) * d];
+    for (int i = from; i < to; i++) {
+      for (int t = 0; t < d; t++) {
+        shifted[(i - from) * d + t] = x[i * d + t] - shift[t];
+      }
+    }
+    dots(shifted, 0, to - from, b, 0, b.count(), out, outOffset, b.count());
+  }
+
+  /**
+   * Bucket indices against per-column thresholds (numpy's {@code digitize}): for each row {@code i} in {@code [from,
+   * to)} of the row-major {@code values} ({@code columns} wide) and each column t, {@code out[outOffset + (i - from)
+   * * stride + t]} = the number of q in {@code [0, steps)} with {@code values[i * columns + t] >= thresholds[q *
+   * stride + t]}. {@code stride} is {@code columns} rounded up to a multiple of {@link PackedRows#WIDTH}; unused
+   * thresholds are +infinity, and out's cells past {@code columns} in each row may be overwritten. Values must not
+   * be NaN. O((to - from) steps columns); the vector kernel compares a whole row of columns at once.
+   */
+  default void bucketize(float[] values, int from, int to, int columns, float[] thresholds, int steps, int stride,
+      int[] out, int outOffset) {
+    for (int i = from; i < to; i++) {
+      int o = outOffset + (i - from) * stride;
+      for (int t = 0; t < columns; t++) {
+        float v = values[i * columns + t];
+        int q = 0;
+        for (int s = 0; s < steps; s++) {
+          q += v >= thresholds[s * stride + t] ? 1 : 0;
+        }
+        out[o + t] = q;
+      }
+    }
+  }
+
+  /**
+   * The sign bits of {@code count <= 64} values from {@code offset}: bit b set when {@code x[offset + b] > 0}
+   * (false for NaN and for both zeros). O(count); the vector kernel takes a whole vector's bits from one compare.
+   */
+  default long signBits(float[] x, int offset, int count) {
+    long code = 0;
+    for (int b = 0; b < count; b++) {
+      // branch-free: the signs of projected data are coin flips, which a branch would mispredict half the time
+      code |= (x[offset + b] > 0 ? 1L : 0L) << b;
+    }
+    return code;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.distok.quant.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,6 +21,9 @@ final class VectorDistanceKernel implements DistanceKernel {
   private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
       jdk.incubator.vector.VectorShape.forBitSize(DistanceKernels.vectorBits()));
   private static final int L = F.length();
+  private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+  /** Rows per tile of the narrow product: 8 independent accumulators hide the FMA latency. */
+  private static final int NARROW_ROWS = 8;
   private static final int W = PackedRows.WIDTH;
   private static final int ROWS = 4;
 
@@ -230,6 +234,202 @@ final class VectorDistanceKernel implements DistanceKernel {
         }
       }
     }
+  }
+
+  /**
+   * Products at most one vector wide (a projection to a few dimensions) keep one accumulator per row, 8 rows at a
+   * time, and store through a lane mask; wider ones shift each 4-row tile once and run the panel tiles of {@link
+   * #dots(float[], int, int, PackedRows, int, int, float[], int, int)}, storing each vector in place.
+   */
+  @Override
+  public void multiply(float[] x, int from, int to, float[] shift, PackedRows b, float[] out, int outOffset) {
+    int d = b.dimension();
+    int k = b.count();
+    if (k <= L) {
+      narrowMultiply(x, from, to, shift, b, out, outOffset);
+      return;
+    }
+    if (k <= W) {
+      panelMultiply(x, from, to, shift, b, out, outOffset);
+      return;
+    }
+    float[] rows = new float[ROWS * d];
+    float[] tile = new float[ROWS * W];
+    for (int i = from; i < to; i += ROWS) {
+      int n = Math.min(ROWS, to - i);
+      for (int r = 0; r < n; r++) {
+        int xo = (i + r) * d;
+        for (int t = 0; t < d; t++) {
+          rows[r * d + t] = shift == null ? x[xo + t] : x[xo + t] - shift[t];
+        }
+      }
+      for (int p = 0; p < b.panels(); p++) {
+        tileDots(rows, 0, n, b, p, tile);
+        int first = p * W;
+        for (int r = 0; r < n; r++) {
+          int o = outOffset + (i - from + r) * k + first;
+          for (int h = 0; h < W && first + h < k; h += L) {
+            FloatVector v = FloatVector.fromArray(F, tile, r * W + h);
+            if (first + h + L <= k) {
+              v.intoArray(out, o + h);
+            } else {
+              v.intoArray(out, o + h, F.indexInRange(first + h, k));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void narrowMultiply(float[] x, int from, int to, float[] shift, PackedRows b, float[] out,
+      int outOffset) {
+    int d = b.dimension();
+    int k = b.count();
+    float[] packed = b.packed();
+    VectorMask<Float> lanes = F.indexInRange(0, k);
+    // x - 0 is x for every float (also -0 and NaN), so no shift is the shift 0
+    float[] s = shift == null ? new float[d] : shift;
+    int i = from;
+    for (; i + NARROW_ROWS <= to; i += NARROW_ROWS) {
+      int x0 = i * d;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      FloatVector a2 = a0;
+      FloatVector a3 = a0;
+      FloatVector a4 = a0;
+      FloatVector a5 = a0;
+      FloatVector a6 = a0;
+      FloatVector a7 = a0;
+      for (int t = 0; t < d; t++) {
+        FloatVector w = FloatVector.fromArray(F, packed, t * W);
+        float st = s[t];
+        a0 = FloatVector.broadcast(F, x[x0 + t] - st).fma(w, a0);
+        a1 = FloatVector.broadcast(F, x[x0 + d + t] - st).fma(w, a1);
+        a2 = FloatVector.broadcast(F, x[x0 + 2 * d + t] - st).fma(w, a2);
+        a3 = FloatVector.broadcast(F, x[x0 + 3 * d + t] - st).fma(w, a3);
+        a4 = FloatVector.broadcast(F, x[x0 + 4 * d + t] - st).fma(w, a4);
+        a5 = FloatVector.broadcast(F, x[x0 + 5 * d + t] - st).fma(w, a5);
+        a6 = FloatVector.broadcast(F, x[x0 + 6 * d + t] - st).fma(w, a6);
+        a7 = FloatVector.broadcast(F, x[x0 + 7 * d + t] - st).fma(w, a7);
+      }
+      int o = outOffset + (i - from) * k;
+      a0.intoArray(out, o, lanes);
+      a1.intoArray(out, o + k, lanes);
+      a2.intoArray(out, o + 2 * k, lanes);
+      a3.intoArray(out, o + 3 * k, lanes);
+      a4.intoArray(out, o + 4 * k, lanes);
+      a5.intoArray(out, o + 5 * k, lanes);
+      a6.intoArray(out, o + 6 * k, lanes);
+      a7.intoArray(out, o + 7 * k, lanes);
+    }
+    for (; i < to; i++) {
+      int x0 = i * d;
+      FloatVector a = FloatVector.zero(F);
+      for (int t = 0; t < d; t++) {
+        a = FloatVector.broadcast(F, x[x0 + t] - s[t]).fma(FloatVector.fromArray(F, packed, t * W), a);
+      }
+      a.intoArray(out, outOffset + (i - from) * k, lanes);
+    }
+  }
+
+  /** Outputs within one panel (two vectors): 4 rows x 2 accumulators, the second vector stored through a mask. */
+  private static void panelMultiply(float[] x, int from, int to, float[] shift, PackedRows b, float[] out,
+      int outOffset) {
+    int d = b.dimension();
+    int k = b.count();
+    float[] packed = b.packed();
+    VectorMask<Float> upper = F.indexInRange(L, k);
+    float[] s = shift == null ? new float[d] : shift;
+    int i = from;
+    for (; i + ROWS <= to; i += ROWS) {
+      int x0 = i * d;
+      FloatVector a00 = FloatVector.zero(F);
+      FloatVector a01 = a00;
+      FloatVector a10 = a00;
+      FloatVector a11 = a00;
+      FloatVector a20 = a00;
+      FloatVector a21 = a00;
+      FloatVector a30 = a00;
+      FloatVector a31 = a00;
+      for (int t = 0, o = 0; t < d; t++, o += W) {
+        FloatVector b0 = FloatVector.fromArray(F, packed, o);
+        FloatVector b1 = FloatVector.fromArray(F, packed, o + L);
+        float st = s[t];
+        FloatVector v = FloatVector.broadcast(F, x[x0 + t] - st);
+        a00 = v.fma(b0, a00);
+        a01 = v.fma(b1, a01);
+        v = FloatVector.broadcast(F, x[x0 + d + t] - st);
+        a10 = v.fma(b0, a10);
+        a11 = v.fma(b1, a11);
+        v = FloatVector.broadcast(F, x[x0 + 2 * d + t] - st);
+        a20 = v.fma(b0, a20);
+        a21 = v.fma(b1, a21);
+        v = FloatVector.broadcast(F, x[x0 + 3 * d + t] - st);
+        a30 = v.fma(b0, a30);
+        a31 = v.fma(b1, a31);
+      }
+      int o = outOffset + (i - from) * k;
+      a00.intoArray(out, o);
+      a01.intoArray(out, o + L, upper);
+      a10.intoArray(out, o + k);
+      a11.intoArray(out, o + k + L, upper);
+      a20.intoArray(out, o + 2 * k);
+      a21.intoArray(out, o + 2 * k + L, upper);
+      a30.intoArray(out, o + 3 * k);
+      a31.intoArray(out, o + 3 * k + L, upper);
+    }
+    for (; i < to; i++) {
+      int x0 = i * d;
+      FloatVector a0 = FloatVector.zero(F);
+      FloatVector a1 = a0;
+      for (int t = 0, o = 0; t < d; t++, o += W) {
+        FloatVector v = FloatVector.broadcast(F, x[x0 + t] - s[t]);
+        a0 = v.fma(FloatVector.fromArray(F, packed, o), a0);
+        a1 = v.fma(FloatVector.fromArray(F, packed, o + L), a1);
+      }
+      int o = outOffset + (i - from) * k;
+      a0.intoArray(out, o);
+      a1.intoArray(out, o + L, upper);
+    }
+  }
+
+  /** One row's columns a vector at a time: a compare and a masked add per threshold step. */
+  @Override
+  public void bucketize(float[] values, int from, int to, int columns, float[] thresholds, int steps, int stride,
+      int[] out, int outOffset) {
+    IntVector one = IntVector.broadcast(I, 1);
+    for (int i = from; i < to; i++) {
+      int o = outOffset + (i - from) * stride;
+      int vo = i * columns;
+      for (int c = 0; c < columns; c += L) {
+        // lanes past the row read the next row's values, which meet +infinity thresholds and are not used
+        FloatVector v = vo + c + L <= values.length ? FloatVector.fromArray(F, values, vo + c)
+            : FloatVector.fromArray(F, values, vo + c, F.indexInRange(vo + c, values.length));
+        IntVector q = IntVector.zero(I);
+        for (int st = 0; st < steps; st++) {
+          VectorMask<Float> ge = v.compare(VectorOperators.GE, FloatVector.fromArray(F, thresholds, st * stride + c));
+          q = q.add(one, ge.cast(I));
+        }
+        q.intoArray(out, o + c);
+      }
+    }
+  }
+
+  /** A vector's sign bits from one compare, read out as the mask's bits. */
+  @Override
+  public long signBits(float[] x, int offset, int count) {
+    long code = 0;
+    for (int c = 0; c < count; c += L) {
+      int at = offset + c;
+      FloatVector v = at + L <= x.length ? FloatVector.fromArray(F, x, at)
+          : FloatVector.fromArray(F, x, at, F.indexInRange(at, x.length));
+      long bits = v.compare(VectorOperators.GT, 0f).toLong();
+      if (count - c < L) {
+        bits &= (1L << (count - c)) - 1;
+      }
+      code |= bits << c;
+    }
+    return code;
   }
 
   /**

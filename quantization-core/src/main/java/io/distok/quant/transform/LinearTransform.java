@@ -101,23 +101,11 @@ public final class LinearTransform implements VectorTransform {
   /** Rows of {@code (x - before) B^T + after} for the packed rows B, parallel over row chunks. */
   private static FloatMatrix multiply(FloatMatrix x, float[] before, PackedRows b, float[] after) {
     int n = x.rows();
-    int din = x.cols();
     int dout = b.count();
     FloatMatrix y = new FloatMatrix(n, dout);
     DistanceKernel kernel = DistanceKernels.get();
     Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (c, from, to) -> {
-      float[] src = x.data();
-      int base = 0;
-      if (before != null) {
-        src = new float[(to - from) * din];
-        for (int i = from; i < to; i++) {
-          for (int t = 0; t < din; t++) {
-            src[(i - from) * din + t] = x.data()[i * din + t] - before[t];
-          }
-        }
-        base = from;
-      }
-      kernel.multiply(src, from - base, to - base, b, y.data(), from * dout);
+      kernel.multiply(x.data(), from, to, before, b, y.data(), from * dout);
       if (after != null) {
         for (int i = from; i < to; i++) {
           for (int t = 0; t < dout; t++) {

@@ -106,6 +106,56 @@ class FsqPropertiesTest {
     }
   }
 
+  /**
+   * Every code's digits are the level search of its value among its dimension's boundaries, through the kernel's
+   * table (at most 17 levels everywhere) and through binary search (some dimension above), with rows wider than one
+   * vector, values sitting on boundaries, and several positions.
+   */
+  @Property(tries = 40)
+  void encodingFindsEachValuesLevel(@ForAll long seed, @ForAll @IntRange(min = 1, max = 40) int dims,
+      @ForAll boolean manyLevels, @ForAll boolean tanh) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int[] levels = new int[dims];
+    for (int t = 0; t < dims; t++) {
+      levels[t] = 2 + rng.nextInt(manyLevels && t == dims - 1 ? 60 : 16);
+    }
+    float[] center = new float[dims];
+    float[] scale = new float[dims];
+    float[][] values = new float[dims][];
+    for (int t = 0; t < dims; t++) {
+      center[t] = (float) (rng.nextDouble() - 0.5);
+      scale[t] = (float) (0.5 + rng.nextDouble());
+      values[t] = new float[levels[t]];
+    }
+    Bound bound = tanh ? Bound.TANH : Bound.CLAMP;
+    int perPosition = 1 + rng.nextInt(6); // at most 6 x 6 bits: every position fits 2^62 codes
+    int[] starts = new int[(dims + perPosition - 1) / perPosition];
+    for (int g = 0; g < starts.length; g++) {
+      starts[g] = g * perPosition;
+    }
+    FiniteScalarQuantizer q = new FiniteScalarQuantizer(levels, starts, bound, center, scale, values);
+    FloatMatrix z = gaussian(1 + rng.nextInt(40), dims, seed);
+    for (int i = 0; i < z.rows(); i++) {
+      int t = rng.nextInt(dims);
+      if (rng.nextBoolean()) {
+        float[] th = FiniteScalarQuantizer.thresholds(bound, levels[t], center[t], scale[t]);
+        z.set(i, t, th[rng.nextInt(th.length)]);
+      }
+    }
+    Codes codes = q.encode(z);
+    for (int i = 0; i < z.rows(); i++) {
+      int[] digits = q.digits(codes, i);
+      for (int t = 0; t < dims; t++) {
+        float[] th = FiniteScalarQuantizer.thresholds(bound, levels[t], center[t], scale[t]);
+        int expected = 0;
+        while (expected < th.length && z.get(i, t) >= th[expected]) {
+          expected++;
+        }
+        assertEquals(expected, digits[t], "row " + i + " dimension " + t + " levels " + levels[t]);
+      }
+    }
+  }
+
   @Property(tries = 15)
   void theChosenScaleBeatsTheStandardDeviation(@ForAll long seed) {
     FloatMatrix z = gaussian(500, 3, seed);

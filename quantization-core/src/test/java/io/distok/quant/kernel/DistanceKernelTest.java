@@ -234,6 +234,122 @@ class DistanceKernelTest {
     }
   }
 
+  /**
+   * {@code multiply} gives, per row and output, the bits of the one-query {@code dots} of the shifted row (shift
+   * or none), for outputs narrower than a vector, within a panel and across panels, and writes only its rows.
+   */
+  @net.jqwik.api.Property(tries = 80)
+  void multiplyEqualsDotsOfShiftedRows(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 90)
+      int d, @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 70) int k,
+      @net.jqwik.api.ForAll boolean shifted, @net.jqwik.api.ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int n = 1 + rng.nextInt(21);
+    FloatMatrix x = random(rng, n, d);
+    PackedRows b = new PackedRows(random(rng, k, d));
+    float[] shift = shifted ? random(rng, 1, d).data() : null;
+    int from = rng.nextInt(n);
+    int to = from + rng.nextInt(n - from + 1);
+    int offset = rng.nextInt(5);
+    for (DistanceKernel kernel : kernels()) {
+      float[] out = new float[offset + (to - from) * k + 5];
+      java.util.Arrays.fill(out, Float.NaN);
+      kernel.multiply(x.data(), from, to, shift, b, out, offset);
+      float[] row = new float[d];
+      float[] expected = new float[k];
+      for (int i = from; i < to; i++) {
+        for (int t = 0; t < d; t++) {
+          row[t] = shift == null ? x.get(i, t) : x.get(i, t) - shift[t];
+        }
+        DistanceKernels.scalar().dots(row, 0, b, expected);
+        for (int r = 0; r < k; r++) {
+          assertEquals(Float.floatToRawIntBits(expected[r]), Float.floatToRawIntBits(out[offset + (i - from) * k + r]),
+              kernel.name() + " row " + i + " output " + r + " d=" + d + " K=" + k);
+        }
+      }
+      for (int at = 0; at < out.length; at++) {
+        if (at < offset || at >= offset + (to - from) * k) {
+          assertTrue(Float.isNaN(out[at]), kernel.name() + " wrote cell " + at + " outside its rows");
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code bucketize} counts the thresholds at or below each value, for 0 to 16 steps and rows wider than a
+   * vector, values sometimes equal to a threshold; it writes nothing outside its rows.
+   */
+  @net.jqwik.api.Property(tries = 80)
+  void bucketizeCountsThresholdsAtOrBelow(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 40)
+      int columns, @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 16) int steps,
+      @net.jqwik.api.ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int n = 1 + rng.nextInt(12);
+    int stride = (columns + PackedRows.WIDTH - 1) / PackedRows.WIDTH * PackedRows.WIDTH;
+    float[] thresholds = new float[steps * stride];
+    java.util.Arrays.fill(thresholds, Float.POSITIVE_INFINITY);
+    for (int q = 0; q < steps; q++) {
+      for (int t = 0; t < columns; t++) {
+        if (rng.nextInt(4) > 0) {
+          thresholds[q * stride + t] = (float) (rng.nextDouble() * 4 - 2);
+        }
+      }
+    }
+    float[] values = random(rng, n, columns).data();
+    for (int i = 0; i < values.length; i++) {
+      if (steps > 0 && rng.nextInt(5) == 0) {
+        values[i] = thresholds[rng.nextInt(steps) * stride + i % columns];
+        if (Float.isInfinite(values[i])) {
+          values[i] = 0f;
+        }
+      }
+    }
+    int from = rng.nextInt(n);
+    int to = from + rng.nextInt(n - from + 1);
+    int offset = rng.nextInt(3);
+    for (DistanceKernel kernel : kernels()) {
+      int[] out = new int[offset + (to - from) * stride + 3];
+      java.util.Arrays.fill(out, -1);
+      kernel.bucketize(values, from, to, columns, thresholds, steps, stride, out, offset);
+      for (int i = from; i < to; i++) {
+        for (int t = 0; t < columns; t++) {
+          int expected = 0;
+          for (int q = 0; q < steps; q++) {
+            expected += values[i * columns + t] >= thresholds[q * stride + t] ? 1 : 0;
+          }
+          assertEquals(expected, out[offset + (i - from) * stride + t], kernel.name() + " row " + i + " column " + t);
+        }
+      }
+      for (int at = 0; at < out.length; at++) {
+        if (at < offset || at >= offset + (to - from) * stride) {
+          assertEquals(-1, out[at], kernel.name() + " wrote cell " + at + " outside its rows");
+        }
+      }
+    }
+  }
+
+  /** {@code signBits} sets bit b exactly when value b is above zero: not for -0, +0 or NaN; up to 64 bits. */
+  @net.jqwik.api.Property(tries = 80)
+  void signBitsAreThePositiveValues(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 64)
+      int count, @net.jqwik.api.ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int offset = rng.nextInt(7);
+    // the values end where the bits end half of the time, so the last vector runs past the array
+    float[] x = new float[offset + count + (rng.nextBoolean() ? 0 : rng.nextInt(20))];
+    float[] special = {0f, -0f, Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY};
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextInt(4) == 0 ? special[rng.nextInt(special.length)] : (float) (rng.nextDouble() * 2 - 1);
+    }
+    long expected = 0;
+    for (int b = 0; b < count; b++) {
+      if (x[offset + b] > 0) {
+        expected |= 1L << b;
+      }
+    }
+    for (DistanceKernel kernel : kernels()) {
+      assertEquals(expected, kernel.signBits(x, offset, count), kernel.name() + " count " + count);
+    }
+  }
+
   static java.util.List<DistanceKernel> kernels() {
     return DistanceKernels.vectorApiAvailable()
         ? java.util.List.of(DistanceKernels.scalar(), new VectorDistanceKernel())
