@@ -238,46 +238,18 @@ final class VectorDistanceKernel implements DistanceKernel {
 
   /**
    * Products at most one vector wide (a projection to a few dimensions) keep one accumulator per row, 8 rows at a
-   * time, and store through a lane mask; wider ones shift each 4-row tile once and run the panel tiles of {@link
-   * #dots(float[], int, int, PackedRows, int, int, float[], int, int)}, storing each vector in place.
+   * time, and store through a lane mask; products within one panel keep 4 rows x 2 accumulators and store in place;
+   * wider ones go through the blocked {@link #dots(float[], int, int, PackedRows, int, int, float[], int, int)} as
+   * the interface's definition does.
    */
   @Override
   public void multiply(float[] x, int from, int to, float[] shift, PackedRows b, float[] out, int outOffset) {
-    int d = b.dimension();
-    int k = b.count();
-    if (k <= L) {
+    if (b.count() <= L) {
       narrowMultiply(x, from, to, shift, b, out, outOffset);
-      return;
-    }
-    if (k <= W) {
+    } else if (b.count() <= W) {
       panelMultiply(x, from, to, shift, b, out, outOffset);
-      return;
-    }
-    float[] rows = new float[ROWS * d];
-    float[] tile = new float[ROWS * W];
-    for (int i = from; i < to; i += ROWS) {
-      int n = Math.min(ROWS, to - i);
-      for (int r = 0; r < n; r++) {
-        int xo = (i + r) * d;
-        for (int t = 0; t < d; t++) {
-          rows[r * d + t] = shift == null ? x[xo + t] : x[xo + t] - shift[t];
-        }
-      }
-      for (int p = 0; p < b.panels(); p++) {
-        tileDots(rows, 0, n, b, p, tile);
-        int first = p * W;
-        for (int r = 0; r < n; r++) {
-          int o = outOffset + (i - from + r) * k + first;
-          for (int h = 0; h < W && first + h < k; h += L) {
-            FloatVector v = FloatVector.fromArray(F, tile, r * W + h);
-            if (first + h + L <= k) {
-              v.intoArray(out, o + h);
-            } else {
-              v.intoArray(out, o + h, F.indexInRange(first + h, k));
-            }
-          }
-        }
-      }
+    } else {
+      DistanceKernel.super.multiply(x, from, to, shift, b, out, outOffset);
     }
   }
 
