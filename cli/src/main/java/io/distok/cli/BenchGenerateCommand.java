@@ -53,16 +53,25 @@ final class BenchGenerateCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     long t0 = System.nanoTime();
     try (TerminalProgress progress = TerminalProgress.create()) {
-      AtomicFiles.write(out, raw -> {
-        OutputStream os = new BufferedOutputStream(raw, 1 << 20);
-        Npy.writeFloatHeader(os, items, dim);
-        SyntheticData.writeGaussianClusters((values, count) -> Npy.writeFloats(os, values, 0, count), items, dim,
-            clusters, noise, seed, done -> progress.progress("generating", done, items));
-        os.flush();
-      });
+      write(out, items, dim, clusters, noise, seed, done -> progress.progress("generating", done, items));
     }
     w.printf(Locale.ROOT, "wrote %d x %d (%d centres, noise %s, seed %d) to %s in %.1f s%n", items, dim, clusters,
         noise, seed, out, (System.nanoTime() - t0) / 1e9);
     return 0;
+  }
+
+  /**
+   * Writes {@code SyntheticData.gaussianClusters(items, dim, clusters, noise, seed)} to {@code out} as .npy, streamed
+   * a block at a time (never all rows in memory), all or nothing. O(items dim) time, O(dim clusters) memory.
+   */
+  static void write(Path out, long items, int dim, int clusters, double noise, long seed,
+      java.util.function.LongConsumer progress) throws java.io.IOException {
+    AtomicFiles.write(out, raw -> {
+      OutputStream os = new BufferedOutputStream(raw, 1 << 20);
+      Npy.writeFloatHeader(os, items, dim);
+      SyntheticData.writeGaussianClusters((values, count) -> Npy.writeFloats(os, values, 0, count), items, dim,
+          clusters, noise, seed, progress);
+      os.flush();
+    });
   }
 }

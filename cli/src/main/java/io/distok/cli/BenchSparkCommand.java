@@ -6,13 +6,11 @@ import io.distok.graph.nodepiece.NodePieceTokenizer;
 import io.distok.graph.nodepiece.NodeTokenization;
 import io.distok.graph.sink.NodeTokenSink;
 import io.distok.graph.source.TripleFiles;
-import io.distok.quant.io.Npy;
 import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.SampledFit;
 import io.distok.recsys.SemanticIdConfig;
 import io.distok.recsys.SemanticIdModel;
 import io.distok.recsys.SemanticIdStore;
-import io.distok.testdata.SyntheticData;
 import io.distok.testdata.SyntheticGraphs;
 import io.distok.util.InvalidInputException;
 import io.distok.util.ProgressListener;
@@ -129,14 +127,7 @@ final class BenchSparkCommand implements Callable<Integer> {
     if (generatedItems > 0) {
       Path f = workDir.resolve("generated-items-" + generatedItems + ".npy");
       if (Files.notExists(f)) {
-        // streamed a block at a time, as bench generate writes it: the rows of gaussianClusters, never all in memory
-        AtomicFiles.write(f, raw -> {
-          java.io.OutputStream os = new java.io.BufferedOutputStream(raw, 1 << 20);
-          Npy.writeFloatHeader(os, generatedItems, 64);
-          SyntheticData.writeGaussianClusters((values, count) -> Npy.writeFloats(os, values, 0, count),
-              generatedItems, 64, 1000, 0.3, 11, done -> { });
-          os.flush();
-        });
+        BenchGenerateCommand.write(f, generatedItems, 64, 1000, 0.3, 11, done -> { });
       }
       // Spark reads the same rows as a Parquet table, as a catalogue of this size would be given to it
       Path table = workDir.resolve("generated-items-" + generatedItems + ".parquet");
