@@ -247,8 +247,14 @@ public final class AdditiveQuantizer implements Quantizer, ExplicitCodebooks {
     LocalSearchEncoder enc = encoder();
     Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK / 4, (chunk, from, to) -> {
       LocalSearchEncoder.Scratch s = enc.scratch(beam);
+      int mk = m * (1 << nbits());
+      float[] unaries = new float[LocalSearchEncoder.UNARY_BLOCK * mk];
       for (int i = from; i < to; i++) {
-        enc.unary(x.data(), x.offset(i), s);
+        int r = (i - from) % LocalSearchEncoder.UNARY_BLOCK;
+        if (r == 0) {
+          enc.unaryRows(x.data(), i, Math.min(to, i + LocalSearchEncoder.UNARY_BLOCK), unaries);
+        }
+        System.arraycopy(unaries, r * mk, s.unary, 0, mk);
         if (start == null) {
           enc.beam(s, out, i * m, beam);
         }

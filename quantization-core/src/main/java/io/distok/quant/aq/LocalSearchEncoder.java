@@ -48,6 +48,11 @@ final class LocalSearchEncoder {
     final int[] nextCodes;
     final double[] beamScores;
     final double[] nextScores;
+    /** The kept candidates of the position being extended: parent beam and code. */
+    final int[] parents;
+    final int[] choices;
+    /** Codes that pass the beam's filter. */
+    final int[] hits;
 
     Scratch(int m, int k, int beam) {
       unary = new float[m * k];
@@ -59,6 +64,9 @@ final class LocalSearchEncoder {
       nextCodes = new int[beam * m];
       beamScores = new double[beam];
       nextScores = new double[beam];
+      parents = new int[beam];
+      choices = new int[beam];
+      hits = new int[k];
     }
   }
 
@@ -120,6 +128,28 @@ final class LocalSearchEncoder {
     }
   }
 
+  /**
+   * The unary terms of the rows {@code [from, to)} of the row-major {@code x} into {@code out[(i - from) * M K ..]},
+   * the same bits as {@link #unary} row by row; the blocked kernel shares each loaded codeword among several rows.
+   * O((to - from) M K d).
+   */
+  void unaryRows(float[] x, int from, int to, float[] out) {
+    for (int a = 0; a < m; a++) {
+      kernel.dots(x, from, to, packed.get(a), 0, k, out, a * k, mk);
+    }
+    for (int r = 0; r < to - from; r++) {
+      for (int a = 0; a < m; a++) {
+        int base = r * mk + a * k;
+        for (int i = 0; i < k; i++) {
+          out[base + i] = norms[a][i] - 2f * out[base + i];
+        }
+      }
+    }
+  }
+
+  /** Rows per block of {@link #unaryRows}. */
+  static final int UNARY_BLOCK = 16;
+
   /** The greedy residual code (position by position, each the best given the ones before). O(M^2 K). */
   void greedy(Scratch s, int[] codes, int codesOffset) {
     for (int a = 0; a < m; a++) {
@@ -148,7 +178,9 @@ final class LocalSearchEncoder {
   /**
    * Beam search over the positions in order, keeping the {@code beam} best partial codes (RQ's beam search on the
    * additive codebooks; beam 1 is the greedy residual code). Ties go to the earlier beam, then the smaller code.
-   * O(beam M^2 K). Leaves the best code in {@code codes[offset..)}.
+   * O(beam M^2 K): once the beam is full, a vector compare against the worst kept score finds the few codes of a
+   * partial code that can still enter, and only those are tested exactly and inserted. Leaves the best code in
+   * {@code codes[offset..)}.
    */
   void beam(Scratch s, int[] codes, int offset, int beam) {
     if (beam <= 1) {
@@ -165,28 +197,55 @@ final class LocalSearchEncoder {
         for (int p = 0; p < a; p++) {
           addRow(cost, pairRow(p, s.beamCodes[b * m + p]) + a * k);
         }
-        for (int j = 0; j < k; j++) {
-          double score = s.beamScores[b] + cost[j];
-          if (kept == beam && score >= s.nextScores[kept - 1]) {
-            continue;
-          }
-          // insertion into the sorted list of kept candidates
-          int at = kept == beam ? beam - 1 : kept++;
-          while (at > 0 && s.nextScores[at - 1] > score) {
-            s.nextScores[at] = s.nextScores[at - 1];
-            System.arraycopy(s.nextCodes, (at - 1) * m, s.nextCodes, at * m, a + 1);
-            at--;
-          }
-          s.nextScores[at] = score;
-          System.arraycopy(s.beamCodes, b * m, s.nextCodes, at * m, a);
-          s.nextCodes[at * m + a] = j;
+        double base = s.beamScores[b];
+        int j = 0;
+        for (; j < k && kept < beam; j++) {
+          kept = insert(s, kept, beam, base + cost[j], b, j);
         }
+        if (j == k) {
+          continue;
+        }
+        // score < worst holds only if cost <= worst - base up to rounding; the float limit is widened so that the
+        // filter never drops a code the exact test would keep
+        double worst = s.nextScores[beam - 1];
+        double gap = worst - base + 4 * (Math.ulp(worst) + Math.ulp(base) + Math.ulp(worst - base));
+        float limit = Math.nextUp(Math.nextUp((float) gap));
+        int found = kernel.atMost(cost, j, k - j, limit, s.hits);
+        for (int h = 0; h < found; h++) {
+          int code = j + s.hits[h];
+          double score = base + cost[code];
+          if (score < s.nextScores[beam - 1]) {
+            insert(s, beam, beam, score, b, code);
+          }
+        }
+      }
+      for (int c = 0; c < kept; c++) {
+        System.arraycopy(s.beamCodes, s.parents[c] * m, s.nextCodes, c * m, a);
+        s.nextCodes[c * m + a] = s.choices[c];
       }
       live = kept;
       System.arraycopy(s.nextScores, 0, s.beamScores, 0, live);
       System.arraycopy(s.nextCodes, 0, s.beamCodes, 0, live * m);
     }
     System.arraycopy(s.beamCodes, 0, codes, offset, m);
+  }
+
+  /**
+   * Inserts the candidate (score, parent beam, code) into the sorted kept list, after any equal score; a full list
+   * drops its last entry. Returns the new list length.
+   */
+  private static int insert(Scratch s, int kept, int beam, double score, int parent, int code) {
+    int at = kept == beam ? beam - 1 : kept++;
+    while (at > 0 && s.nextScores[at - 1] > score) {
+      s.nextScores[at] = s.nextScores[at - 1];
+      s.parents[at] = s.parents[at - 1];
+      s.choices[at] = s.choices[at - 1];
+      at--;
+    }
+    s.nextScores[at] = score;
+    s.parents[at] = parent;
+    s.choices[at] = code;
+    return kept;
   }
 
   /** Fills {@code s.costs} for {@code codes}: O(M^2 K). */
@@ -209,6 +268,11 @@ final class LocalSearchEncoder {
     for (int j = 0; j < mk; j++) {
       costs[j] += pairs[g + j] - pairs[f + j];
     }
+  }
+
+  /** The pair term {@code 2 <c_b,i, c_a,j>} (0 for a == b). */
+  float pair(int b, int i, int a, int j) {
+    return pairs[pairRow(b, i) + a * k + j];
   }
 
   /** Offset of the pair row of code {@code code} at position {@code b}. */

@@ -134,6 +134,21 @@ public interface DistanceKernel {
   }
 
   /**
+   * Indices {@code j < count} (relative to {@code from}, increasing) of the values {@code v[from + j] <= limit}, into
+   * {@code out}; returns how many. A beam search's filter: the candidates that can still enter the beam, found a
+   * whole vector at a time so that the exact test runs only on them. O(count).
+   */
+  default int atMost(float[] v, int from, int count, float limit, int[] out) {
+    int n = 0;
+    for (int j = 0; j < count; j++) {
+      if (v[from + j] <= limit) {
+        out[n++] = j;
+      }
+    }
+    return n;
+  }
+
+  /**
    * The sign bits of {@code count <= 64} values from {@code offset}: bit b set when {@code x[offset + b] > 0}
    * (false for NaN and for both zeros). O(count); the vector kernel takes a whole vector's bits from one compare.
    */

@@ -389,6 +389,25 @@ final class VectorDistanceKernel implements DistanceKernel {
 
   /** A vector's sign bits from one compare, read out as the mask's bits. */
   @Override
+  public int atMost(float[] v, int from, int count, float limit, int[] out) {
+    int n = 0;
+    int whole = count - count % L;
+    for (int c = 0; c < whole; c += L) {
+      long bits = FloatVector.fromArray(F, v, from + c).compare(VectorOperators.LE, limit).toLong();
+      while (bits != 0) {
+        out[n++] = c + Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+      }
+    }
+    for (int j = whole; j < count; j++) {
+      if (v[from + j] <= limit) {
+        out[n++] = j;
+      }
+    }
+    return n;
+  }
+
+  @Override
   public long signBits(float[] x, int offset, int count) {
     long code = 0;
     for (int c = 0; c < count; c += L) {

@@ -58,6 +58,76 @@ class AdditiveQuantizerPropertiesTest {
     return e;
   }
 
+  /**
+   * The filtered beam keeps exactly the candidates a plain beam keeps: at each position every (beam, code)
+   * extension scored in double from the same float terms, sorted by score, then beam, then code, the first B kept.
+   * Codebooks with repeated codewords give tied scores.
+   */
+  @Property(tries = 40)
+  void beamEqualsTheUnfilteredDefinition(@ForAll long seed, @ForAll @IntRange(min = 2, max = 5) int m,
+      @ForAll @IntRange(min = 2, max = 12) int beam) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int k = 1 << (3 + rng.nextInt(4));
+    int d = 1 + rng.nextInt(9);
+    List<FloatMatrix> books = randomBooks(m, k, d, rng);
+    for (FloatMatrix b : books) {
+      for (int i = 0; i < k; i++) {
+        if (rng.nextInt(4) == 0) { // a duplicate codeword: equal costs
+          int src = rng.nextInt(k);
+          System.arraycopy(b.data(), b.offset(src), b.data(), b.offset(i), d);
+        }
+      }
+    }
+    FloatMatrix x = new FloatMatrix(20, d);
+    for (int i = 0; i < x.data().length; i++) {
+      x.data()[i] = (float) (rng.nextDouble() * 3 - 1.5) * (float) Math.pow(10, rng.nextInt(5) - 2);
+    }
+    LocalSearchEncoder enc = new LocalSearchEncoder(books);
+    LocalSearchEncoder.Scratch s = enc.scratch(beam);
+    for (int i = 0; i < x.rows(); i++) {
+      enc.unary(x.data(), x.offset(i), s);
+      int[] found = new int[m];
+      enc.beam(s, found, 0, beam);
+      assertArrayEquals(referenceBeam(enc, s, m, k, beam), found, "row " + i + ", K " + k + ", d " + d);
+    }
+  }
+
+  /** Beam search by sorting every extension; the cost of code j at position a is built as the encoder builds it. */
+  private static int[] referenceBeam(LocalSearchEncoder enc, LocalSearchEncoder.Scratch s, int m, int k, int beam) {
+    List<int[]> codes = new ArrayList<>();
+    List<Double> scores = new ArrayList<>();
+    codes.add(new int[0]);
+    scores.add(0.0);
+    for (int a = 0; a < m; a++) {
+      List<double[]> ext = new ArrayList<>(); // score, parent, code
+      for (int b = 0; b < codes.size(); b++) {
+        float[] cost = new float[k];
+        System.arraycopy(s.unary, a * k, cost, 0, k);
+        for (int p = 0; p < a; p++) {
+          for (int j = 0; j < k; j++) {
+            cost[j] += enc.pair(p, codes.get(b)[p], a, j);
+          }
+        }
+        for (int j = 0; j < k; j++) {
+          ext.add(new double[] {scores.get(b) + cost[j], b, j});
+        }
+      }
+      ext.sort((u, v) -> u[0] != v[0] ? Double.compare(u[0], v[0])
+          : u[1] != v[1] ? Double.compare(u[1], v[1]) : Double.compare(u[2], v[2]));
+      List<int[]> nextCodes = new ArrayList<>();
+      List<Double> nextScores = new ArrayList<>();
+      for (int c = 0; c < Math.min(beam, ext.size()); c++) {
+        int[] code = java.util.Arrays.copyOf(codes.get((int) ext.get(c)[1]), a + 1);
+        code[a] = (int) ext.get(c)[2];
+        nextCodes.add(code);
+        nextScores.add(ext.get(c)[0]);
+      }
+      codes = nextCodes;
+      scores = nextScores;
+    }
+    return codes.get(0);
+  }
+
   /** The exhaustive minimum over all K^M tuples: beam search as wide as K^(M-1) finds it, ILS never ends above the start. */
   @Property(tries = 25)
   void searchObjectiveIsTheErrorAndAWideBeamIsExhaustive(@ForAll long seed,

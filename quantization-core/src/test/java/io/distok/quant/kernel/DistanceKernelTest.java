@@ -350,6 +350,34 @@ class DistanceKernelTest {
     }
   }
 
+  /** {@code atMost} lists, in order, exactly the indices whose value is at most the limit, ties and -0 included. */
+  @net.jqwik.api.Property(tries = 80)
+  void atMostListsTheValuesUpToTheLimit(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 70)
+      int count, @net.jqwik.api.ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int from = rng.nextInt(9);
+    float[] v = new float[from + count + rng.nextInt(3)];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = rng.nextInt(5) == 0 ? -0f : (float) rng.nextInt(-20, 21) / 4;
+    }
+    float limit = rng.nextInt(6) == 0 ? 0f : (float) rng.nextInt(-24, 25) / 4;
+    java.util.List<Integer> expected = new java.util.ArrayList<>();
+    for (int j = 0; j < count; j++) {
+      if (v[from + j] <= limit) {
+        expected.add(j);
+      }
+    }
+    for (DistanceKernel kernel : kernels()) {
+      int[] out = new int[count];
+      int n = kernel.atMost(v, from, count, limit, out);
+      java.util.List<Integer> got = new java.util.ArrayList<>();
+      for (int h = 0; h < n; h++) {
+        got.add(out[h]);
+      }
+      assertEquals(expected, got, kernel.name() + " count " + count + " limit " + limit);
+    }
+  }
+
   static java.util.List<DistanceKernel> kernels() {
     return DistanceKernels.vectorApiAvailable()
         ? java.util.List.of(DistanceKernels.scalar(), new VectorDistanceKernel())
