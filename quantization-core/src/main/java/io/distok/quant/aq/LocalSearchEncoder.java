@@ -29,8 +29,8 @@ final class LocalSearchEncoder {
   private final float[][] norms;
   /**
    * The pair terms, one contiguous row of M K floats per (position b, code i): {@code pairs[(b * k + i) * mk + a * k
-   * + j] = 2 <c_b,i, c_a,j>} for a != b, 0 for a == b. A code change then updates every position's costs in one
-   * pass over two rows, and the hardware prefetches them.
+   * + j] = 2 <c_b,i, c_a,j>} for a != b, 0 for a == b. Position a's costs follow a change of position b through
+   * two contiguous segments of K floats.
    */
   private final float[] pairs;
   private final int mk;
@@ -40,9 +40,10 @@ final class LocalSearchEncoder {
   static final class Scratch {
     final float[] unary;
     final float[] cost;
-    /** costs[a * k + j]: the error change of code j at position a given the other positions' codes. */
+    /** costs[a * k + j]: the error change of code j at position a given the other positions at the codes in seen. */
     final float[] costs;
-    final float[] savedCosts;
+    /** seen[a * M + b]: the code of position b that position a's costs reflect. */
+    final int[] seen;
     final int[] saved;
     final int[] beamCodes;
     final int[] nextCodes;
@@ -58,7 +59,7 @@ final class LocalSearchEncoder {
       unary = new float[m * k];
       cost = new float[k];
       costs = new float[m * k];
-      savedCosts = new float[m * k];
+      seen = new int[m * m];
       saved = new int[m];
       beamCodes = new int[beam * m];
       nextCodes = new int[beam * m];
@@ -248,31 +249,40 @@ final class LocalSearchEncoder {
     return kept;
   }
 
-  /** Fills {@code s.costs} for {@code codes}: O(M^2 K). */
+  /** Fills {@code s.costs} for {@code codes} and records the codes they reflect: O(M^2 K). */
   private void initCosts(Scratch s, int[] codes, int offset) {
-    float[] costs = s.costs;
-    System.arraycopy(s.unary, 0, costs, 0, mk);
-    for (int b = 0; b < m; b++) {
-      int r = pairRow(b, codes[offset + b]);
-      for (int j = 0; j < mk; j++) {
-        costs[j] += pairs[r + j];
+    System.arraycopy(s.unary, 0, s.costs, 0, mk);
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < m; b++) {
+        if (b != a) {
+          int code = codes[offset + b];
+          addRow(s.costs, a * k, pairRow(b, code) + a * k);
+          s.seen[a * m + b] = code;
+        }
       }
     }
   }
 
-  /** Position {@code b} changes from code {@code from} to {@code to}: every other position's costs follow. O(M K). */
-  private void change(Scratch s, int b, int from, int to) {
+  /**
+   * Brings position {@code a}'s costs up to the current codes of the other positions: for each position whose code
+   * differs from the one the costs reflect, one pair segment out and one in. O(changed positions x K).
+   */
+  private void refresh(Scratch s, int a, int[] codes, int offset) {
     float[] costs = s.costs;
-    int f = pairRow(b, from);
-    int g = pairRow(b, to);
-    for (int j = 0; j < mk; j++) {
-      costs[j] += pairs[g + j] - pairs[f + j];
+    int at = a * k;
+    for (int b = 0; b < m; b++) {
+      int now = codes[offset + b];
+      int was = s.seen[a * m + b];
+      if (b == a || now == was) {
+        continue;
+      }
+      int in = pairRow(b, now) + at;
+      int out = pairRow(b, was) + at;
+      for (int j = 0; j < k; j++) {
+        costs[at + j] += pairs[in + j] - pairs[out + j];
+      }
+      s.seen[a * m + b] = now;
     }
-  }
-
-  /** The pair term {@code 2 <c_b,i, c_a,j>} (0 for a == b). */
-  float pair(int b, int i, int a, int j) {
-    return pairs[pairRow(b, i) + a * k + j];
   }
 
   /** Offset of the pair row of code {@code code} at position {@code b}. */
@@ -280,25 +290,20 @@ final class LocalSearchEncoder {
     return (b * k + code) * mk;
   }
 
-  /** The objective from the maintained costs: (sum of unary terms + sum of each position's cost) / 2. */
-  private double costObjective(Scratch s, int[] codes, int offset) {
-    double obj = 0;
-    for (int a = 0; a < m; a++) {
-      int c = codes[offset + a];
-      obj += s.unary[a * k + c] + s.costs[a * k + c];
-    }
-    return obj / 2;
+  /** The pair term {@code 2 <c_b,i, c_a,j>} (0 for a == b). */
+  float pair(int b, int i, int a, int j) {
+    return pairs[pairRow(b, i) + a * k + j];
   }
 
-  /** {@code sweeps} ICM sweeps over the positions of {@code codes} in place, on maintained costs. */
+  /** {@code sweeps} ICM sweeps over the positions of {@code codes} in place; each visit refreshes its costs first. */
   private void icm(Scratch s, int[] codes, int offset, int sweeps) {
     for (int it = 0; it < sweeps; it++) {
       boolean moved = false;
       for (int a = 0; a < m; a++) {
+        refresh(s, a, codes, offset);
         int best = argmin(s.costs, a * k, k);
         int old = codes[offset + a];
         if (best != old && s.costs[a * k + best] < s.costs[a * k + old]) {
-          change(s, a, old, best);
           codes[offset + a] = best;
           moved = true;
         }
@@ -311,36 +316,31 @@ final class LocalSearchEncoder {
 
   /**
    * Iterated local search from {@code codes[offset..offset+M)} (left there, improved): round 0 is ICM from the
-   * start, each later round perturbs {@code nperts} positions first and is kept only if its error is lower. The
-   * costs of the current code are kept up to date as codes change (O(M K) per change instead of O(M^2 K) per sweep),
-   * which keeps the M^2 K^2 pair table out of the inner loop. Returns the final objective, computed exactly.
+   * start, each later round perturbs {@code nperts} positions first and is kept only if its error, computed exactly
+   * from the terms, is lower. A position's costs are updated lazily, when ICM visits it, from the codes that changed
+   * since its last visit: a perturbation that ICM undoes, or a rejected round, then costs nothing, and the M^2 K^2
+   * pair table is read K floats per changed position and visit. Returns the final objective.
    */
   double search(Scratch s, int[] codes, int offset, int ilsIters, int icmIters, int nperts, SplittableRandom rng) {
     initCosts(s, codes, offset);
-    double best = costObjective(s, codes, offset);
+    double best = objective(s, codes, offset);
     for (int round = 0; round < ilsIters; round++) {
       System.arraycopy(codes, offset, s.saved, 0, m);
-      System.arraycopy(s.costs, 0, s.savedCosts, 0, m * k);
       if (round > 0) {
         for (int p = 0; p < nperts; p++) {
           int a = rng.nextInt(m);
-          int c = rng.nextInt(k);
-          if (c != codes[offset + a]) {
-            change(s, a, codes[offset + a], c);
-            codes[offset + a] = c;
-          }
+          codes[offset + a] = rng.nextInt(k);
         }
       }
       icm(s, codes, offset, icmIters);
-      double obj = costObjective(s, codes, offset);
+      double obj = objective(s, codes, offset);
       if (obj < best) {
         best = obj;
       } else {
         System.arraycopy(s.saved, 0, codes, offset, m);
-        System.arraycopy(s.savedCosts, 0, s.costs, 0, m * k);
       }
     }
-    return objective(s, codes, offset);
+    return best;
   }
 
   /** A generator for one row: a function of its values and {@code seed} only. */
@@ -354,8 +354,12 @@ final class LocalSearchEncoder {
   }
 
   private void addRow(float[] cost, int base) {
+    addRow(cost, 0, base);
+  }
+
+  private void addRow(float[] cost, int at, int base) {
     for (int j = 0; j < k; j++) {
-      cost[j] += pairs[base + j];
+      cost[at + j] += pairs[base + j];
     }
   }
 
