@@ -218,6 +218,35 @@ class CliTest {
     assertTrue(Files.readString(json).contains("rawCollisionRate"));
   }
 
+  /** The all-families table at one bit budget: every family trains, and the printed ms are the JSON's seconds. */
+  @Test
+  void benchQuantizeBitsTablesEveryFamily() throws IOException {
+    Path in = dir.resolve("bits.npy");
+    Npy.write(in, SyntheticData.gaussianClusters(600, 8, 12, 0.3, 5));
+    Path json = dir.resolve("bits.json");
+    Run r = run("bench", "quantize", "--data", in.toString(), "--bits", "16", "--min-seconds", "0", "--json",
+        json.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("| train s | encode ms | encode x RQ |"), r.out());
+    Map<String, Object> doc = JSON.std.mapFrom(Files.readString(json));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) doc.get("families");
+    List<String> families = new java.util.ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      if (!row.containsKey("mse")) {
+        continue; // a family that cannot spend these bits on this dimension says so in its note
+      }
+      families.add((String) row.get("family"));
+      double mse = ((Number) row.get("mse")).doubleValue();
+      double encode = ((Number) row.get("encode_s")).doubleValue();
+      assertTrue(mse >= 0 && Double.isFinite(mse) && encode > 0, row.toString()); // VQ K = 4096 > 600 rows: 0
+      String ms = String.format(java.util.Locale.ROOT, "| %.3f |", 1000 * encode);
+      assertTrue(r.out().lines().anyMatch(l -> l.startsWith("| " + row.get("codeBits") + " | " + row.get("family")
+          + " |") && l.contains(ms)), "the " + row.get("family") + " line shows " + ms + ": " + r.out());
+    }
+    assertEquals(List.of("vq", "pq", "rq", "aq", "fsq", "lfq", "bsq"), families);
+  }
+
   @Test
   void benchGraphOnAGeneratedGraph() {
     Run r = run("bench", "graph", "--generated", "3000", "--json", dir.resolve("g.json").toString());

@@ -50,7 +50,7 @@ public final class AqFamily implements QuantizerFamily {
             "encode_ils_iters, ILS rounds when encoding"),
         FamilyParameter.integer("icm_iters", "--icm-iters", DEFAULTS.icmIters(), "icm_iters, ICM sweeps per ILS "
             + "round"),
-        FamilyParameter.integer("nperts", "--nperts", DEFAULTS.nperts(), "nperts, codes perturbed per ILS round"),
+        FamilyParameter.integer("nperts", "--nperts", DEFAULTS.nperts(), "nperts, codes perturbed per ILS round (at most M)"),
         FamilyParameter.real("lambd", "--lambd", DEFAULTS.lambd(), "lambd, ridge regularisation of the joint "
             + "codebook solve"),
         FamilyParameter.real("p", "--p", DEFAULTS.p(), "p, exponent of the codebook perturbation schedule "
@@ -95,7 +95,9 @@ public final class AqFamily implements QuantizerFamily {
     try {
       return new LsqTrainer(books, nbits, values.getInt("train_iters"), values.getInt("encode_beam"),
           values.getInt("encode_ils_iters"),
-          values.getInt("train_ils_iters"), values.getInt("icm_iters"), values.getInt("nperts"),
+          values.getInt("train_ils_iters"), values.getInt("icm_iters"),
+          // faiss's default of 4 perturbations cannot exceed M: fewer codebooks (e.g. --bits 16) perturb all M
+          values.isSet("nperts") ? values.getInt("nperts") : Math.min(values.getInt("nperts"), books),
           values.getDouble("lambd"), values.getDouble("p"), values.getDouble("codebook_noise"),
           values.getInt("rq_iters"), values.getInt("norm_bits"), values.getChoice("start").equals("random"));
     } catch (IllegalArgumentException e) {
