@@ -115,9 +115,8 @@ final class FamilyBitsTable {
     double train = (System.nanoTime() - t0) / 1e9;
     // untimed encodes first, as for the faiss-comparison rows: the figure is compiled code's throughput, not the JIT's
     // (a family whose training never ran its encoding kernels - FSQ's level search - is interpreted at first, and
-    // the Vector API is slow until C2 has compiled it)
-    // warm-up rounds until one is no faster than the one before, at most 10: one fixed round was not enough for FSQ
-    // on GloVe (its timed half second then averaged 1.23 ms per encode, 0.55 ms once compiled)
+    // the Vector API is slow until C2 has compiled it). Rounds until one is no faster than the one before, at most
+    // 10: one fixed round left FSQ on GloVe at 1.23 ms per encode in the timed half second, 0.55 ms once compiled
     double previous = Double.MAX_VALUE;
     for (int round = 0; round < 10; round++) {
       double perCall = CpuLoad.atLeast(minSeconds / 2, () -> q.encode(x)).seconds();

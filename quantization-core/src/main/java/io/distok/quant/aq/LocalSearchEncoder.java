@@ -118,20 +118,15 @@ final class LocalSearchEncoder {
     return norms[a][code];
   }
 
-  /** Fills the unary terms of the row at {@code x[offset..]}. O(M K d). */
-  void unary(float[] x, int offset, Scratch s) {
-    for (int a = 0; a < m; a++) {
-      kernel.dots(x, offset, packed.get(a), s.cost);
-      int base = a * k;
-      for (int i = 0; i < k; i++) {
-        s.unary[base + i] = norms[a][i] - 2f * s.cost[i];
-      }
-    }
+  /** Fills the unary terms of row {@code row} of {@code x}. O(M K d). */
+  void unary(FloatMatrix x, int row, Scratch s) {
+    unaryRows(x.data(), row, row + 1, s.unary);
   }
 
   /**
    * The unary terms of the rows {@code [from, to)} of the row-major {@code x} into {@code out[(i - from) * M K ..]},
-   * the same bits as {@link #unary} row by row; the blocked kernel shares each loaded codeword among several rows.
+   * each product summed in dimension order as the one-query kernel sums it; the blocked kernel shares each loaded
+   * codeword among several rows.
    * O((to - from) M K d).
    */
   void unaryRows(float[] x, int from, int to, float[] out) {

@@ -67,9 +67,13 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
    */
   public static final double DEFAULT_NOISE = 0.1;
 
-  /** faiss's defaults for M codebooks of nbits: 25 iterations, 16/8 ILS rounds, 4 ICM sweeps, 4 perturbations. */
+  /**
+   * faiss's defaults for M codebooks of nbits: 25 iterations, 16/8 ILS rounds, 4 ICM sweeps, 4 perturbations (M when
+   * there are fewer codebooks).
+   */
   public static LsqTrainer defaults(int m, int nbits) {
-    return new LsqTrainer(m, nbits, 25, DEFAULT_BEAM, 16, 8, 4, 4, 1e-2, 0.5, DEFAULT_NOISE, 25, 0, false);
+    return new LsqTrainer(m, nbits, 25, DEFAULT_BEAM, 16, 8, 4, Math.min(4, m), 1e-2, 0.5, DEFAULT_NOISE, 25, 0,
+        false);
   }
 
   public LsqTrainer {
@@ -176,7 +180,7 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
     Parallel.forEachChunk(x.rows(), Parallel.DEFAULT_CHUNK, (chunk, from, to) -> {
       LocalSearchEncoder.Scratch s = enc.scratch(1);
       for (int i = from; i < to; i++) {
-        enc.unary(x.data(), x.offset(i), s);
+        enc.unary(x, i, s);
         objectives[i] = enc.objective(s, codes, i * m);
       }
     });

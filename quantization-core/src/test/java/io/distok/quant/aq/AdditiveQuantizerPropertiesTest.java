@@ -85,7 +85,7 @@ class AdditiveQuantizerPropertiesTest {
     LocalSearchEncoder enc = new LocalSearchEncoder(books);
     LocalSearchEncoder.Scratch s = enc.scratch(beam);
     for (int i = 0; i < x.rows(); i++) {
-      enc.unary(x.data(), x.offset(i), s);
+      enc.unary(x, i, s);
       int[] found = new int[m];
       enc.beam(s, found, 0, beam);
       assertArrayEquals(referenceBeam(enc, s, m, k, beam), found, "row " + i + ", K " + k + ", d " + d);
@@ -144,7 +144,7 @@ class AdditiveQuantizerPropertiesTest {
     int full = (int) Math.pow(k, m);
     LocalSearchEncoder.Scratch s = enc.scratch(full);
     for (int i = 0; i < x.rows(); i++) {
-      enc.unary(x.data(), x.offset(i), s);
+      enc.unary(x, i, s);
       double norm = 0;
       for (int t = 0; t < d; t++) {
         norm += x.get(i, t) * x.get(i, t);
@@ -304,6 +304,11 @@ class AdditiveQuantizerPropertiesTest {
     LsqTrainer t = (LsqTrainer) family.trainer(ParameterValues.of(family.parameters(), Map.of("bits", "32")));
     assertEquals(4, t.m(), "32 bits of 8-bit codes: M = 4");
     assertEquals(25, t.trainIters(), "faiss's train_iters");
+    LsqTrainer two = (LsqTrainer) family.trainer(ParameterValues.of(family.parameters(), Map.of("bits", "16")));
+    assertEquals(2, two.nperts(), "16 bits: M = 2 perturbs both codes, not faiss's 4");
+    assertEquals(2, LsqTrainer.defaults(2, 8).nperts());
+    assertThrows(InvalidInputException.class, () -> family.trainer(ParameterValues.of(family.parameters(),
+        Map.of("bits", "16", "nperts", "3"))), "an explicit nperts above M is refused");
     var e = assertThrows(InvalidInputException.class, () -> family.trainer(ParameterValues.of(family.parameters(),
         Map.of("bits", "30"))));
     assertTrue(e.getMessage().contains("not a multiple of --nbits 8"), e.getMessage());
