@@ -95,7 +95,7 @@ public final class KMeans {
    * @throws InvalidInputException if {@code data} is empty
    */
   public KMeansResult train(FloatMatrix data, long seed, ProgressListener progress, String stage) {
-    Lloyd<Quantizer> run = start(data, seed, stage, null);
+    Lloyd<Quantizer> run = start(data, seed, progress, stage, null);
     return run(run, progress, stage);
   }
 
@@ -108,6 +108,16 @@ public final class KMeans {
    */
   public <Q extends Quantizer> Lloyd<Q> start(FloatMatrix data, long seed, String stage,
       Function<FloatMatrix, Q> freezer) {
+    return start(data, seed, ProgressListener.NONE, stage, freezer);
+  }
+
+  /**
+   * As {@link #start(FloatMatrix, long, String, Function)}; with {@link KMeansParams#progressiveDimSteps()} the
+   * runs on the leading principal components come first (reported to {@code progress}), and the state returned
+   * is the last, full-dimension run's, started from their centroids.
+   */
+  public <Q extends Quantizer> Lloyd<Q> start(FloatMatrix data, long seed, ProgressListener progress, String stage,
+      Function<FloatMatrix, Q> freezer) {
     if (data.rows() == 0 || data.cols() == 0) {
       throw new InvalidInputException("k-means: empty training data (" + data.rows() + " x " + data.cols() + ")");
     }
@@ -119,8 +129,20 @@ public final class KMeans {
       LOG.warn("{}: K={} exceeds the {} distinct training rows; {} centroids will be dead codes", stage, k,
           distinct, k - distinct);
     }
-    FloatMatrix centroids = params.kmeansPlusPlus() ? seedPlusPlus(x, k, rng) : seedRandom(x, k, rng);
+    FloatMatrix centroids = params.progressiveDimSteps() > 0
+        ? ProgressiveDimKMeans.startingCentroids(this, x, distinct, rng, progress, stage)
+        : seed(x, rng);
     return new Lloyd<>(x, centroids, distinct, rng, freezer);
+  }
+
+  /** K initial centroids for the rows of {@code x}: k-means++ or uniform, as the parameters say. */
+  FloatMatrix seed(FloatMatrix x, SplittableRandom rng) {
+    return params.kmeansPlusPlus() ? seedPlusPlus(x, params.k(), rng) : seedRandom(x, params.k(), rng);
+  }
+
+  /** The parameters. */
+  KMeansParams params() {
+    return params;
   }
 
   /**
@@ -209,7 +231,7 @@ public final class KMeans {
       return regularizer == null || lastCounts == null ? 0 : regularizer.loss(lastCounts, trainingRows.rows());
     }
 
-    private Lloyd(FloatMatrix trainingRows, FloatMatrix centroids, int distinct, SplittableRandom rng,
+    Lloyd(FloatMatrix trainingRows, FloatMatrix centroids, int distinct, SplittableRandom rng,
         Function<FloatMatrix, Q> freezer) {
       this.trainingRows = trainingRows;
       this.centroids = centroids;

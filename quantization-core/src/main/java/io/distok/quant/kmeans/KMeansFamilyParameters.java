@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The k-means parameters every family with k-means-trained codebooks shares (VQ, RQ, PQ), declared once:
  * their names in saved models ({@code K}, {@code niter}, {@code maxPointsPerCentroid}, {@code tolerance},
- * {@code kmeansPlusPlus}), their command-line options and defaults, and how they are read back.
+ * {@code kmeansPlusPlus}, {@code progressiveDimSteps}), their command-line options and defaults, and how they are read back.
  */
 public final class KMeansFamilyParameters {
   /** The seeding choices of {@code --init}. */
@@ -38,10 +38,14 @@ public final class KMeansFamilyParameters {
         v.getDouble("tolerance"), PLUS_PLUS.equals(v.getChoice("init")));
   }
 
-  /** k-means settings as saved by {@link #put} ({@code K} may be a per-level list; its first entry is taken). */
+  /**
+   * k-means settings as saved by {@link #put} ({@code K} may be a per-level list; its first entry is taken), with
+   * the progressive steps 0 in models saved before they existed.
+   */
   public static KMeansParams read(ModelState.Reader in) {
     return new KMeansParams(in.intParameter("K"), in.intParameter("niter"), in.intParameter("maxPointsPerCentroid"),
-        in.doubleParameter("tolerance"), in.booleanParameter("kmeansPlusPlus", false));
+        in.doubleParameter("tolerance"), in.booleanParameter("kmeansPlusPlus", false),
+        in.intParameter("progressiveDimSteps", 0));
   }
 
   /** Adds the settings other than K to a model's parameter map. */
@@ -50,5 +54,6 @@ public final class KMeansFamilyParameters {
     parameters.put("maxPointsPerCentroid", p.maxPointsPerCentroid());
     parameters.put("tolerance", p.tolerance());
     parameters.put("kmeansPlusPlus", p.kmeansPlusPlus());
+    parameters.put("progressiveDimSteps", p.progressiveDimSteps());
   }
 }

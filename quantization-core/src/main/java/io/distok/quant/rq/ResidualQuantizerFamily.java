@@ -32,6 +32,11 @@ public final class ResidualQuantizerFamily implements QuantizerFamily {
         "Joint codebook refinement rounds after level-wise training (default: "
             + ResidualQuantizerParams.DEFAULT_REFINE_ROUNDS + ", 0 with --normalize-residuals).")
         .withDefault(null));
+    p.add(FamilyParameter.choice("levelTraining", "--level-training", LevelTraining.AUTO.optionName(),
+        LevelTraining.optionNames(), "How each level's codebook is trained: kmeans (--init, --niter); "
+            + "progressive-dim, faiss's RQ default (k-means on the first d^(s/10) principal components for s = 1..10 "
+            + "in turn, --niter iterations each, 10 unless given); auto: progressive-dim when the first d^0.7 "
+            + "principal components hold 80% of the variance (as for images), kmeans otherwise."));
     p.add(FamilyParameter.flag("normalizeResiduals", "--normalize-residuals",
         "Assign each level by the residual's direction (spherical k-means)."));
     p.addAll(KMeansFamilyParameters.parameters());
@@ -72,7 +77,11 @@ public final class ResidualQuantizerFamily implements QuantizerFamily {
     if (refine != null) {
       params = params.withRefineRounds(refine);
     }
-    return ResidualQuantizer.trainer(params.withTrainBeam(values.getInt("trainBeam")));
+    ResidualQuantizerParams chosen = params.withTrainBeam(values.getInt("trainBeam"));
+    LevelTraining training = LevelTraining.named(values.getChoice("levelTraining"));
+    boolean niterGiven = values.isSet("niter");
+    return (data, seed, progress) -> ResidualQuantizer.trainer(
+        chosen.withKMeans(training.resolve(km, niterGiven, data))).train(data, seed, progress);
   }
 
   @Override

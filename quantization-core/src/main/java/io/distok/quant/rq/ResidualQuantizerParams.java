@@ -95,6 +95,10 @@ public record ResidualQuantizerParams(int[] codebookSizes, KMeansParams kmeans, 
     return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, refineRounds, b, assignment);
   }
 
+  public ResidualQuantizerParams withKMeans(KMeansParams km) {
+    return new ResidualQuantizerParams(codebookSizes, km, beam, normalizeResiduals, refineRounds, trainBeam, assignment);
+  }
+
   public ResidualQuantizerParams withAssignment(LevelAssignment a) {
     return new ResidualQuantizerParams(codebookSizes, kmeans, beam, normalizeResiduals, refineRounds, trainBeam, a);
   }

@@ -99,7 +99,7 @@ public final class LinearTransform implements VectorTransform {
   }
 
   /** Rows of {@code (x - before) B^T + after} for the packed rows B, parallel over row chunks. */
-  private static FloatMatrix multiply(FloatMatrix x, float[] before, PackedRows b, float[] after) {
+  static FloatMatrix multiply(FloatMatrix x, float[] before, PackedRows b, float[] after) {
     int n = x.rows();
     int dout = b.count();
     FloatMatrix y = new FloatMatrix(n, dout);
@@ -130,32 +130,29 @@ public final class LinearTransform implements VectorTransform {
   /**
    * PCA: the mean, then the {@code outDim} principal directions of the rows' covariance as the rows of A (largest
    * variance first); with {@code whiten} each direction is scaled to unit variance. Cost O(n d^2) for the
-   * covariance (blocked kernel) plus O(d^3) per Jacobi sweep.
+   * covariance (blocked kernel) plus O(d^3) for the eigendecomposition ({@link PrincipalAxes}).
    *
    * @throws InvalidInputException if there are fewer than two rows or {@code outDim} is not in [1, d]
    */
   public static LinearTransform pca(FloatMatrix x, int outDim, boolean whiten) {
-    int n = x.rows();
     int d = x.cols();
-    if (n < 2) {
-      throw new InvalidInputException("PCA needs at least 2 rows, got " + n);
+    if (x.rows() < 2) {
+      throw new InvalidInputException("PCA needs at least 2 rows, got " + x.rows());
     }
     if (outDim < 1 || outDim > d) {
       throw new InvalidInputException("PCA to " + outDim + " dimensions of " + d + "-dimensional data");
     }
-    x.requireFinite("PCA input");
-    float[] mean = columnMeans(x);
-    double[][] cov = covariance(x, mean);
-    SymmetricEigen eig = SymmetricEigen.of(cov);
+    PrincipalAxes axes = PrincipalAxes.of(x);
+    double[] variances = axes.variances();
     FloatMatrix a = new FloatMatrix(outDim, d);
-    double top = Math.max(eig.values[0], Double.MIN_NORMAL);
+    double top = Math.max(variances[0], Double.MIN_NORMAL);
     for (int r = 0; r < outDim; r++) {
-      double scale = whiten ? 1 / Math.sqrt(Math.max(eig.values[r], 1e-12 * top)) : 1;
+      double scale = whiten ? 1 / Math.sqrt(Math.max(variances[r], 1e-12 * top)) : 1;
       for (int t = 0; t < d; t++) {
-        a.set(r, t, (float) (eig.vectors[r][t] * scale));
+        a.set(r, t, (float) (axes.exactAxes[r][t] * scale));
       }
     }
-    return new LinearTransform(a, mean, whiten ? "pca-whiten" : "pca");
+    return new LinearTransform(a, axes.mean(), whiten ? "pca-whiten" : "pca");
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.distok.quant.rq;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.distok.quant.Codes;
@@ -7,7 +9,15 @@ import io.distok.util.FloatMatrix;
 import io.distok.util.ProgressListener;
 import io.distok.testdata.SyntheticData;
 import io.distok.quant.UsageMetrics;
+import io.distok.quant.Quantizer;
+import io.distok.quant.family.ParameterValues;
+import io.distok.quant.family.QuantizerFamily;
+import io.distok.quant.io.ModelStore;
 import io.distok.quant.kmeans.KMeansParams;
+import io.distok.util.Parallel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -134,5 +144,44 @@ class ResidualQuantizerPropertiesTest {
       s += diff * diff;
     }
     return s;
+  }
+
+  /**
+   * Progressive-dimension levels chosen through the family: the model records 10 steps of faiss's 10 iterations,
+   * trains the same codebooks on 1 and 2 threads, and gives the same codes after save and load; {@code auto}
+   * keeps plain k-means for isotropic rows.
+   */
+  @Property(tries = 4)
+  void progressiveLevelsThroughTheFamily(@ForAll long seed) throws Exception {
+    FloatMatrix x = SyntheticData.gaussianClusters(1500, 40, 10, 0.3, seed);
+    QuantizerFamily family = QuantizerFamily.forName("rq");
+    var values = ParameterValues.of(family.parameters(), Map.of("levelTraining", "progressive-dim", "K", "16",
+        "L", "2"));
+    ResidualQuantizer one = (ResidualQuantizer) Parallel.withThreads(1, () -> family.trainer(values).train(x,
+        seed, ProgressListener.NONE));
+    ResidualQuantizer two = (ResidualQuantizer) Parallel.withThreads(2, () -> family.trainer(values).train(x,
+        seed, ProgressListener.NONE));
+    assertEquals(KMeansParams.DEFAULT_PROGRESSIVE_DIM_STEPS, one.params().kmeans().progressiveDimSteps());
+    assertEquals(10, one.params().kmeans().niter());
+    for (int l = 0; l < 2; l++) {
+      assertArrayEquals(one.codebooks().get(l).data(), two.codebooks().get(l).data(), "level " + l);
+    }
+    Path dir = Files.createTempDirectory("rq-progressive");
+    ModelStore.save(one, seed, dir.resolve("m"));
+    Quantizer back = ModelStore.load(dir.resolve("m"));
+    assertEquals(one.encode(x), back.encode(x));
+    assertEquals(one.params(), ((ResidualQuantizer) back).params());
+
+    FloatMatrix iso = new FloatMatrix(600, 30);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    for (int i = 0; i < iso.data().length; i++) {
+      iso.data()[i] = (float) rng.nextGaussian();
+    }
+    KMeansParams km = KMeansParams.of(16);
+    assertEquals(0, LevelTraining.AUTO.resolve(km, false, iso).progressiveDimSteps());
+    assertEquals(km.niter(), LevelTraining.AUTO.resolve(km, false, iso).niter());
+    KMeansParams given = LevelTraining.PROGRESSIVE_DIM.resolve(km.withNiter(7), true, iso);
+    assertEquals(7, given.niter());
+    assertEquals(KMeansParams.DEFAULT_PROGRESSIVE_DIM_STEPS, given.progressiveDimSteps());
   }
 }

@@ -1,5 +1,6 @@
 package io.distok.quant.transform;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,36 @@ class TransformPropertiesTest {
   @Property(tries = 60)
   void eigenPairsReconstructTheMatrix(@ForAll @IntRange(min = 1, max = 40) int n, @ForAll boolean lowRank,
       @ForAll long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
+    double[][] m = randomSymmetric(n, lowRank, new SplittableRandom(seed));
+    double size = 0;
+    for (double[] row : m) {
+      for (double v : row) {
+        size = Math.max(size, Math.abs(v));
+      }
+    }
+    double tolerance = 1e-10 * Math.max(size, 1e-300) * n;
+    SymmetricEigen e = SymmetricEigen.of(m);
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        double dot = 0;
+        for (int r = 0; r < n; r++) {
+          s += e.values[r] * e.vectors[r][i] * e.vectors[r][j];
+          dot += e.vectors[i][r] * e.vectors[j][r];
+        }
+        assertEquals(m[i][j], s, tolerance, "entry " + i + "," + j);
+        assertEquals(i == j ? 1 : 0, dot, 1e-9, "orthonormality " + i + "," + j);
+      }
+      if (i > 0) {
+        assertTrue(e.values[i] <= e.values[i - 1], "descending");
+      }
+    }
+  }
+
+  /**
+   * A random symmetric n x n matrix of random scale: dense Gaussian, or low rank with repeated (zero) eigenvalues.
+   */
+  private static double[][] randomSymmetric(int n, boolean lowRank, SplittableRandom rng) {
     double[][] m = new double[n][n];
     double scale = Math.pow(10, rng.nextInt(-3, 4));
     if (lowRank) {
@@ -67,27 +97,68 @@ class TransformPropertiesTest {
         }
       }
     }
-    double size = 0;
-    for (double[] row : m) {
-      for (double v : row) {
-        size = Math.max(size, Math.abs(v));
+    return m;
+  }
+
+  /** The eigenvalues alone are the full decomposition's values bit for bit, in the same (descending) order. */
+  @Property(tries = 40)
+  void valuesAloneAreTheDecompositionsValues(@ForAll @IntRange(min = 1, max = 60) int n, @ForAll boolean lowRank,
+      @ForAll long seed) {
+    double[][] m = randomSymmetric(n, lowRank, new SplittableRandom(seed));
+    double[] full = SymmetricEigen.of(m).values;
+    double[] alone = SymmetricEigen.values(m);
+    for (int i = 0; i < n; i++) {
+      assertEquals(Double.doubleToLongBits(full[i]), Double.doubleToLongBits(alone[i]), "value " + i + ": "
+          + full[i] + " vs " + alone[i]);
+    }
+  }
+
+  /**
+   * The principal axes are orthonormal; rotated rows have zero mean and, along axis r, the variance the
+   * decomposition reports (descending, as {@link PrincipalAxes#variancesOf} gives them bit for bit); unrotating
+   * gives the rows back.
+   */
+  @Property(tries = 20)
+  void principalAxesRotateAndUnrotate(@ForAll @IntRange(min = 1, max = 24) int d, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] scales = new double[d];
+    for (int t = 0; t < d; t++) {
+      scales[t] = Math.exp(rng.nextDouble(-2, 2));
+    }
+    int n = 50 + rng.nextInt(400);
+    FloatMatrix x = gaussian(n, d, rng, scales);
+    PrincipalAxes axes = PrincipalAxes.of(x);
+    FloatMatrix a = axes.axes();
+    for (int r = 0; r < d; r++) {
+      for (int s = 0; s < d; s++) {
+        double dot = 0;
+        for (int t = 0; t < d; t++) {
+          dot += (double) a.get(r, t) * a.get(s, t);
+        }
+        assertEquals(r == s ? 1 : 0, dot, 1e-5, "axes " + r + "," + s);
       }
     }
-    double tolerance = 1e-10 * Math.max(size, 1e-300) * n;
-    SymmetricEigen e = SymmetricEigen.of(m);
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        double s = 0;
-        double dot = 0;
-        for (int r = 0; r < n; r++) {
-          s += e.values[r] * e.vectors[r][i] * e.vectors[r][j];
-          dot += e.vectors[i][r] * e.vectors[j][r];
-        }
-        assertEquals(m[i][j], s, tolerance, "entry " + i + "," + j);
-        assertEquals(i == j ? 1 : 0, dot, 1e-9, "orthonormality " + i + "," + j);
+    double[] variances = axes.variances();
+    assertArrayEquals(variances, PrincipalAxes.variancesOf(x));
+    FloatMatrix y = axes.rotate(x);
+    double top = variances[0];
+    for (int r = 0; r < d; r++) {
+      double sum = 0;
+      double sq = 0;
+      for (int i = 0; i < n; i++) {
+        sum += y.get(i, r);
+        sq += (double) y.get(i, r) * y.get(i, r);
       }
-      if (i > 0) {
-        assertTrue(e.values[i] <= e.values[i - 1], "descending");
+      assertEquals(0, sum / n, 1e-3 * Math.sqrt(top), "mean along axis " + r);
+      assertEquals(variances[r], sq / (n - 1), 1e-3 * top, "variance along axis " + r);
+      if (r > 0) {
+        assertTrue(variances[r] <= variances[r - 1], "descending");
+      }
+    }
+    FloatMatrix back = axes.unrotate(y);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < d; t++) {
+        assertEquals(x.get(i, t), back.get(i, t), 1e-3 * (1 + Math.abs(x.get(i, t))), "row " + i + " col " + t);
       }
     }
   }
