@@ -17,6 +17,8 @@ import io.distok.bench.FmaPeak;
 import io.distok.quant.kernel.PackedRows;
 import io.distok.quant.io.MatrixReader;
 import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.kmeans.ProgressiveDimKMeans;
+import io.distok.quant.rq.LevelTraining;
 import io.distok.quant.pq.ProductQuantizer;
 import io.distok.quant.rq.ResidualQuantizer;
 import io.distok.quant.rq.ResidualQuantizerParams;
@@ -45,11 +47,12 @@ import picocli.CommandLine.Spec;
         + "against faiss on the same file.",
         "Round r uses seed --seed + r on both sides, and MSE is the mean over rounds: with random seeding one draw "
         + "is luck, several are a comparison.",
-        "Each method runs twice: with faiss's settings (random seeding, faiss's iterations, RQ trained level by "
-        + "level with plain k-means and the encoding beam, no refinement), and with distok's own recipe "
-        + "(k-means++ seeding, RQ refinement) against faiss's default recipe. distok and faiss runs alternate "
-        + "round by round; every figure repeats its operation for at least --min-seconds; rounds in which other "
-        + "processes used more than --max-others-share of the CPU are repeated (twice at most) and flagged."})
+        "Each method runs with faiss's settings (random seeding, faiss's iterations; RQ trained with the encoding "
+        + "beam and no refinement, once level by level with plain k-means and once with faiss's default "
+        + "progressive-dimension k-means) and with distok's own recipe (k-means++ seeding; RQ's automatic level "
+        + "training and refinement) against faiss's default recipe. distok and faiss runs alternate round by "
+        + "round; every figure repeats its operation for at least --min-seconds; rounds in which other processes "
+        + "used more than --max-others-share of the CPU are repeated (twice at most) and flagged."})
 public final class BenchQuantizeCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "Vector file (.npy, .fvecs, IDX, CSV).")
   Path data;
@@ -320,6 +323,8 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     out.add(new Case(pqName, "distok recipe: k-means++ seeding, 25 it", ProductQuantizer.trainer(subspaces,
         km25.withPlusPlus(true)), equalPq, pq));
     int[] ks = {k, k, k};
+    KMeansParams progressive = km25.withNiter(ProgressiveDimKMeans.DEFAULT_NITER)
+        .withProgressiveDimSteps(KMeansParams.DEFAULT_PROGRESSIVE_DIM_STEPS);
     for (int beam : new int[] {1, 5}) {
       String rq = "RQ 3x" + k + " beam " + beam;
       String equal = "faiss's settings: plain k-means 25 it, random seeding, trained with beam " + beam
@@ -327,11 +332,18 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       out.add(new Case(rq, equal, ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, km25, beam, false, 0,
           beam)), equal, List.of("rq", "--M", "3", "--nbits", "8", "--beam", "" + beam, "--train-type", "kmeans",
           "--iters", "25")));
-      out.add(new Case(rq, "distok recipe: k-means++, 25 it, trained greedily, "
+      String faissDefault = "faiss's default: progressive-dim k-means (10 steps of 10 it), random seeding, trained "
+          + "with beam " + beam + ", no refinement";
+      List<String> faissDefaultArgs = List.of("rq", "--M", "3", "--nbits", "8", "--beam", "" + beam);
+      out.add(new Case(rq, faissDefault, ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, progressive,
+          beam, false, 0, beam)), faissDefault, faissDefaultArgs));
+      ResidualQuantizerParams recipe = new ResidualQuantizerParams(ks, km25.withPlusPlus(true), beam, false);
+      out.add(new Case(rq, "distok recipe: level training auto (progressive-dim 10 x 10 it when the first d^0.7 "
+          + "principal components hold 80% of the variance, else k-means++ 25 it), trained greedily, "
           + ResidualQuantizerParams.DEFAULT_REFINE_ROUNDS + " refinement rounds at most",
-          ResidualQuantizer.trainer(new ResidualQuantizerParams(ks, km25.withPlusPlus(true), beam, false)),
-          "faiss recipe: progressive-dim k-means 10 it, trained with beam " + beam,
-          List.of("rq", "--M", "3", "--nbits", "8", "--beam", "" + beam)));
+          (data, seed, progress) -> ResidualQuantizer.trainer(recipe.withKMeans(LevelTraining.AUTO.resolve(
+              recipe.kmeans(), false, data))).train(data, seed, progress),
+          faissDefault, faissDefaultArgs));
     }
     return out;
   }
@@ -409,6 +421,8 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
           .train(sample, r, ProgressListener.NONE).encode(sample);
       ResidualQuantizer.trainer(new ResidualQuantizerParams(new int[] {64, 64}, km.withPlusPlus(false), 3, false, 0,
           3)).train(sample, r, ProgressListener.NONE).encode(sample);
+      ResidualQuantizer.trainer(new ResidualQuantizerParams(new int[] {64, 64}, km.withProgressiveDimSteps(
+          KMeansParams.DEFAULT_PROGRESSIVE_DIM_STEPS), 1, false, 1)).train(sample, r, ProgressListener.NONE);
       ProductQuantizer.trainer(largestDivisorUpTo(x.cols(), 8), km).train(sample, r, ProgressListener.NONE)
           .encode(sample);
     }

@@ -184,8 +184,24 @@ class CliTest {
     Map<String, Object> doc = JSON.std.mapFrom(Files.readString(qjson));
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> rows = (List<Map<String, Object>>) doc.get("methods");
-    assertEquals(8, rows.size());
+    assertEquals(10, rows.size());
     FloatMatrix x = Npy.readFloats(in);
+    // the RQ row with faiss's default training is the library's progressive-dimension RQ at those settings
+    Map<String, Object> progressiveRow = rows.get(5);
+    assertTrue(((String) progressiveRow.get("recipe")).startsWith("faiss's default: progressive-dim"),
+        progressiveRow.toString());
+    @SuppressWarnings("unchecked")
+    List<Number> progressiveMses = (List<Number>) ((Map<String, Object>) progressiveRow.get("distok"))
+        .get("mse_per_round");
+    io.distok.quant.kmeans.KMeansParams progressive = new io.distok.quant.kmeans.KMeansParams(32, 10, 256, 0, false,
+        10);
+    for (int round = 0; round < 2; round++) {
+      Quantizer rq = io.distok.quant.rq.ResidualQuantizer.trainer(new io.distok.quant.rq.ResidualQuantizerParams(
+          new int[] {32, 32, 32}, progressive, 1, false, 0, 1)).train(x, 1234 + round,
+          io.distok.util.ProgressListener.NONE);
+      assertEquals(io.distok.quant.UsageMetrics.of(rq, x, rq.encode(x)).mse(), progressiveMses.get(round)
+          .doubleValue(), 1e-12, "progressive RQ round " + round);
+    }
     for (int r = 0; r < 2; r++) {
       Map<String, Object> vqRow = rows.get(r);
       assertEquals("VQ K=32", vqRow.get("method"));

@@ -232,7 +232,8 @@ class HardeningCliTest {
     CliTest.Run fit = run("quantize", "fit", "--method", "rq", "--K", "4", "--L", "2", "--input", in.toString(),
         "--out", dir.resolve("m").toString());
     assertEquals(0, fit.code(), fit.err());
-    assertTrue(fit.out().contains("trained rq (L=2, K=4,4, beam=1") && fit.out().contains("niter=20"), fit.out());
+    assertTrue(fit.out().contains("trained rq (L=2, K=4,4, beam=1") && fit.out().contains("niter=")
+        && fit.out().contains("progressiveDimSteps="), fit.out());
     assertFalse(fit.out().contains("{") || fit.out().contains("}"), fit.out());
   }
 

@@ -100,6 +100,36 @@ class TransformPropertiesTest {
     return m;
   }
 
+  /**
+   * Large enough for the parallel column blocks (n >= 256): the same bits on 1 and 2 threads, and the eigenpairs
+   * still reconstruct the matrix.
+   */
+  @Property(tries = 3)
+  void largeDecompositionsAreThreadCountFree(@ForAll @IntRange(min = 260, max = 340) int n, @ForAll boolean lowRank,
+      @ForAll long seed) {
+    double[][] m = randomSymmetric(n, lowRank, new SplittableRandom(seed));
+    SymmetricEigen one = io.distok.util.Parallel.withThreads(1, () -> SymmetricEigen.of(m));
+    SymmetricEigen two = io.distok.util.Parallel.withThreads(2, () -> SymmetricEigen.of(m));
+    assertArrayEquals(one.values, two.values);
+    double size = 0;
+    for (int r = 0; r < n; r++) {
+      assertArrayEquals(one.vectors[r], two.vectors[r], "vector " + r);
+      for (double v : m[r]) {
+        size = Math.max(size, Math.abs(v));
+      }
+    }
+    SplittableRandom pick = new SplittableRandom(seed ^ 1);
+    for (int probe = 0; probe < 200; probe++) {
+      int i = pick.nextInt(n);
+      int j = pick.nextInt(n);
+      double s = 0;
+      for (int r = 0; r < n; r++) {
+        s += two.values[r] * two.vectors[r][i] * two.vectors[r][j];
+      }
+      assertEquals(m[i][j], s, 1e-10 * Math.max(size, 1e-300) * n, "entry " + i + "," + j);
+    }
+  }
+
   /** The eigenvalues alone are the full decomposition's values bit for bit, in the same (descending) order. */
   @Property(tries = 40)
   void valuesAloneAreTheDecompositionsValues(@ForAll @IntRange(min = 1, max = 60) int n, @ForAll boolean lowRank,
