@@ -94,8 +94,8 @@ class ProgressiveDimKMeansTest {
   /**
    * The runs on the leading components leave centroids in the original space that lie on the mean plus the span of
    * the first w principal axes (w the width of the last early step), fit the rows exactly as well as their leading
-   * coordinates fit the rotated rows plus the variance left in the other axes, and beat the random rows plain
-   * seeding starts from; Lloyd's iterations from there do not end worse.
+   * coordinates fit the rotated rows plus the variance left in the other axes; Lloyd's iterations from there do
+   * not end worse. (They need not beat random seeds: a run that starts on one coordinate can merge clusters.)
    */
   @Property(tries = 10)
   void theLowDimensionalRunsGiveAGoodStartInTheOriginalSpace(@ForAll long seed) {
@@ -129,8 +129,6 @@ class ProgressiveDimKMeansTest {
     double slack = 1e-3 * (leading + tail) + 1e-6;
     assertTrue(full >= leading - slack && full <= leading + tail + slack, "objective " + full + " vs leading "
         + leading + " + tail " + tail);
-    double fromSeeds = objective(x, kmeans.seed(x, new SplittableRandom(seed)));
-    assertTrue(full < fromSeeds, "progressive start " + full + " vs random rows " + fromSeeds);
     KMeansResult done = kmeans.train(x, seed, ProgressListener.NONE, "t");
     assertTrue(objective(x, done.centroids()) <= full * (1 + 1e-5), "Lloyd from the start cannot end worse");
   }
