@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Lloyd's k-means with k-means++ seeding (Arthur and Vassilvitskii 2007), faiss-style training-set subsampling
  * ({@code maxPointsPerCentroid}), composed of the training steps of {@code io.distok.quant.train}: nearest
  * assignment, a {@link CodebookUpdate} (the mean) and a {@link DeadCodePolicy} (faiss's split of a large
- * cluster for an empty one). A run is a {@link Lloyd} state that {@link #run} iterates.
+ * cluster for an empty one). A run is a {@link Lloyd} state that {@link #run} iterates. With {@link
+ * KMeansParams#progressiveDimSteps()} the run starts from {@link ProgressiveDimKMeans}'s centroids instead of
+ * seeds (faiss's progressive-dimension clustering; a PCA and runs on leading components first).
  *
  * <p>Cost: seeding O(n K d); each iteration O(n K d) for the assignment (blocked, vectorized, parallel over
  * rows) plus O(n d) for the update. Memory O(n + K d) besides the data. The result is a deterministic function

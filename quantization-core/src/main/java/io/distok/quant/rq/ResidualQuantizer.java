@@ -35,6 +35,8 @@ import java.util.Map;
  * keeps the B best partial code tuples by reconstruction error at every level (O(n B sum(K_l) d)).
  */
 public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
+  /** Dimensions per parallel block of a refinement round's sums. */
+  private static final int REFINE_DIMENSIONS = 64;
   private final List<FloatMatrix> codebooks;
   private final List<PackedRows> packed;
   /** Per level, the unit-direction centroids used for assignment when residuals are normalised; else null. */
@@ -137,16 +139,21 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     if (params.refineRounds() > 0) {
       // a round lowers the error of the codes it was fitted to, but re-encoding (greedy or beam) with the new
       // codebooks is not optimal and can end higher: keep a round only when the model's own encoding improves
-      double best = squaredError(model, data);
+      Codes codes = model.encode(data);
+      double best = squaredError(model, data, codes);
       for (int round = 0; round < params.refineRounds(); round++) {
         progress.progress("RQ refinement", round + 1, params.refineRounds());
-        ResidualQuantizer next = model.refined(data);
-        double error = squaredError(next, data);
+        // a round refits to greedy codes; a greedy model's own codes, just scored, are those
+        Codes greedy = params.beam() == 1 ? codes : model.withBeam(1).encode(data);
+        ResidualQuantizer next = model.refined(data, greedy);
+        Codes nextCodes = next.encode(data);
+        double error = squaredError(next, data, nextCodes);
         if (!(error < best)) {
           break;
         }
         model = next;
         best = error;
+        codes = nextCodes;
       }
       progress.progress("RQ refinement", params.refineRounds(), params.refineRounds());
     }
@@ -322,9 +329,9 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     return best;
   }
 
-  /** Total squared reconstruction error of {@code x} under the model's own encoder, summed in row order. */
-  private static double squaredError(ResidualQuantizer model, FloatMatrix x) {
-    FloatMatrix y = model.decode(model.encode(x));
+  /** Total squared reconstruction error of {@code x} coded as {@code codes}, summed in row order. */
+  private static double squaredError(ResidualQuantizer model, FloatMatrix x, Codes codes) {
+    FloatMatrix y = model.decode(codes);
     float[] a = x.data();
     float[] b = y.data();
     double s = 0;
@@ -336,44 +343,58 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
   }
 
   /**
-   * One round of joint refinement: greedy-encode {@code x}, then for each level in turn replace every codeword
-   * by the mean of what the other levels leave over for the rows using it (a codeword nobody uses is kept).
-   * Each level update cannot increase the MSE of those codes. O(n d L) plus one encoding.
+   * One round of joint refinement on the greedy codes {@code codes} of {@code x}: for each level in turn replace
+   * every codeword by the mean of what the other levels leave over for the rows using it (a codeword nobody uses
+   * is kept). Each level update cannot increase the MSE of those codes. O(n d L), parallel over dimensions for the
+   * sums (each still taken in row order) and over rows for the reconstruction, so the bits do not depend on the
+   * thread count.
    */
-  private ResidualQuantizer refined(FloatMatrix x) {
-    Codes codes = withBeam(1).encode(x);
+  private ResidualQuantizer refined(FloatMatrix x, Codes codes) {
     int n = x.rows();
     int d = dimension();
     FloatMatrix recon = decode(codes);
     List<FloatMatrix> books = new ArrayList<>(codebooks);
     for (int l = 0; l < books.size(); l++) {
       FloatMatrix old = books.get(l);
+      int level = l;
       int k = old.rows();
-      double[] sum = new double[k * d];
+      int[] code = new int[n];
       int[] count = new int[k];
       for (int i = 0; i < n; i++) {
-        int c = codes.get(i, l);
-        count[c]++;
-        int co = c * d;
-        for (int t = 0; t < d; t++) {
-          sum[co + t] += (double) x.get(i, t) - recon.get(i, t) + old.data()[co + t];
-        }
+        code[i] = codes.get(i, level);
+        count[code[i]]++;
       }
+      double[] sum = new double[k * d];
+      float[] xd = x.data();
+      float[] od = old.data();
+      Parallel.forEachChunk(d, REFINE_DIMENSIONS, (ch, from, to) -> {
+        float[] r = recon.data();
+        for (int i = 0; i < n; i++) {
+          int co = code[i] * d;
+          int ro = i * d;
+          for (int t = from; t < to; t++) {
+            sum[co + t] += (double) xd[ro + t] - r[ro + t] + od[co + t];
+          }
+        }
+      });
       FloatMatrix updated = old.copy();
+      float[] ud = updated.data();
       for (int c = 0; c < k; c++) {
         if (count[c] > 0) {
           for (int t = 0; t < d; t++) {
-            updated.data()[c * d + t] = (float) (sum[c * d + t] / count[c]);
+            ud[c * d + t] = (float) (sum[c * d + t] / count[c]);
           }
         }
       }
-      float[] r = recon.data();
-      for (int i = 0; i < n; i++) {
-        int co = codes.get(i, l) * d;
-        for (int t = 0; t < d; t++) {
-          r[i * d + t] += updated.data()[co + t] - old.data()[co + t];
+      Parallel.forEachChunk(n, Parallel.DEFAULT_CHUNK, (ch, from, to) -> {
+        float[] r = recon.data();
+        for (int i = from; i < to; i++) {
+          int co = code[i] * d;
+          for (int t = 0; t < d; t++) {
+            r[i * d + t] += ud[co + t] - od[co + t];
+          }
         }
-      }
+      });
       books.set(l, updated);
     }
     return new ResidualQuantizer(books, directions, params);
