@@ -61,7 +61,9 @@ public final class AqFamily implements QuantizerFamily {
             + "(faiss's ST_norm_cqint8 with 8), for O(M) query scoring; 0 = none, the norm comes from the codes"),
         FamilyParameter.choice("start", "--start", "rq", List.of("rq", "random"), "Start of training: distok's RQ "
             + "(never ends worse than it), or random codes as faiss's LSQ"),
-        FamilyParameter.integer("rq_iters", "--rq-iters", DEFAULTS.rqIters(), "k-means iterations of the RQ start"));
+        FamilyParameter.integer("rq_iters", "--rq-iters", DEFAULTS.rqIters(), "k-means iterations of the RQ start's "
+            + "levels (levels that train progressively, as rq's --level-training auto picks for image-like data, run "
+            + "faiss's 10 per step)."));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.distok.quant.aq;
 
 import io.distok.quant.QuantizerTrainer;
 import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.rq.LevelTraining;
 import io.distok.quant.rq.ResidualQuantizer;
 import io.distok.quant.rq.ResidualQuantizerParams;
 import io.distok.util.FloatMatrix;
@@ -39,7 +40,8 @@ import java.util.SplittableRandom;
  * @param lambd lambd, ridge regularisation of the codebook solve
  * @param p p, exponent of the codebook-perturbation schedule (faiss's default 0.5)
  * @param codebookNoise multiplier of the codebook perturbation {@code T sigma_t / M} (distok's; 0 turns it off)
- * @param rqIters k-means iterations of the RQ start
+ * @param rqIters k-means iterations of the RQ start's levels when they train by plain k-means (levels trained
+ *     progressively, see {@link LevelTraining#AUTO}, run faiss's 10 per step)
  * @param normBits bits of the stored norm appended to each code (0: none; the norm then comes from the codes)
  * @param randomInit start from random codes and their least-squares codebooks, as faiss does, instead of RQ (on
  *     MNIST 32 bits with codebook noise 1: 11.57 against 12.39 from RQ; on Beauty 64 bits: 0.84 against 0.78)
@@ -124,8 +126,12 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
     } else {
       int[] ks = new int[m];
       java.util.Arrays.fill(ks, k);
-      ResidualQuantizerParams rqParams = new ResidualQuantizerParams(ks, new KMeansParams(k, rqIters, 256, 0, true),
-          1, false);
+      // the RQ family's automatic level training: progressive-dimension levels for image-like spectra (MNIST 64
+      // bits: 7.52 from that start against 8.91 from k-means++ levels), k-means++ otherwise
+      KMeansParams levelKMeans = LevelTraining.AUTO.resolve(new KMeansParams(k, rqIters, 256, 0, true), false, x);
+      ResidualQuantizerParams rqParams = new ResidualQuantizerParams(ks, levelKMeans, 1, false);
+      trainParams.put("rq_levels", levelKMeans.progressiveDimSteps() > 0 ? LevelTraining.PROGRESSIVE_DIM.optionName()
+          : LevelTraining.KMEANS.optionName());
       ResidualQuantizer rq = ResidualQuantizer.trainer(rqParams).train(x, seed, ProgressListener.NONE);
       books = rq.codebooks();
       codes = rq.encode(x).data(); // n x M, row-major, as the search keeps codes

@@ -236,6 +236,23 @@ class AdditiveQuantizerPropertiesTest {
     Codes rc = r1.encode(x);
     assertEquals(rc, r2.encode(x), "random start: same codes whatever the threads");
     assertEquals("random", r1.parameters().get("init"));
+    assertEquals(null, r1.parameters().get("rq_levels"));
+    // the RQ start's levels train as rq's automatic level training picks: progressively for rows whose variance
+    // lies in a few directions, by k-means for isotropic ones
+    FloatMatrix lowRank = new FloatMatrix(600, 30);
+    FloatMatrix isotropic = new FloatMatrix(600, 30);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(8);
+    for (int i = 0; i < 600; i++) {
+      double a = 3 * rng.nextGaussian();
+      double b = 3 * rng.nextGaussian();
+      for (int t = 0; t < 30; t++) {
+        lowRank.set(i, t, (float) (a * Math.sin(t) + b * Math.cos(3 * t) + 0.01 * rng.nextGaussian()));
+        isotropic.set(i, t, (float) rng.nextGaussian());
+      }
+    }
+    LsqTrainer small = new LsqTrainer(2, 4, 1, 4, 2, 2, 2, 2, 1e-2, 0.5, 0.1, 5, 0, false);
+    assertEquals("progressive-dim", small.train(lowRank, 1).parameters().get("rq_levels"));
+    assertEquals("kmeans", small.train(isotropic, 1).parameters().get("rq_levels"));
     LsqTrainer noIterations = new LsqTrainer(3, 4, 0, 4, 8, 4, 4, 2, 1e-2, 0.5, 1.0, 10, 0, true);
     double startErr = UsageMetrics.of(noIterations.train(x, 5), x, noIterations.train(x, 5).encode(x)).mse();
     assertTrue(UsageMetrics.of(r1, x, rc).mse() < startErr, "iterations improve on the random start");
