@@ -132,13 +132,11 @@ public final class LinearTransform implements VectorTransform {
    * variance first); with {@code whiten} each direction is scaled to unit variance. Cost O(n d^2) for the
    * covariance (blocked kernel) plus O(d^3) for the eigendecomposition ({@link PrincipalAxes}).
    *
-   * @throws InvalidInputException if there are fewer than two rows or {@code outDim} is not in [1, d]
+   * @throws InvalidInputException if {@code outDim} is not in [1, d], or (from {@link PrincipalAxes#of}) there are
+   *     fewer than two rows or a non-finite value
    */
   public static LinearTransform pca(FloatMatrix x, int outDim, boolean whiten) {
     int d = x.cols();
-    if (x.rows() < 2) {
-      throw new InvalidInputException("PCA needs at least 2 rows, got " + x.rows());
-    }
     if (outDim < 1 || outDim > d) {
       throw new InvalidInputException("PCA to " + outDim + " dimensions of " + d + "-dimensional data");
     }

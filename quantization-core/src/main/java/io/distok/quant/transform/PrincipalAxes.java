@@ -34,10 +34,7 @@ public final class PrincipalAxes {
    * @throws InvalidInputException if {@code x} has fewer than two rows or a non-finite value
    */
   public static PrincipalAxes of(FloatMatrix x) {
-    if (x.rows() < 2) {
-      throw new InvalidInputException("PCA needs at least 2 rows, got " + x.rows());
-    }
-    x.requireFinite("PCA input");
+    requireRows(x);
     int d = x.cols();
     float[] mean = LinearTransform.columnMeans(x);
     SymmetricEigen eig = SymmetricEigen.of(LinearTransform.covariance(x, mean));
@@ -58,11 +55,15 @@ public final class PrincipalAxes {
    * @throws InvalidInputException if {@code x} has fewer than two rows or a non-finite value
    */
   public static double[] variancesOf(FloatMatrix x) {
+    requireRows(x);
+    return SymmetricEigen.values(LinearTransform.covariance(x, LinearTransform.columnMeans(x)));
+  }
+
+  private static void requireRows(FloatMatrix x) {
     if (x.rows() < 2) {
       throw new InvalidInputException("PCA needs at least 2 rows, got " + x.rows());
     }
     x.requireFinite("PCA input");
-    return SymmetricEigen.values(LinearTransform.covariance(x, LinearTransform.columnMeans(x)));
   }
 
   /** The dimension d. */
