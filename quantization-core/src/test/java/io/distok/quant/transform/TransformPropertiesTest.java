@@ -318,5 +318,14 @@ class TransformPropertiesTest {
     FloatMatrix x = SyntheticData.gaussianClusters(20, 4, 2, 0.4, 2);
     e = assertThrows(InvalidInputException.class, () -> TransformStep.parse("pca:9").get(0).fit(x, 1));
     assertTrue(e.getMessage().contains("PCA to 9 dimensions of 4-dimensional data"), e.getMessage());
+    FloatMatrix one = x.selectRows(new int[] {0});
+    e = assertThrows(InvalidInputException.class, () -> TransformStep.parse("pca:2").get(0).fit(one, 1));
+    assertTrue(e.getMessage().contains("PCA needs at least 2 rows, got 1"), e.getMessage());
+    e = assertThrows(InvalidInputException.class, () -> PrincipalAxes.variancesOf(one));
+    assertTrue(e.getMessage().contains("PCA needs at least 2 rows, got 1"), e.getMessage());
+    FloatMatrix bad = x.copy();
+    bad.set(3, 1, Float.NaN);
+    e = assertThrows(InvalidInputException.class, () -> PrincipalAxes.of(bad));
+    assertTrue(e.getMessage().contains("PCA input"), e.getMessage());
   }
 }
