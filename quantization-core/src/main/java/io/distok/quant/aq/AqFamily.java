@@ -55,8 +55,9 @@ public final class AqFamily implements QuantizerFamily {
             + "codebook solve"),
         FamilyParameter.real("p", "--p", DEFAULTS.p(), "p, exponent of the codebook perturbation schedule "
             + "(1 - t/T)^p"),
-        FamilyParameter.real("codebook_noise", "--codebook-noise", DEFAULTS.codebookNoise(), "Multiplier of the "
-            + "codebook perturbation T sigma / M (distok's; 0 = none)"),
+        FamilyParameter.real("codebook_noise", "--codebook-noise", LsqTrainer.DEFAULT_NOISE, "Multiplier of the "
+            + "codebook perturbation T sigma / M (distok's; 0 = none; default: faiss's 1 after a random start or an "
+            + "RQ start with progressive-dim levels, 0.1 otherwise)").withDefault(null),
         FamilyParameter.integer("norm_bits", "--norm-bits", 0, "Bits of a stored squared norm appended to each code "
             + "(faiss's ST_norm_cqint8 with 8), for O(M) query scoring; 0 = none, the norm comes from the codes"),
         FamilyParameter.choice("start", "--start", "rq", List.of("rq", "random"), "Start of training: distok's RQ "
@@ -100,7 +101,8 @@ public final class AqFamily implements QuantizerFamily {
           values.getInt("train_ils_iters"), values.getInt("icm_iters"),
           // faiss's default of 4 perturbations cannot exceed M: fewer codebooks (e.g. --bits 16) perturb all M
           values.isSet("nperts") ? values.getInt("nperts") : Math.min(values.getInt("nperts"), books),
-          values.getDouble("lambd"), values.getDouble("p"), values.getDouble("codebook_noise"),
+          values.getDouble("lambd"), values.getDouble("p"), values.getTextOrNull("codebook_noise") == null
+              ? LsqTrainer.AUTO_NOISE : values.getDouble("codebook_noise"),
           values.getInt("rq_iters"), values.getInt("norm_bits"), values.getChoice("start").equals("random"));
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());

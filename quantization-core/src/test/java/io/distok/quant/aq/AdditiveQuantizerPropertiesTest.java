@@ -253,6 +253,13 @@ class AdditiveQuantizerPropertiesTest {
     LsqTrainer small = new LsqTrainer(2, 4, 1, 4, 2, 2, 2, 2, 1e-2, 0.5, 0.1, 5, 0, false);
     assertEquals("progressive-dim", small.train(lowRank, 1).parameters().get("rq_levels"));
     assertEquals("kmeans", small.train(isotropic, 1).parameters().get("rq_levels"));
+    assertEquals(0.1, small.train(lowRank, 1).parameters().get("codebook_noise"), "a given noise is kept");
+    // left to training, the noise is faiss's full perturbation after progressive levels or a random start
+    LsqTrainer auto = new LsqTrainer(2, 4, 1, 4, 2, 2, 2, 2, 1e-2, 0.5, LsqTrainer.AUTO_NOISE, 5, 0, false);
+    assertEquals(1.0, auto.train(lowRank, 1).parameters().get("codebook_noise"));
+    assertEquals(LsqTrainer.DEFAULT_NOISE, auto.train(isotropic, 1).parameters().get("codebook_noise"));
+    LsqTrainer autoRandom = new LsqTrainer(2, 4, 1, 4, 2, 2, 2, 2, 1e-2, 0.5, LsqTrainer.AUTO_NOISE, 5, 0, true);
+    assertEquals(1.0, autoRandom.train(isotropic, 1).parameters().get("codebook_noise"));
     LsqTrainer noIterations = new LsqTrainer(3, 4, 0, 4, 8, 4, 4, 2, 1e-2, 0.5, 1.0, 10, 0, true);
     double startErr = UsageMetrics.of(noIterations.train(x, 5), x, noIterations.train(x, 5).encode(x)).mse();
     assertTrue(UsageMetrics.of(r1, x, rc).mse() < startErr, "iterations improve on the random start");
