@@ -13,6 +13,12 @@ import java.util.SplittableRandom;
  * binarised tokens. Cost O(PCA) + O(iterations n c^2).
  */
 public final class Itq {
+  /**
+   * A singular value below this fraction of the largest is zero to rounding in {@link #procrustes}: it comes from
+   * an eigenvalue of M^T M, whose rounding is about 1e-16 of the largest, hence about 1e-8 of the largest in
+   * singular value.
+   */
+  static final double SINGULAR = 1e-6;
   private Itq() {}
 
   /** The trained transform and the quantization loss before each iteration and after the last. */
@@ -96,19 +102,26 @@ public final class Itq {
       }
     }
     SymmetricEigen eig = SymmetricEigen.of(mtm);
-    // columns of U: u_r = M w_r / s_r, made orthonormal against rounding
-    double[][] uRows = new double[c][c];
-    for (int r = 0; r < c; r++) {
-      double sv = Math.sqrt(Math.max(eig.values[r], 0));
+    // columns of U: u_r = M w_r / s_r for the singular values that are not zero to rounding, made orthonormal
+    // against rounding. M is singular when two bits agree on every row (equal columns of B): M w_r / s_r is then
+    // rounding noise, so those columns of U are any orthonormal completion instead
+    double top = Math.sqrt(Math.max(eig.values[0], 0));
+    int rank = 0;
+    while (rank < c && Math.sqrt(Math.max(eig.values[rank], 0)) > SINGULAR * top) {
+      rank++;
+    }
+    double[][] uRows = new double[rank][c];
+    for (int r = 0; r < rank; r++) {
+      double sv = Math.sqrt(eig.values[r]);
       for (int i = 0; i < c; i++) {
         double s = 0;
         for (int t = 0; t < c; t++) {
           s += m[i][t] * eig.vectors[r][t];
         }
-        uRows[r][i] = sv > 1e-12 ? s / sv : eig.vectors[r][i];
+        uRows[r][i] = s / sv;
       }
     }
-    double[][] u = LinearTransform.orthonormalRows(uRows);
+    double[][] u = completed(LinearTransform.orthonormalRows(uRows), c);
     // R = U W^T: R[i][j] = sum_r u_r[i] w_r[j]
     double[][] rot = new double[c][c];
     for (int i = 0; i < c; i++) {
@@ -121,5 +134,47 @@ public final class Itq {
       }
     }
     return rot;
+  }
+
+  /**
+   * The given orthonormal rows followed by unit vectors orthogonal to them and to each other up to c rows: each
+   * the coordinate axis with the largest part left after projecting out the rows so far (twice, against
+   * rounding), so the completion is deterministic and well conditioned. O(c^3).
+   */
+  static double[][] completed(double[][] rows, int c) {
+    double[][] out = java.util.Arrays.copyOf(rows, c);
+    for (int r = rows.length; r < c; r++) {
+      double[] best = null;
+      double bestNorm = -1;
+      for (int axis = 0; axis < c; axis++) {
+        double[] v = new double[c];
+        v[axis] = 1;
+        for (int pass = 0; pass < 2; pass++) {
+          for (int q = 0; q < r; q++) {
+            double dot = 0;
+            for (int t = 0; t < c; t++) {
+              dot += v[t] * out[q][t];
+            }
+            for (int t = 0; t < c; t++) {
+              v[t] -= dot * out[q][t];
+            }
+          }
+        }
+        double norm = 0;
+        for (double e : v) {
+          norm += e * e;
+        }
+        if (norm > bestNorm) {
+          bestNorm = norm;
+          best = v;
+        }
+      }
+      double inv = 1 / Math.sqrt(bestNorm);
+      for (int t = 0; t < c; t++) {
+        best[t] *= inv;
+      }
+      out[r] = best;
+    }
+    return out;
   }
 }

@@ -130,6 +130,55 @@ class TransformPropertiesTest {
     }
   }
 
+  /**
+   * ITQ's Procrustes step returns a rotation that maximises trace(R^T M), also for a singular M (bits that agree on
+   * every row give equal columns): R R^T = I, and no random rotation scores higher.
+   */
+  @Property(tries = 60)
+  void procrustesIsARotationEvenForSingularMatrices(@ForAll @IntRange(min = 2, max = 10) int c,
+      @ForAll @IntRange(min = 0, max = 4) int repeated, @ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double scale = Math.pow(10, rng.nextInt(-2, 5));
+    double[][] m = new double[c][c];
+    for (int i = 0; i < c; i++) {
+      for (int j = 0; j < c; j++) {
+        m[i][j] = scale * rng.nextGaussian();
+      }
+    }
+    for (int k = 0; k < Math.min(repeated, c - 1); k++) {
+      int from = rng.nextInt(c);
+      int to = rng.nextInt(c);
+      for (int i = 0; i < c; i++) {
+        m[i][to] = m[i][from];
+      }
+    }
+    double[][] r = Itq.procrustes(m);
+    for (int i = 0; i < c; i++) {
+      for (int j = 0; j < c; j++) {
+        double dot = 0;
+        for (int t = 0; t < c; t++) {
+          dot += r[i][t] * r[j][t];
+        }
+        assertEquals(i == j ? 1 : 0, dot, 1e-9, "R R^T at " + i + "," + j);
+      }
+    }
+    double best = trace(r, m);
+    for (int probe = 0; probe < 20; probe++) {
+      double[][] q = LinearTransform.orthonormalRows(LinearTransform.gaussian(c, rng));
+      assertTrue(trace(q, m) <= best + 1e-9 * scale * c * c, "a random rotation scores higher");
+    }
+  }
+
+  private static double trace(double[][] r, double[][] m) {
+    double s = 0;
+    for (int i = 0; i < r.length; i++) {
+      for (int j = 0; j < r.length; j++) {
+        s += r[i][j] * m[i][j];
+      }
+    }
+    return s;
+  }
+
   /** The eigenvalues alone are the full decomposition's values bit for bit, in the same (descending) order. */
   @Property(tries = 40)
   void valuesAloneAreTheDecompositionsValues(@ForAll @IntRange(min = 1, max = 60) int n, @ForAll boolean lowRank,
