@@ -341,8 +341,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       out.add(new Case(rq, "distok recipe: level training auto (progressive-dim 10 x 10 it when the first d^0.7 "
           + "principal components hold 80% of the variance, else k-means++ 25 it), trained greedily, "
           + ResidualQuantizerParams.DEFAULT_REFINE_ROUNDS + " refinement rounds at most",
-          (data, seed, progress) -> ResidualQuantizer.trainer(recipe.withKMeans(LevelTraining.AUTO.resolve(
-              recipe.kmeans(), false, data))).train(data, seed, progress),
+          ResidualQuantizer.trainer(recipe, LevelTraining.AUTO, false),
           faissDefault, faissDefaultArgs));
     }
     return out;

@@ -91,6 +91,16 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
   }
 
   /**
+   * A trainer whose levels' k-means settings {@code training} resolves on the training data ({@link
+   * LevelTraining#resolve}, with {@code niterGiven} saying whether {@code params}' iterations were asked for).
+   */
+  public static QuantizerTrainer<ResidualQuantizer> trainer(ResidualQuantizerParams params, LevelTraining training,
+      boolean niterGiven) {
+    return (data, seed, progress) -> fit(data, seed, progress,
+        params.withKMeans(training.resolve(params.kmeans(), niterGiven, data))).model();
+  }
+
+  /**
    * A trained model and the codes its level-wise training gave the training rows. With nearest assignment and
    * no refinement these are the model's own greedy codes of the rows; with a balanced {@link LevelAssignment}
    * they are the balanced codes, which the model's nearest-code encoder does not reproduce; with refinement they
@@ -356,12 +366,11 @@ public final class ResidualQuantizer implements Quantizer, ExplicitCodebooks {
     List<FloatMatrix> books = new ArrayList<>(codebooks);
     for (int l = 0; l < books.size(); l++) {
       FloatMatrix old = books.get(l);
-      int level = l;
       int k = old.rows();
       int[] code = new int[n];
       int[] count = new int[k];
       for (int i = 0; i < n; i++) {
-        code[i] = codes.get(i, level);
+        code[i] = codes.get(i, l);
         count[code[i]]++;
       }
       double[] sum = new double[k * d];

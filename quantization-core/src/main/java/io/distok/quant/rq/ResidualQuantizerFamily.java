@@ -77,11 +77,8 @@ public final class ResidualQuantizerFamily implements QuantizerFamily {
     if (refine != null) {
       params = params.withRefineRounds(refine);
     }
-    ResidualQuantizerParams chosen = params.withTrainBeam(values.getInt("trainBeam"));
-    LevelTraining training = LevelTraining.named(values.getChoice("levelTraining"));
-    boolean niterGiven = values.isSet("niter");
-    return (data, seed, progress) -> ResidualQuantizer.trainer(
-        chosen.withKMeans(training.resolve(km, niterGiven, data))).train(data, seed, progress);
+    return ResidualQuantizer.trainer(params.withTrainBeam(values.getInt("trainBeam")),
+        LevelTraining.named(values.getChoice("levelTraining")), values.isSet("niter"));
   }
 
   @Override

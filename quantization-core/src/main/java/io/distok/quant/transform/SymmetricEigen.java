@@ -41,11 +41,8 @@ final class SymmetricEigen {
   static SymmetricEigen of(double[][] m) {
     int n = m.length;
     double[][] a = symmetricCopy(m);
-    // qt's rows are the columns of the accumulated orthogonal Q, A = Q T Q^T
+    // qt's rows are the columns of the orthogonal Q, A = Q T Q^T (filled by the reduction)
     double[][] qt = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      qt[i][i] = 1;
-    }
     double[] d = new double[n];
     double[] e = new double[Math.max(0, n - 1)];
     tridiagonalize(a, qt, d, e);
