@@ -19,7 +19,17 @@ public interface DistanceKernel {
    * c.dimension()}), finds the nearest row of {@code c}: {@code outIndex[i]} and {@code outDistance[i]}
    * (squared L2). Ties go to the smallest index. Cost O((to - from) K d).
    */
-  void nearest(float[] x, int from, int to, PackedRows c, int[] outIndex, float[] outDistance);
+  default void nearest(float[] x, int from, int to, PackedRows c, int[] outIndex, float[] outDistance) {
+    nearest(x, null, from, to, c, outIndex, outDistance);
+  }
+
+  /**
+   * {@link #nearest(float[], int, int, PackedRows, int[], float[])} with the rows' squared norms given: {@code
+   * rowNorms[i]} must be {@link PackedRows#squaredNorm} of row i (the same bits then), or {@code rowNorms} null
+   * to compute them. Lloyd's iterations search the same rows against new centroids each time; the norm of a
+   * row costs about an eighth of its distances to 256 centroids.
+   */
+  void nearest(float[] x, float[] rowNorms, int from, int to, PackedRows c, int[] outIndex, float[] outDistance);
 
   /**
    * Dot products of one query (at {@code x[offset .. offset + d)}) with every row of {@code c}: {@code out[k]}
@@ -172,5 +182,29 @@ public interface DistanceKernel {
   /** Hamming distances of one query code to {@code out.length} codes packed one after the other. O(n words). */
   default void hammingDistances(long[] query, long[] codes, int words, int[] out) {
     Hamming.distances(query, codes, words, out);
+  }
+
+  /**
+   * Applies {@code count} plane rotations in order to columns {@code [from, to)} of {@code rows}: rotation r
+   * takes rows {@code k = planes[r]} and {@code k + 1} to {@code (c u - s w, s u + c w)} with {@code c =
+   * cosines[r]}, {@code s = sines[r]}, {@code u = rows[k][j]}, {@code w = rows[k + 1][j]} (the accumulation of a
+   * QR sweep's rotations into the eigenvectors). Every entry sees the rotations in the same order with the same
+   * operations (no fused multiply-add), so the result does not depend on how the columns are split or on the
+   * kernel. O(count (to - from)).
+   */
+  default void rotateRows(double[][] rows, int[] planes, double[] cosines, double[] sines, int count, int from,
+      int to) {
+    for (int r = 0; r < count; r++) {
+      double c = cosines[r];
+      double s = sines[r];
+      double[] qk = rows[planes[r]];
+      double[] qk1 = rows[planes[r] + 1];
+      for (int j = from; j < to; j++) {
+        double u = qk[j];
+        double w = qk1[j];
+        qk[j] = c * u - s * w;
+        qk1[j] = s * u + c * w;
+      }
+    }
   }
 }

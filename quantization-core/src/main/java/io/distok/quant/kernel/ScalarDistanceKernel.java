@@ -12,7 +12,8 @@ final class ScalarDistanceKernel implements DistanceKernel {
   }
 
   @Override
-  public void nearest(float[] x, int from, int to, PackedRows c, int[] outIndex, float[] outDistance) {
+  public void nearest(float[] x, float[] rowNorms, int from, int to, PackedRows c, int[] outIndex,
+      float[] outDistance) {
     int d = c.dimension();
     int k = c.count();
     float[] cd = c.rows().data();
@@ -34,7 +35,8 @@ final class ScalarDistanceKernel implements DistanceKernel {
         }
       }
       outIndex[i] = bestIndex;
-      outDistance[i] = Math.max(0f, PackedRows.squaredNorm(x, xo, d) + 2f * best);
+      float norm = rowNorms != null ? rowNorms[i] : PackedRows.squaredNorm(x, xo, d);
+      outDistance[i] = Math.max(0f, norm + 2f * best);
     }
   }
 

@@ -184,6 +184,9 @@ public final class KMeans {
     private int steps;
     /** Rows per code at the last step's assignment (null before the first), for the usage regulariser. */
     private int[] lastCounts;
+    /** The squared norms of {@link #normsOf}'s rows: Lloyd's steps search the same rows each time. */
+    private float[] norms;
+    private FloatMatrix normsOf;
 
     /**
      * Nearest assignment with the regulariser's per-code costs added to each distance, the costs following the
@@ -228,6 +231,22 @@ public final class KMeans {
       return total;
     }
 
+    /** The squared norms of the batch's rows, computed once for a batch given again (the training rows). */
+    private float[] rowNorms(FloatMatrix batch) {
+      if (batch != normsOf) {
+        int d = batch.cols();
+        float[] computed = new float[batch.rows()];
+        Parallel.forEachChunk(batch.rows(), Parallel.DEFAULT_CHUNK, (c, from, to) -> {
+          for (int i = from; i < to; i++) {
+            computed[i] = PackedRows.squaredNorm(batch.data(), i * d, d);
+          }
+        });
+        norms = computed;
+        normsOf = batch;
+      }
+      return norms;
+    }
+
     /** The regulariser's loss at the last step's usage (0 without a regulariser or before a step). */
     public double usageLoss() {
       return regularizer == null || lastCounts == null ? 0 : regularizer.loss(lastCounts, trainingRows.rows());
@@ -258,7 +277,7 @@ public final class KMeans {
       int[] assign = new int[n];
       float[] dist = new float[n];
       double obj = (assigner != null ? assignWith(batch, centroids, assign)
-          : regularizer == null ? assign(batch, centroids, assign, dist)
+          : regularizer == null ? assign(batch, rowNorms(batch), centroids, assign, dist)
           : assignRegularized(batch, centroids, assign, dist)) / n;
       int[] counts = new int[params.k()];
       for (int a : assign) {
@@ -549,14 +568,17 @@ public final class KMeans {
   }
 
 
-  /** Assigns every row to its nearest centroid; returns the summed squared distance (fixed-order sum). */
-  private double assign(FloatMatrix x, FloatMatrix centroids, int[] assign, float[] dist) {
+  /**
+   * Assigns every row to its nearest centroid, given the rows' squared norms; returns the summed squared distance
+   * (fixed-order sum).
+   */
+  private double assign(FloatMatrix x, float[] rowNorms, FloatMatrix centroids, int[] assign, float[] dist) {
     PackedRows packed = new PackedRows(centroids);
     int n = x.rows();
     int chunk = Parallel.DEFAULT_CHUNK;
     double[] partial = new double[Parallel.chunkCount(n, chunk)];
     Parallel.forEachChunk(n, chunk, (ci, from, to) -> {
-      kernel.nearest(x.data(), from, to, packed, assign, dist);
+      kernel.nearest(x.data(), rowNorms, from, to, packed, assign, dist);
       double s = 0;
       for (int i = from; i < to; i++) {
         s += dist[i];

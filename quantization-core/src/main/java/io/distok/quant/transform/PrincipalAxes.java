@@ -88,8 +88,23 @@ public final class PrincipalAxes {
 
   /** The rows of {@code x} in principal coordinates, {@code A (x - mean)}. O(n d^2). */
   public FloatMatrix rotate(FloatMatrix x) {
+    return rotate(x, dimension());
+  }
+
+  /**
+   * The first {@code components} principal coordinates of the rows of {@code x} (n x components), each with the
+   * bits {@link #rotate(FloatMatrix)} gives it. O(n d components).
+   *
+   * @throws IllegalArgumentException if components is not in [1, d]
+   */
+  public FloatMatrix rotate(FloatMatrix x, int components) {
     requireWidth(x, "rotate");
-    return LinearTransform.multiply(x, mean, new PackedRows(axes), null);
+    if (components < 1 || components > dimension()) {
+      throw new IllegalArgumentException("components must be in [1, " + dimension() + "], got " + components);
+    }
+    FloatMatrix leading = components == dimension() ? axes
+        : FloatMatrix.wrap(java.util.Arrays.copyOf(axes.data(), components * dimension()), components, dimension());
+    return LinearTransform.multiply(x, mean, new PackedRows(leading), null);
   }
 
   /** Rows given in principal coordinates back in the original ones, {@code A^T y + mean}. O(n d^2). */

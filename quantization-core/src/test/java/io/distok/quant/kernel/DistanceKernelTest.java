@@ -108,6 +108,18 @@ class DistanceKernelTest {
     vector.nearest(x.data(), 0, n, c, i2, d2);
     assertArrayEquals(i1, i2, "nearest index d=" + d + " K=" + k);
     assertArrayEquals(d1, d2, "nearest distance d=" + d + " K=" + k);
+    // the same search given the rows' norms (as Lloyd's iterations pass them) gives the same bits
+    float[] norms = new float[n];
+    for (int r = 0; r < n; r++) {
+      norms[r] = PackedRows.squaredNorm(x.data(), r * d, d);
+    }
+    for (DistanceKernel kernel : java.util.List.of(scalar, vector)) {
+      int[] i3 = new int[n];
+      float[] d3 = new float[n];
+      kernel.nearest(x.data(), norms, 0, n, c, i3, d3);
+      assertArrayEquals(i1, i3, kernel.name() + " nearest index with norms");
+      assertArrayEquals(d1, d3, kernel.name() + " nearest distance with norms");
+    }
     int row = rng.nextInt(n);
     float[] o1 = new float[k];
     float[] o2 = new float[k];
@@ -375,6 +387,61 @@ class DistanceKernelTest {
         got.add(out[h]);
       }
       assertEquals(expected, got, kernel.name() + " count " + count + " limit " + limit);
+    }
+  }
+
+  /**
+   * {@code rotateRows} equals rotations applied one at a time to every column, bit for bit, in both kernels: runs
+   * of consecutive planes (a QR sweep) mixed with jumps and repeats, column ranges of every alignment. Random
+   * shapes from jqwik's printed seed.
+   */
+  @net.jqwik.api.Property(tries = 60)
+  void rotateRowsEqualsOneRotationAtATime(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 2, max = 40)
+      int rows, @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 90) int columns,
+      @net.jqwik.api.ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[][] start = new double[rows][columns];
+    for (double[] row : start) {
+      for (int j = 0; j < columns; j++) {
+        row[j] = rng.nextGaussian();
+      }
+    }
+    int count = rng.nextInt(1, 200);
+    int[] planes = new int[count];
+    double[] cosines = new double[count];
+    double[] sines = new double[count];
+    int k = rng.nextInt(rows - 1);
+    for (int r = 0; r < count; r++) {
+      // mostly the next plane, as in a sweep; sometimes anywhere
+      k = k + 1 < rows - 1 && rng.nextInt(5) != 0 ? k + 1 : rng.nextInt(rows - 1);
+      planes[r] = k;
+      double angle = rng.nextDouble() * 2 * Math.PI;
+      cosines[r] = Math.cos(angle);
+      sines[r] = Math.sin(angle);
+    }
+    int from = rng.nextInt(columns);
+    int to = rng.nextInt(from, columns + 1);
+    double[][] expected = new double[rows][];
+    for (int i = 0; i < rows; i++) {
+      expected[i] = start[i].clone();
+    }
+    for (int r = 0; r < count; r++) {
+      for (int j = from; j < to; j++) {
+        double u = expected[planes[r]][j];
+        double w = expected[planes[r] + 1][j];
+        expected[planes[r]][j] = cosines[r] * u - sines[r] * w;
+        expected[planes[r] + 1][j] = sines[r] * u + cosines[r] * w;
+      }
+    }
+    for (DistanceKernel kernel : kernels()) {
+      double[][] got = new double[rows][];
+      for (int i = 0; i < rows; i++) {
+        got[i] = start[i].clone();
+      }
+      kernel.rotateRows(got, planes, cosines, sines, count, from, to);
+      for (int i = 0; i < rows; i++) {
+        assertArrayEquals(expected[i], got[i], 0.0, kernel.name() + " row " + i + " columns " + from + ".." + to);
+      }
     }
   }
 

@@ -240,6 +240,18 @@ class TransformPropertiesTest {
         assertEquals(x.get(i, t), back.get(i, t), 1e-3 * (1 + Math.abs(x.get(i, t))), "row " + i + " col " + t);
       }
     }
+    // the leading coordinates alone are the first columns of the full rotation, bit for bit
+    int components = 1 + rng.nextInt(d);
+    FloatMatrix leading = axes.rotate(x, components);
+    assertEquals(components, leading.cols());
+    for (int i = 0; i < n; i++) {
+      for (int r = 0; r < components; r++) {
+        assertEquals(Float.floatToRawIntBits(y.get(i, r)), Float.floatToRawIntBits(leading.get(i, r)),
+            "row " + i + " component " + r + " of " + components);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> axes.rotate(x, d + 1));
+    assertThrows(IllegalArgumentException.class, () -> axes.rotate(x, 0));
   }
 
   /**
