@@ -6,6 +6,7 @@ import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.SemanticIdModel;
 import io.distok.recsys.SemanticIdReport;
 import io.distok.recsys.SemanticIdStore;
+import io.distok.util.FloatMatrix;
 import io.distok.util.InvalidInputException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code distok index}: build or update a Lucene index of tokenized items or graph nodes. */
 @Command(name = "index", mixinStandardHelpOptions = true,
-    description = "Build or update an on-disk Lucene index of semantic-ID items or graph nodes.",
-    subcommands = {IndexCommand.Items.class, GraphIndexCommand.class})
+    description = "Build or update an on-disk Lucene index of semantic-ID items, quantizer codes or graph nodes.",
+    subcommands = {IndexCommand.Items.class, IndexCommand.CodesIndex.class, GraphIndexCommand.class})
 public final class IndexCommand implements Runnable {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -121,6 +122,99 @@ public final class IndexCommand implements Runnable {
             (System.nanoTime() - t0) / 1e9, writer.storesVectors() ? " (vectors stored)" : "");
       }
       return 0;
+    }
+  }
+
+  @Command(name = "codes", mixinStandardHelpOptions = true,
+      description = "Index the codes of a quantizer model (quantize encode's output) for vector search, without a "
+          + "semantic-ID model: adds or replaces items by id, deletes --delete ids; one commit at the end.")
+  static final class CodesIndex implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Quantizer model directory (quantize fit) that made "
+        + "the codes.")
+    Path model;
+
+    @Option(names = "--index", required = true, description = "Index directory (created when absent).")
+    Path index;
+
+    @Option(names = "--codes", description = "Codes file as quantize encode writes it: .npy, or CSV/TSV with a "
+        + "header [id,]c0,c1,...")
+    Path codes;
+
+    @Option(names = "--ids", description = "Item ids, one per line in the codes' row order (default: the codes "
+        + "file's id column, else row numbers from 0).")
+    Path ids;
+
+    @Option(names = "--vectors", description = "The items' vectors, rows as the codes (.npy, .fvecs, CSV): stored "
+        + "for exact rescoring; larger index. Only when the index is created; required after that.")
+    Path vectors;
+
+    @Option(names = "--fields", description = "User fields as JSONL: {\"id\": ..., \"title\": ..., \"price\": ...} "
+        + "per line; text, numbers and flags.")
+    Path fields;
+
+    @Option(names = "--delete", description = "Ids of items to remove from the index, one per line.")
+    Path delete;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (codes == null && delete == null) {
+        throw CliSupport.usage(spec, "nothing to do: give --codes FILE and/or --delete FILE");
+      }
+      if (codes == null && (ids != null || vectors != null || fields != null)) {
+        throw CliSupport.usage(spec, "--ids, --vectors and --fields describe the items of --codes; give --codes");
+      }
+      CliSupport.requireDistinct(spec, "--index", index, codes, ids, vectors, fields, delete, model);
+      io.distok.quant.Quantizer q = io.distok.quant.io.ModelStore.load(model);
+      io.distok.quant.io.CodesFile.Labeled labeled = codes == null ? null : io.distok.quant.io.CodesFile.read(codes);
+      List<String> itemIds = labeled == null ? List.of() : idsOf(labeled);
+      FloatMatrix x = vectors == null ? null : io.distok.quant.io.MatrixReader.read(vectors).matrix();
+      Map<String, Map<String, Object>> userFields = fields == null ? Map.of() : UserFields.read(fields);
+      java.util.Set<String> given = new java.util.HashSet<>(itemIds);
+      for (String id : userFields.keySet()) {
+        if (!given.contains(id)) {
+          throw new InvalidInputException(fields + ": item '" + id + "' is not among the items of " + codes);
+        }
+      }
+      List<String> deletes = delete == null ? List.of() : ItemEmbeddings.readIds(delete);
+      long t0 = System.nanoTime();
+      try (TerminalProgress progress = TerminalProgress.create();
+          io.distok.lucene.index.CodesIndexWriter writer = io.distok.lucene.index.CodesIndexWriter.open(index, q,
+              x != null, model.toString())) {
+        if (x != null && !writer.storesVectors()) {
+          throw CliSupport.usage(spec, "--vectors: " + index + " was created without vectors; index into a new "
+              + "directory to store them");
+        }
+        if (labeled != null) {
+          writer.put(itemIds, labeled.codes(), x, userFields, codes.toString(), progress);
+        }
+        writer.delete(deletes);
+        writer.commit();
+        spec.commandLine().getOut().printf(Locale.ROOT, "indexed %d items, deleted %d ids, into %s in %.2f s%s%n", itemIds.size(),
+            deletes.size(), index, (System.nanoTime() - t0) / 1e9, writer.storesVectors() ? " (vectors stored)" : "");
+      }
+      return 0;
+    }
+
+    private List<String> idsOf(io.distok.quant.io.CodesFile.Labeled labeled) throws java.io.IOException {
+      int n = labeled.codes().rows();
+      if (ids != null) {
+        List<String> read = ItemEmbeddings.readIds(ids);
+        if (read.size() != n) {
+          throw new InvalidInputException(ids + ": " + read.size() + " ids but " + codes + " has " + n + " rows");
+        }
+        return read;
+      }
+      if (labeled.ids() != null) {
+        return labeled.ids();
+      }
+      List<String> rows = new java.util.ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        rows.add(Integer.toString(i));
+      }
+      return rows;
     }
   }
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "search", mixinStandardHelpOptions = true,
     description = "Search a distok Lucene index: items by semantic-ID prefix, relatedness, generated ID or vector; "
         + "graph nodes by token overlap.",
-    subcommands = {SearchCommand.Items.class, SearchCommand.Nodes.class})
+    subcommands = {SearchCommand.Items.class, SearchCommand.CodesSearch.class, SearchCommand.Nodes.class})
 public final class SearchCommand implements Runnable {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -126,7 +126,7 @@ public final class SearchCommand implements Runnable {
           doc.put("matchedDepth", r.matchedDepth());
           doc.put("problem", r.problem());
         } else {
-          float[] q = mode.vector != null ? mode.vector : queryRow();
+          float[] q = mode.vector != null ? mode.vector : queryRow(mode.vectorFile, row);
           hits = s.nearest(q, k, nearestCodes, candidates, constraint);
           scoreName = "squared L2";
         }
@@ -147,13 +147,95 @@ public final class SearchCommand implements Runnable {
       }
       return 0;
     }
+  }
 
-    private float[] queryRow() throws java.io.IOException {
-      FloatMatrix x = MatrixReader.read(mode.vectorFile).matrix();
-      if (row < 0 || row >= x.rows()) {
-        throw new InvalidInputException(mode.vectorFile + ": no row " + row + " (" + x.rows() + " rows)");
+  /** Row {@code row} of a vector file. */
+  static float[] queryRow(Path file, int row) throws java.io.IOException {
+    FloatMatrix x = MatrixReader.read(file).matrix();
+    if (row < 0 || row >= x.rows()) {
+      throw new InvalidInputException(file + ": no row " + row + " (" + x.rows() + " rows)");
+    }
+    return x.rowCopy(row);
+  }
+
+  /** Exactly one query vector. */
+  static final class VectorQuery {
+    @Option(names = "--vector-file", description = "Search by the vector in row --row of this file (.npy, .fvecs, "
+        + "CSV).")
+    Path vectorFile;
+
+    @Option(names = "--vector", split = ",", description = "Search by this vector, comma-separated.")
+    float[] vector;
+  }
+
+  @Command(name = "codes", mixinStandardHelpOptions = true,
+      description = "Nearest items in a codes index (index codes) with the quantizer model that made the codes: "
+          + "candidates from each position's --nearest-codes nearest codes (VQ, PQ, RQ, AQ), or every item (FSQ, "
+          + "LFQ, BSQ), rescored exactly from stored vectors or codes. --query and --filter restrict the items.")
+  static final class CodesSearch implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Quantizer model directory.")
+    Path model;
+
+    @Option(names = "--index", required = true, description = "Index directory.")
+    Path index;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    VectorQuery mode;
+
+    @Option(names = "--row", defaultValue = "0", description = "Row of --vector-file (0-based; default: "
+        + "${DEFAULT-VALUE}).")
+    int row;
+
+    @Option(names = "--k", defaultValue = "10", description = "Results (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--query", description = "Text query over the text fields, Lucene syntax (title:lipstick).")
+    String query;
+
+    @Option(names = "--filter", description = "Field filter, repeatable: price<20, year>=2000, brand=acme.")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--nearest-codes", defaultValue = "" + io.distok.lucene.search.CodesSearcher.DEFAULT_NEAREST_CODES,
+        description = "Codes per position expanded into candidates, t (default: ${DEFAULT-VALUE}).")
+    int nearestCodes;
+
+    @Option(names = "--candidates", defaultValue = "" + io.distok.lucene.search.CodesSearcher.DEFAULT_CANDIDATES,
+        description = "Candidates rescored exactly (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--json", description = "Write the results as JSON here.")
+    Path json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (k < 1 || nearestCodes < 1 || candidates < k) {
+        throw CliSupport.usage(spec, "need --k >= 1, --nearest-codes >= 1 and --candidates >= --k");
       }
-      return x.rowCopy(row);
+      PrintWriter w = spec.commandLine().getOut();
+      io.distok.quant.Quantizer q = io.distok.quant.io.ModelStore.load(model);
+      float[] vector = mode.vector != null ? mode.vector : queryRow(mode.vectorFile, row);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      try (io.distok.lucene.search.CodesSearcher s = io.distok.lucene.search.CodesSearcher.open(index, q,
+          model.toString())) {
+        Query constraint = QueryConstraints.of(s.schema(), query, filters);
+        List<io.distok.lucene.search.CodesSearcher.Hit> hits = s.nearest(vector, k, nearestCodes, candidates,
+            constraint);
+        w.printf(Locale.ROOT, "%-5s %-24s %s%n", "rank", "item", "squared L2");
+        for (int i = 0; i < hits.size(); i++) {
+          w.printf(Locale.ROOT, "%-5d %-24s %.4f%n", i + 1, hits.get(i).id(), hits.get(i).distance());
+          rows.add(Map.of("item", hits.get(i).id(), "score", hits.get(i).distance()));
+        }
+        if (hits.isEmpty()) {
+          w.println("(no items)");
+        }
+      }
+      if (json != null) {
+        io.distok.util.io.JsonFiles.write(json, Map.of("hits", rows));
+      }
+      return 0;
     }
   }
 

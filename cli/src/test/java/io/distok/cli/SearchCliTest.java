@@ -273,4 +273,78 @@ class SearchCliTest {
     CliTest.Run missing = CliTest.run("bench", "node-search", "--graph", dir.resolve("none").toString());
     assertEquals(DistokCommand.EXIT_BAD_INPUT, missing.code());
   }
+
+  /**
+   * Plain quantizer codes, end to end: quantize fit / encode, index codes (ids from the codes file, stored vectors,
+   * user fields), search codes by a vector row with a filter; a BSQ model's .npy codes (row-number ids, flat scan);
+   * a malformed codes file is named by file and line and leaves the index as it was.
+   */
+  @Test
+  void quantizerCodesIndexAndSearch() throws IOException {
+    Path in = items("items.csv", 300, 0, 5);
+    Path pq = dir.resolve("pq");
+    assertEquals(0, CliTest.run("quantize", "fit", "--method", "pq", "--M", "4", "--K", "16", "--input",
+        in.toString(), "--out", pq.toString()).code());
+    Path codes = dir.resolve("codes.tsv");
+    CliTest.Run enc = CliTest.run("quantize", "encode", "--model", pq.toString(), "--input", in.toString(), "--out",
+        codes.toString());
+    assertEquals(0, enc.code(), enc.err());
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      jsonl.append("{\"id\": \"i").append(i).append("\", \"price\": ").append(i % 30).append("}\n");
+    }
+    Path fields = dir.resolve("fields.jsonl");
+    Files.writeString(fields, jsonl);
+    Path index = dir.resolve("codes-index");
+    CliTest.Run ix = CliTest.run("index", "codes", "--model", pq.toString(), "--codes", codes.toString(),
+        "--vectors", in.toString(), "--fields", fields.toString(), "--index", index.toString());
+    assertEquals(0, ix.code(), ix.err());
+    assertTrue(ix.out().contains("indexed 300 items, deleted 0 ids") && ix.out().contains("vectors stored"),
+        ix.out());
+    Path json = dir.resolve("hits.json");
+    CliTest.Run s = CliTest.run("search", "codes", "--model", pq.toString(), "--index", index.toString(),
+        "--vector-file", in.toString(), "--row", "7", "--k", "5", "--json", json.toString());
+    assertEquals(0, s.code(), s.err());
+    List<?> hits = (List<?>) JSON.std.mapFrom(Files.readString(json)).get("hits");
+    assertEquals("i7", ((Map<?, ?>) hits.get(0)).get("item"), "an indexed item is its own nearest neighbour");
+    assertEquals(0.0, ((Number) ((Map<?, ?>) hits.get(0)).get("score")).doubleValue());
+    CliTest.Run f = CliTest.run("search", "codes", "--model", pq.toString(), "--index", index.toString(),
+        "--vector-file", in.toString(), "--row", "7", "--k", "20", "--filter", "price<5");
+    assertEquals(0, f.code(), f.err());
+    List<String> lines = f.out().lines().filter(l -> l.matches("\\d+ .*")).toList();
+    assertFalse(lines.isEmpty(), f.out());
+    for (String line : lines) {
+      int item = Integer.parseInt(line.split("\\s+")[1].substring(1));
+      assertTrue(item % 30 < 5, "filtered: " + line);
+    }
+
+    Path bsq = dir.resolve("bsq");
+    assertEquals(0, CliTest.run("quantize", "fit", "--method", "bsq", "--bits", "8", "--input", in.toString(),
+        "--out", bsq.toString()).code());
+    Path npy = dir.resolve("codes.npy");
+    assertEquals(0, CliTest.run("quantize", "encode", "--model", bsq.toString(), "--input", in.toString(), "--out",
+        npy.toString()).code());
+    Path bsqIndex = dir.resolve("bsq-index");
+    CliTest.Run bx = CliTest.run("index", "codes", "--model", bsq.toString(), "--codes", npy.toString(), "--index",
+        bsqIndex.toString());
+    assertEquals(0, bx.code(), bx.err());
+    CliTest.Run bs = CliTest.run("search", "codes", "--model", bsq.toString(), "--index", bsqIndex.toString(),
+        "--vector-file", in.toString(), "--row", "0", "--k", "3");
+    assertEquals(0, bs.code(), bs.err());
+    assertTrue(bs.out().lines().anyMatch(l -> l.matches("1\\s+\\d+\\s+.*")), "row-number ids: " + bs.out());
+
+    // a code that is not a number, two lines below the header: named by file and line, nothing indexed
+    List<String> rows = new java.util.ArrayList<>(Files.readAllLines(codes));
+    rows.set(2, rows.get(2).replaceFirst("\t\\d+", "\tx"));
+    Path bad = dir.resolve("bad.tsv");
+    Files.write(bad, rows);
+    CliTest.Run b = CliTest.run("index", "codes", "--model", pq.toString(), "--codes", bad.toString(), "--index",
+        index.toString(), "--vectors", in.toString());
+    assertEquals(1, b.code(), b.out());
+    assertTrue(b.err().contains(bad + ":3: code c0 'x' is not a non-negative integer"), b.err());
+    CliTest.Run other = CliTest.run("search", "codes", "--model", bsq.toString(), "--index", index.toString(),
+        "--vector", "1,2,3,4,5,6,7,8");
+    assertEquals(1, other.code());
+    assertTrue(other.err().contains("built with model"), other.err());
+  }
 }

@@ -2,7 +2,6 @@ package io.distok.lucene.index;
 
 import io.distok.lucene.analysis.CodeTerms;
 import io.distok.lucene.analysis.SemanticIdTerms;
-import io.distok.quant.Codes;
 import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.SemanticIdModel;
 import io.distok.util.InvalidInputException;
@@ -15,8 +14,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
-import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -24,11 +21,9 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -47,16 +42,6 @@ import org.apache.lucene.util.BytesRef;
  */
 public final class ItemIndexWriter implements Closeable {
   static final String KIND = "items";
-
-  /** Lucene's codec with the raw vectors in {@link RawVectorsFormat} (no graph). */
-  private static final org.apache.lucene.codecs.Codec CODEC = new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
-    private final org.apache.lucene.codecs.KnnVectorsFormat raw = new RawVectorsFormat();
-
-    @Override
-    public org.apache.lucene.codecs.KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-      return field.equals(IndexSchema.VECTOR) ? raw : super.getKnnVectorsFormatForField(field);
-    }
-  };
 
   private final Path path;
   private final FSDirectory directory;
@@ -96,20 +81,7 @@ public final class ItemIndexWriter implements Closeable {
         schema.requireModel(KIND, model.fingerprint(), dir, modelName);
         storeVectors = schema.storesVectors();
       }
-      IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
-          .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-          .setCommitOnClose(false)
-          // separate files per part (no compound files): the raw vectors' share of the index stays visible
-          .setUseCompoundFile(false)
-          .setRAMBufferSizeMB(256)
-          .setCodec(CODEC);
-      config.getMergePolicy().setNoCFSRatio(0.0);
-      IndexWriter writer;
-      try {
-        writer = new IndexWriter(directory, config);
-      } catch (LockObtainFailedException e) {
-        throw new InvalidInputException(dir + ": locked by another writer (is another distok index running?)");
-      }
+      IndexWriter writer = IndexWriters.open(directory, dir);
       return new ItemIndexWriter(dir, directory, writer, model, storeVectors,
           schema == null ? new TreeMap<>() : new TreeMap<>(schema.userFields()));
     } catch (IOException | RuntimeException e) {
@@ -145,7 +117,7 @@ public final class ItemIndexWriter implements Closeable {
   /** {@link #put(ItemEmbeddings, Map, String)}, reporting documents added as stage "index". */
   public List<String> put(ItemEmbeddings items, Map<String, Map<String, Object>> fields, String source,
       ProgressListener progress) throws IOException {
-    Map<String, UserFields.Type> types = checkedTypes(fields, source);
+    Map<String, UserFields.Type> types = UserFields.checkedTypes(fieldTypes, fields, source);
     SemanticIdModel.Assignment a = model.assign(items);
     SemanticIdModel m = a.model();
     ItemEmbeddings space = m.config().normalize() ? items.normalized() : items;
@@ -175,7 +147,7 @@ public final class ItemIndexWriter implements Closeable {
             + "assign it an ID first");
       }
     }
-    Map<String, UserFields.Type> types = checkedTypes(fields, source);
+    Map<String, UserFields.Type> types = UserFields.checkedTypes(fieldTypes, fields, source);
     for (int i = 0; i < ids.size(); i++) {
       add(model, ids.get(i), null, fields.get(ids.get(i)), types);
       if ((i & 4095) == 4095 || i == ids.size() - 1) {
@@ -183,17 +155,6 @@ public final class ItemIndexWriter implements Closeable {
       }
     }
     fieldTypes.putAll(types);
-  }
-
-  /** The field types after {@code fields}, every value checked before the first document goes in. */
-  private Map<String, UserFields.Type> checkedTypes(Map<String, Map<String, Object>> fields, String source) {
-    Map<String, UserFields.Type> types = new TreeMap<>(fieldTypes);
-    for (Map.Entry<String, Map<String, Object>> e : fields.entrySet()) {
-      for (Map.Entry<String, Object> f : e.getValue().entrySet()) {
-        UserFields.require(types, f.getKey(), f.getValue(), source + ", item '" + e.getKey() + "'");
-      }
-    }
-    return types;
   }
 
   /** Adds or replaces the document of item {@code id} of model {@code m}. */
@@ -209,14 +170,10 @@ public final class ItemIndexWriter implements Closeable {
     doc.add(new StoredField(IndexSchema.TOKENS, m.config().format().format(sid)));
     doc.add(new SortedDocValuesField(IndexSchema.ID_ORDER, orderKey(sid)));
     int[] raw = m.rawCodes(id);
-    for (int j = 0; j < levels; j++) {
-      doc.add(new StringField(IndexSchema.CODES, CodeTerms.term(j, raw[j]), Field.Store.NO));
-    }
+    IndexWriters.addCodes(doc, m.quantizer().layout(), raw);
     if (levels >= 2) {
       doc.add(new StringField(IndexSchema.CODES, CodeTerms.cell(raw[0], raw[1]), Field.Store.NO));
     }
-    doc.add(new BinaryDocValuesField(IndexSchema.PACKED_CODES, new BytesRef(m.quantizer().layout().pack(
-        Codes.wrap(raw, 1, levels)))));
     if (vector != null) {
       doc.add(new KnnFloatVectorField(IndexSchema.VECTOR, vector, VectorSimilarityFunction.EUCLIDEAN));
     }

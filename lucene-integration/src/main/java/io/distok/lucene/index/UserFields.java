@@ -91,6 +91,23 @@ public final class UserFields {
     return out;
   }
 
+  /**
+   * The field types after {@code fields} (item id to its field values), starting from {@code known}; every value
+   * is checked before the caller writes a document.
+   *
+   * @throws InvalidInputException naming {@code source} and the item on a reserved name or a type that changes
+   */
+  static Map<String, Type> checkedTypes(Map<String, Type> known, Map<String, Map<String, Object>> fields,
+      String source) {
+    Map<String, Type> types = new java.util.TreeMap<>(known);
+    for (Map.Entry<String, Map<String, Object>> e : fields.entrySet()) {
+      for (Map.Entry<String, Object> f : e.getValue().entrySet()) {
+        require(types, f.getKey(), f.getValue(), source + ", item '" + e.getKey() + "'");
+      }
+    }
+    return types;
+  }
+
   /** Checks one field value against the types seen so far (recording a new field's type). */
   static Type require(Map<String, Type> types, String name, Object value, String where) {
     if (IndexSchema.RESERVED.contains(name) || name.isEmpty() || name.startsWith("distok.")) {

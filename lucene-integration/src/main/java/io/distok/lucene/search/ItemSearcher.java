@@ -3,7 +3,6 @@ package io.distok.lucene.search;
 import io.distok.lucene.analysis.CodeTerms;
 import io.distok.lucene.analysis.SemanticIdTerms;
 import io.distok.lucene.index.IndexSchema;
-import io.distok.quant.Codes;
 import io.distok.quant.AdditiveCodeScorer;
 import io.distok.quant.LookupTableScorer;
 import io.distok.quant.QueryScorer;
@@ -17,14 +16,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
@@ -60,8 +54,7 @@ public final class ItemSearcher implements Closeable {
   private final IndexSearcher searcher;
   private final SemanticIdModel model;
   private final IndexSchema schema;
-  /** Packed codes of every document, per leaf (maxDoc x code bytes), read on the first vector search. */
-  private volatile byte[][] leafCodes;
+  private final StoredCodes stored;
 
   private ItemSearcher(Path path, FSDirectory directory, DirectoryReader reader, SemanticIdModel model,
       IndexSchema schema) {
@@ -71,6 +64,7 @@ public final class ItemSearcher implements Closeable {
     this.searcher = new IndexSearcher(reader);
     this.model = model;
     this.schema = schema;
+    this.stored = new StoredCodes(path, reader, model.quantizer().layout(), schema.storesVectors());
   }
 
   /**
@@ -227,12 +221,12 @@ public final class ItemSearcher implements Closeable {
     LookupTableScorer table = model.quantizer().scorer(latent);
     int[] docs = candidates(table, nearestCodes, candidates, constraint);
     float[] distance = new float[docs.length];
-    rescore(q, model.encoder() == null ? table : model.embeddingQuantizer().scorer(q), docs, distance);
-    StoredFields stored = searcher.storedFields();
+    stored.rescore(q, model.encoder() == null ? table : model.embeddingQuantizer().scorer(q), docs, distance);
+    StoredFields fields = searcher.storedFields();
     List<Hit> hits = new ArrayList<>();
     // nearest first; equal distances in document order (TopK breaks ties by the smaller index)
     for (int r : io.distok.util.TopK.smallest(distance, distance.length, Math.min(k, distance.length))) {
-      var d = stored.document(docs[r]);
+      var d = fields.document(docs[r]);
       hits.add(new Hit(d.get(IndexSchema.ID), d.get(IndexSchema.TOKENS), distance[r]));
     }
     return hits;
@@ -314,113 +308,6 @@ public final class ItemSearcher implements Closeable {
     int[] docs = Arrays.copyOf(out, n);
     Arrays.sort(docs);
     return docs;
-  }
-
-  /**
-   * Exact squared distances of the (ascending) documents to {@code q}: from the stored vectors, else from the codes
-   * with {@code scorer}.
-   */
-  private void rescore(float[] q, QueryScorer scorer, int[] docs, float[] distance) throws IOException {
-    List<LeafReaderContext> leaves = reader.leaves();
-    io.distok.quant.kernel.DistanceKernel kernel = io.distok.quant.kernel.DistanceKernels.get();
-    int[] withoutVector = new int[docs.length];
-    int missing = 0;
-    for (int i = 0; i < docs.length; ) {
-      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
-      int end = i;
-      while (end < docs.length && docs[end] < leaf.docBase + leaf.reader().maxDoc()) {
-        end++;
-      }
-      FloatVectorValues values = schema.storesVectors() ? leaf.reader().getFloatVectorValues(IndexSchema.VECTOR)
-          : null;
-      KnnVectorValues.DocIndexIterator it = values == null ? null : values.iterator();
-      for (int c = i; c < end; c++) {
-        int local = docs[c] - leaf.docBase;
-        if (it != null && it.docID() < local) {
-          it.advance(local);
-        }
-        if (it != null && it.docID() == local) {
-          distance[c] = kernel.squaredL2(q, 0, values.vectorValue(it.index()), 0, q.length);
-        } else {
-          withoutVector[missing++] = c;
-        }
-      }
-      i = end;
-    }
-    if (missing > 0) {
-      int[] rest = new int[missing];
-      for (int i = 0; i < missing; i++) {
-        rest[i] = docs[withoutVector[i]];
-      }
-      float[] fromCodes = codeDistances(scorer, rest);
-      for (int i = 0; i < missing; i++) {
-        distance[withoutVector[i]] = fromCodes[i];
-      }
-    }
-  }
-
-  /** The model's squared distances from the query to the packed codes of the (ascending) documents. */
-  private float[] codeDistances(QueryScorer scorer, int[] docs) throws IOException {
-    byte[][] codes = leafCodes();
-    int size = model.quantizer().layout().codeSizeBytes();
-    List<LeafReaderContext> leaves = reader.leaves();
-    byte[] gathered = new byte[docs.length * size];
-    int leaf = 0;
-    for (int i = 0; i < docs.length; i++) {
-      while (docs[i] >= leaves.get(leaf).docBase + leaves.get(leaf).reader().maxDoc()) {
-        leaf++;
-      }
-      System.arraycopy(codes[leaf], (docs[i] - leaves.get(leaf).docBase) * size, gathered, i * size, size);
-    }
-    Codes unpacked = model.quantizer().layout().unpack(gathered, docs.length);
-    float[] out = new float[docs.length];
-    for (int i = 0; i < docs.length; i++) {
-      out[i] = scorer.squaredDistance(unpacked, i);
-    }
-    return out;
-  }
-
-  /** The packed codes of every document of every leaf, read on first use and then shared by all searches. */
-  private byte[][] leafCodes() throws IOException {
-    byte[][] codes = leafCodes;
-    if (codes == null) {
-      synchronized (this) {
-        codes = leafCodes;
-        if (codes == null) {
-          codes = readLeafCodes();
-          leafCodes = codes;
-        }
-      }
-    }
-    return codes;
-  }
-
-  private byte[][] readLeafCodes() throws IOException {
-    int size = model.quantizer().layout().codeSizeBytes();
-    List<LeafReaderContext> leaves = reader.leaves();
-    byte[][] out = new byte[leaves.size()][];
-    for (int l = 0; l < leaves.size(); l++) {
-      org.apache.lucene.index.LeafReader leaf = leaves.get(l).reader();
-      if ((long) leaf.maxDoc() * size > Integer.MAX_VALUE - 16) {
-        throw new InvalidInputException("index " + path + ": a segment of " + leaf.maxDoc() + " documents holds more "
-            + "packed codes than one array can (" + size + " bytes each)");
-      }
-      byte[] all = new byte[leaf.maxDoc() * size];
-      BinaryDocValues packed = leaf.getBinaryDocValues(IndexSchema.PACKED_CODES);
-      if (packed != null) {
-        for (int doc = packed.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
-            doc = packed.nextDoc()) {
-          BytesRef bytes = packed.binaryValue();
-          if (bytes.length != size) {
-            throw new InvalidInputException("index " + path + ": document " + (leaves.get(l).docBase + doc)
-                + " holds codes of " + bytes.length + " bytes, the model's are " + size + " bytes");
-          }
-          System.arraycopy(bytes.bytes, bytes.offset, all, doc * size, size);
-        }
-      }
-      out[l] = all;
-    }
-    return out;
   }
 
   /** The semantic ID of an indexed item. */
