@@ -94,7 +94,9 @@ public final class IndexCommand implements Runnable {
                     + (source.input != null ? source.input : "the Neo4j items") + ")");
               }
             }
-            added = writer.put(items, userFields, fields == null ? "fields" : fields.toString(), progress);
+            // Neo4j keys keep their type (an integer key property makes an index of long keys)
+            added = writer.put(items, loaded.nodes() == null ? null : loaded.nodes().keys(), userFields,
+                fields == null ? "fields" : fields.toString(), progress);
             put = items.size();
           }
         }

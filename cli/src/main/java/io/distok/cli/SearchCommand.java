@@ -135,7 +135,8 @@ public final class SearchCommand implements Runnable {
         for (int i = 0; i < hits.size(); i++) {
           ItemSearcher.Hit h = hits.get(i);
           w.printf(Locale.ROOT, "%-5d %-24s %-32s %.4f%n", i + 1, h.id(), h.tokens(), h.score());
-          rows.add(Map.of("item", h.id(), "tokens", h.tokens(), "score", h.score()));
+          // the key as the source typed it: a number for an index of long keys
+          rows.add(Map.of("item", h.key(), "tokens", h.tokens(), "score", h.score()));
         }
         if (hits.isEmpty()) {
           w.println("(no items)");

@@ -340,11 +340,11 @@ class SearchCliTest {
     Files.write(bad, rows);
     CliTest.Run b = CliTest.run("index", "codes", "--model", pq.toString(), "--codes", bad.toString(), "--index",
         index.toString(), "--vectors", in.toString());
-    assertEquals(1, b.code(), b.out());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, b.code(), b.out());
     assertTrue(b.err().contains(bad + ":3: code c0 'x' is not a non-negative integer"), b.err());
     CliTest.Run other = CliTest.run("search", "codes", "--model", bsq.toString(), "--index", index.toString(),
         "--vector", "1,2,3,4,5,6,7,8");
-    assertEquals(1, other.code());
+    assertEquals(DistokCommand.EXIT_BAD_INPUT, other.code());
     assertTrue(other.err().contains("built with model"), other.err());
   }
 }

@@ -5,11 +5,16 @@ import io.distok.graph.nodepiece.InductiveTokenizer;
 import io.distok.graph.nodepiece.NodePieceConfig;
 import io.distok.graph.nodepiece.NodePieceTokenizer;
 import io.distok.graph.nodepiece.NodeTokenization;
+import io.distok.lucene.index.CodesIndexWriter;
 import io.distok.lucene.index.ItemIndexWriter;
 import io.distok.lucene.index.NodeIndexWriter;
+import io.distok.lucene.search.CodesSearcher;
 import io.distok.lucene.search.ItemSearcher;
 import io.distok.lucene.search.NodeSearcher;
 import io.distok.lucene.search.QueryConstraints;
+import io.distok.quant.Quantizer;
+import io.distok.quant.kmeans.KMeansParams;
+import io.distok.quant.pq.ProductQuantizer;
 import io.distok.recsys.ItemEmbeddings;
 import io.distok.recsys.SemanticIdConfig;
 import io.distok.recsys.SemanticIdModel;
@@ -31,7 +36,8 @@ import java.util.Map;
 /**
  * Token search with Lucene from Java, every mode once: a generated catalogue gets semantic IDs and is indexed with
  * a title and a price per item; then items under a prefix (with a text query and a price filter), items related to
- * an item, a generated ID resolved, nearest items to a vector, a new item added incrementally; finally a generated
+ * an item, a generated ID resolved, nearest items to a vector, a new item added incrementally; the same catalogue
+ * as plain PQ codes, indexed and searched by vector with a filter; finally a generated
  * knowledge graph's nodes are indexed by their anchor-relation tokens and searched by structural similarity, for
  * an indexed node and for an unseen one.
  *
@@ -81,6 +87,19 @@ public final class TokenSearchExample {
           Map.of("sku-new", Map.of("title", "new lipstick", "price", 9)), "new item");
       w.commit();
       out.println("added " + added + " with ID " + w.model().tokens("sku-new") + " (existing IDs unchanged)");
+    }
+
+    // the same catalogue as plain PQ codes (any quantizer family), indexed and searched without semantic IDs
+    Quantizer pq = ProductQuantizer.trainer(8, KMeansParams.of(64)).train(x, seed, ProgressListener.NONE);
+    Path codes = dir.resolve("codes");
+    try (CodesIndexWriter w = CodesIndexWriter.open(codes, pq, false, "example PQ")) {
+      w.put(ids, pq.encode(x), null, fields, "example codes", ProgressListener.NONE);
+      w.commit();
+    }
+    try (CodesSearcher s = CodesSearcher.open(codes, pq, "example PQ")) {
+      out.println("-- nearest PQ codes to the vector of " + ids.get(7) + ", price < 30: " + s.nearest(x.rowCopy(7), 3,
+          CodesSearcher.DEFAULT_NEAREST_CODES, CodesSearcher.DEFAULT_CANDIDATES,
+          QueryConstraints.of(s.schema(), null, List.of("price<30"))).stream().map(CodesSearcher.Hit::id).toList());
     }
 
     CsrGraph g = SyntheticGraphs.csr(3000, 15_000, 8, seed);

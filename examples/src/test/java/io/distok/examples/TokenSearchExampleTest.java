@@ -22,6 +22,9 @@ class TokenSearchExampleTest {
     assertTrue(out.contains("-- resolved (exact)"), out);
     assertTrue(out.contains("added [sku-new] with ID <a_"), out);
     assertTrue(out.contains("-- nodes like an unseen node"), out);
+    // its own codes are the nearest codes to a vector (PQ encodes to the nearest codeword of every sub-space)
+    assertTrue(out.lines().anyMatch(l -> l.startsWith("-- nearest PQ codes to the vector of sku-00007, price < 30: [")
+        && l.contains("sku-00007")), out);
     assertTrue(Files.isDirectory(dir.resolve("items")) && Files.isDirectory(dir.resolve("nodes")));
   }
 }

@@ -14,17 +14,53 @@ import org.apache.lucene.store.Directory;
 
 /**
  * What a distok index records about itself in its commit user data, so that a reader or a later writer knows how
- * it was built: its kind ({@code items} or {@code nodes}), the fingerprint of the model that made its tokens,
- * whether raw vectors are stored, and the type of each user field. Field names of the documents are here too.
+ * it was built: its kind ({@code items}, {@code codes} or {@code nodes}), the fingerprint of the model that made
+ * its tokens, whether raw vectors are stored, the type of each user field and of the items' keys. Field names of
+ * the documents are here too.
  *
  * @param kind what the documents are
  * @param fingerprint the model's {@link io.distok.quant.io.ModelFingerprint}
  * @param dimension the model's vector dimension (0 for node indexes)
  * @param storesVectors whether documents hold their vector in {@link #VECTOR}
  * @param userFields user field name to type, in name order
+ * @param keyType the type of the items' keys as their source gave them ({@link KeyType#STRING} for indexes
+ *     written before keys were typed)
  */
 public record IndexSchema(String kind, String fingerprint, int dimension, boolean storesVectors,
-    Map<String, UserFields.Type> userFields) {
+    Map<String, UserFields.Type> userFields, KeyType keyType) {
+  /**
+   * The type of the items' keys. Every document has its key as a string in {@link #ID} (one term, for updates and
+   * deletes); a {@code LONG} key is also in {@link #KEY}, as a long (points, doc values, stored), so that a numeric
+   * Neo4j key comes back as the number it was and range queries work on it.
+   */
+  public enum KeyType {
+    STRING,
+    LONG;
+
+    /**
+     * The type of one key: {@code LONG} for a {@code Long}, {@code Integer}, {@code Short} or {@code Byte},
+     * {@code STRING} for a string.
+     *
+     * @throws InvalidInputException naming {@code where} for any other type
+     */
+    public static KeyType of(Object key, String where) {
+      if (key instanceof Long || key instanceof Integer || key instanceof Short || key instanceof Byte) {
+        return LONG;
+      }
+      if (key instanceof String) {
+        return STRING;
+      }
+      throw new InvalidInputException(where + ": key " + key + " is " + (key == null ? "null" : "a "
+          + key.getClass().getSimpleName()) + "; keys must be strings or integers");
+    }
+  }
+
+  /** A schema with string keys. */
+  public IndexSchema(String kind, String fingerprint, int dimension, boolean storesVectors,
+      Map<String, UserFields.Type> userFields) {
+    this(kind, fingerprint, dimension, storesVectors, userFields, KeyType.STRING);
+  }
+
   /** The item or node id, as given by the source (stored, one term). */
   public static final String ID = "id";
   /** Semantic-ID prefix terms, one per depth ({@code a_12}, {@code a_12/b_200}, ...). */
@@ -33,6 +69,8 @@ public record IndexSchema(String kind, String fingerprint, int dimension, boolea
   public static final String TOKENS = "sid_tokens";
   /** The semantic ID's codes as big-endian bytes, so that byte order is ID order (sorted doc values). */
   public static final String ID_ORDER = "sid_order";
+  /** A long key as a number (points, doc values, stored), for indexes of {@link KeyType#LONG} keys. */
+  public static final String KEY = "key";
   /** Quantizer code terms, one per position ({@code m0_12}, {@code m1_200}, ...). */
   public static final String CODES = "codes";
   /** The quantizer codes packed as the model's code layout packs them (binary doc values), for rescoring. */
@@ -45,13 +83,14 @@ public record IndexSchema(String kind, String fingerprint, int dimension, boolea
   public static final String RELATIONS = "relations";
 
   /** Names a user field may not take. */
-  static final java.util.Set<String> RESERVED = java.util.Set.of(ID, SEMANTIC_ID, TOKENS, ID_ORDER, CODES,
+  static final java.util.Set<String> RESERVED = java.util.Set.of(ID, KEY, SEMANTIC_ID, TOKENS, ID_ORDER, CODES,
       PACKED_CODES, VECTOR, ANCHORS, RELATIONS);
 
   private static final String PREFIX = "distok.";
 
   public IndexSchema {
     userFields = Collections.unmodifiableMap(new TreeMap<>(userFields));
+    java.util.Objects.requireNonNull(keyType, "keyType");
   }
 
   /** The commit user data that records this schema. */
@@ -65,6 +104,7 @@ public record IndexSchema(String kind, String fingerprint, int dimension, boolea
     userFields.forEach((name, type) -> f.append(f.isEmpty() ? "" : ",").append(name).append(':')
         .append(type.name().toLowerCase(Locale.ROOT)));
     m.put(PREFIX + "fields", f.toString());
+    m.put(PREFIX + "keyType", keyType.name().toLowerCase(Locale.ROOT));
     m.put(PREFIX + "version", io.distok.util.io.Version.get());
     return m;
   }
@@ -97,8 +137,15 @@ public record IndexSchema(String kind, String fingerprint, int dimension, boolea
         throw new InvalidInputException(where + ": malformed field entry '" + entry + "' in the index's commit data");
       }
     }
+    KeyType keyType;
+    try {
+      keyType = KeyType.valueOf(m.getOrDefault(PREFIX + "keyType", "string").toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(where + ": unknown key type '" + m.get(PREFIX + "keyType")
+          + "' in the index's commit data");
+    }
     return new IndexSchema(kind, fingerprint, Integer.parseInt(m.getOrDefault(PREFIX + "dimension", "0")),
-        Boolean.parseBoolean(m.get(PREFIX + "vectors")), fields);
+        Boolean.parseBoolean(m.get(PREFIX + "vectors")), fields, keyType);
   }
 
   /**

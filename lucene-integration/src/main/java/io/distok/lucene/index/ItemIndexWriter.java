@@ -49,15 +49,18 @@ public final class ItemIndexWriter implements Closeable {
   private final boolean storeVectors;
   private final Map<String, UserFields.Type> fieldTypes;
   private SemanticIdModel model;
+  /** The keys' type: the index's, or null for a new index until its first items. */
+  private IndexSchema.KeyType keyType;
 
   private ItemIndexWriter(Path path, FSDirectory directory, IndexWriter writer, SemanticIdModel model,
-      boolean storeVectors, Map<String, UserFields.Type> fieldTypes) {
+      boolean storeVectors, Map<String, UserFields.Type> fieldTypes, IndexSchema.KeyType keyType) {
     this.path = path;
     this.directory = directory;
     this.writer = writer;
     this.model = model;
     this.storeVectors = storeVectors;
     this.fieldTypes = fieldTypes;
+    this.keyType = keyType;
   }
 
   /**
@@ -83,7 +86,8 @@ public final class ItemIndexWriter implements Closeable {
       }
       IndexWriter writer = IndexWriters.open(directory, dir);
       return new ItemIndexWriter(dir, directory, writer, model, storeVectors,
-          schema == null ? new TreeMap<>() : new TreeMap<>(schema.userFields()));
+          schema == null ? new TreeMap<>() : new TreeMap<>(schema.userFields()), schema == null ? null
+              : schema.keyType());
     } catch (IOException | RuntimeException e) {
       directory.close();
       throw e;
@@ -117,13 +121,29 @@ public final class ItemIndexWriter implements Closeable {
   /** {@link #put(ItemEmbeddings, Map, String)}, reporting documents added as stage "index". */
   public List<String> put(ItemEmbeddings items, Map<String, Map<String, Object>> fields, String source,
       ProgressListener progress) throws IOException {
+    return put(items, null, fields, source, progress);
+  }
+
+  /**
+   * {@link #put(ItemEmbeddings, Map, String)} with the items' keys as their source typed them (a Neo4j key
+   * property's values, say): integer keys make an index of {@link IndexSchema.KeyType#LONG} keys, whose searches
+   * return them as numbers. Without keys (null) the ids are the keys: strings, or integers parsed from the ids
+   * when the index already holds long keys.
+   *
+   * @param keys one per item, {@code String.valueOf(key)} its id, or null
+   * @throws InvalidInputException if the keys are of mixed or unsupported types, or of another type than the
+   *     index's, besides the cases of {@link #put(ItemEmbeddings, Map, String)}
+   */
+  public List<String> put(ItemEmbeddings items, List<Object> keys, Map<String, Map<String, Object>> fields,
+      String source, ProgressListener progress) throws IOException {
     Map<String, UserFields.Type> types = UserFields.checkedTypes(fieldTypes, fields, source);
+    Object[] typed = typedKeys(items.ids(), keys, source);
     SemanticIdModel.Assignment a = model.assign(items);
     SemanticIdModel m = a.model();
     ItemEmbeddings space = m.config().normalize() ? items.normalized() : items;
     for (int i = 0; i < items.size(); i++) {
       String id = items.ids().get(i);
-      add(m, id, storeVectors ? space.vectors().rowCopy(i) : null, fields.get(id), types);
+      add(m, id, typed[i], storeVectors ? space.vectors().rowCopy(i) : null, fields.get(id), types);
       if ((i & 4095) == 4095 || i == items.size() - 1) {
         progress.progress("index", i + 1, items.size());
       }
@@ -148,8 +168,9 @@ public final class ItemIndexWriter implements Closeable {
       }
     }
     Map<String, UserFields.Type> types = UserFields.checkedTypes(fieldTypes, fields, source);
+    Object[] typed = typedKeys(ids, null, source);
     for (int i = 0; i < ids.size(); i++) {
-      add(model, ids.get(i), null, fields.get(ids.get(i)), types);
+      add(model, ids.get(i), typed[i], null, fields.get(ids.get(i)), types);
       if ((i & 4095) == 4095 || i == ids.size() - 1) {
         progress.progress("index", i + 1, ids.size());
       }
@@ -157,12 +178,59 @@ public final class ItemIndexWriter implements Closeable {
     fieldTypes.putAll(types);
   }
 
-  /** Adds or replaces the document of item {@code id} of model {@code m}. */
-  private void add(SemanticIdModel m, String id, float[] vector, Map<String, Object> user,
+  /**
+   * The items' keys checked against each other and the index's key type (which a new index takes from them): a
+   * Long per item for long keys, else nulls. Everything is checked before the first document goes in.
+   */
+  private Object[] typedKeys(List<String> ids, List<Object> keys, String source) {
+    if (keys != null && keys.size() != ids.size()) {
+      throw new IllegalArgumentException(keys.size() + " keys for " + ids.size() + " items");
+    }
+    IndexSchema.KeyType type = keyType;
+    if (keys != null) {
+      for (int i = 0; i < keys.size(); i++) {
+        String where = source + ", item '" + ids.get(i) + "'";
+        IndexSchema.KeyType t = IndexSchema.KeyType.of(keys.get(i), where);
+        if (type == null) {
+          type = t;
+        } else if (t != type) {
+          throw new InvalidInputException(where + ": a " + t.name().toLowerCase(java.util.Locale.ROOT) + " key, but "
+              + (type == keyType ? "the index " + path + " holds " : "the keys before it are ")
+              + type.name().toLowerCase(java.util.Locale.ROOT) + " keys");
+        }
+      }
+    }
+    if (type == null) {
+      type = IndexSchema.KeyType.STRING;
+    }
+    Object[] out = new Object[ids.size()];
+    if (type == IndexSchema.KeyType.LONG) {
+      for (int i = 0; i < out.length; i++) {
+        if (keys != null) {
+          out[i] = ((Number) keys.get(i)).longValue();
+        } else {
+          try {
+            out[i] = Long.parseLong(ids.get(i));
+          } catch (NumberFormatException e) {
+            throw new InvalidInputException(source + ", item '" + ids.get(i) + "': the index " + path
+                + " holds long keys (from its source's key property), and this id is not an integer");
+          }
+        }
+      }
+    }
+    keyType = type;
+    return out;
+  }
+
+  /** Adds or replaces the document of item {@code id} (a long key or null) of model {@code m}. */
+  private void add(SemanticIdModel m, String id, Object key, float[] vector, Map<String, Object> user,
       Map<String, UserFields.Type> types) throws IOException {
     int levels = m.config().levels();
     Document doc = new Document();
     doc.add(new StringField(IndexSchema.ID, id, Field.Store.YES));
+    if (key != null) {
+      doc.add(new org.apache.lucene.document.LongField(IndexSchema.KEY, (Long) key, Field.Store.YES));
+    }
     int[] sid = m.codes(id);
     for (String term : SemanticIdTerms.prefixes(sid, sid.length)) {
       doc.add(new StringField(IndexSchema.SEMANTIC_ID, term, Field.Store.NO));
@@ -200,7 +268,7 @@ public final class ItemIndexWriter implements Closeable {
   /** Makes every change so far durable and visible, with the schema in the commit data. */
   public void commit() throws IOException {
     IndexSchema schema = new IndexSchema(KIND, model.fingerprint(), model.dimension(), storeVectors,
-        fieldTypes);
+        fieldTypes, keyType == null ? IndexSchema.KeyType.STRING : keyType);
     writer.setLiveCommitData(schema.toCommitData().entrySet());
     writer.commit();
   }

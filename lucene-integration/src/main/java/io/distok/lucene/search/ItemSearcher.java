@@ -101,8 +101,24 @@ public final class ItemSearcher implements Closeable {
    * @param tokens its semantic ID as tokens
    * @param score what the search ranked by: the shared prefix depth for {@link #related}, the squared L2 distance
    *     (smaller is nearer) for {@link #nearest}, 1 plus the constraint query's score for {@link #underPrefix}
+   * @param key the item's key as its source typed it: a {@code Long} in an index of long keys, else the id
    */
-  public record Hit(String id, String tokens, double score) {}
+  public record Hit(String id, String tokens, double score, Object key) {}
+
+  /** The hit of a stored document. */
+  private Hit hit(org.apache.lucene.document.Document d, double score) {
+    String id = d.get(IndexSchema.ID);
+    Object key = id;
+    if (schema.keyType() == IndexSchema.KeyType.LONG) {
+      org.apache.lucene.index.IndexableField k = d.getField(IndexSchema.KEY);
+      if (k == null || k.numericValue() == null) {
+        throw new InvalidInputException("index " + path + ": item '" + id + "' has no long key, though the index "
+            + "records long keys");
+      }
+      key = k.numericValue().longValue();
+    }
+    return new Hit(id, d.get(IndexSchema.TOKENS), score, key);
+  }
 
   /**
    * The items under a semantic-ID prefix (given as tokens or codes in either style, e.g. {@code <a_12><b_200>} or
@@ -226,8 +242,7 @@ public final class ItemSearcher implements Closeable {
     List<Hit> hits = new ArrayList<>();
     // nearest first; equal distances in document order (TopK breaks ties by the smaller index)
     for (int r : io.distok.util.TopK.smallest(distance, distance.length, Math.min(k, distance.length))) {
-      var d = fields.document(docs[r]);
-      hits.add(new Hit(d.get(IndexSchema.ID), d.get(IndexSchema.TOKENS), distance[r]));
+      hits.add(hit(fields.document(docs[r]), distance[r]));
     }
     return hits;
   }
@@ -352,8 +367,7 @@ public final class ItemSearcher implements Closeable {
     StoredFields stored = searcher.storedFields();
     List<Hit> hits = new ArrayList<>();
     for (ScoreDoc sd : top.scoreDocs) {
-      var d = stored.document(sd.doc);
-      hits.add(new Hit(d.get(IndexSchema.ID), d.get(IndexSchema.TOKENS), sd.score));
+      hits.add(hit(stored.document(sd.doc), sd.score));
     }
     return hits;
   }
