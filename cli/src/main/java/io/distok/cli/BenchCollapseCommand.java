@@ -61,9 +61,10 @@ public final class BenchCollapseCommand implements Callable<Integer> {
   @Option(names = "--rows", description = "Use only the first N rows.")
   Integer rows;
 
-  @Option(names = "--settings", split = ",", defaultValue = "kmeans,none,reset,ema-reset,linear,soft,entropy",
-      description = "Rows of the table, any of kmeans, none, reset, ema-reset, linear, soft, entropy, rotation "
-      + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--settings", split = ",",
+      defaultValue = "kmeans,none,reset,ema-reset,linear,soft,entropy,entropy-running",
+      description = "Rows of the table, any of kmeans, none, reset, ema-reset, linear, soft, entropy (against the "
+      + "batch's usage), entropy-running (against a running usage, decay 0.9), rotation (default: ${DEFAULT-VALUE}).")
   List<String> settings;
 
   @Option(names = "--throughput", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -90,9 +91,10 @@ public final class BenchCollapseCommand implements Callable<Integer> {
       case "linear" -> VqOptions.DEFAULT.withLinearReparameterisation();
       case "soft" -> VqOptions.DEFAULT.withSoftQuantisation(1, 0.01);
       case "entropy" -> VqOptions.DEFAULT.withEntropy(1, 0.03);
+      case "entropy-running" -> VqOptions.DEFAULT.withEntropy(1, 0.03, 0.9);
       case "rotation" -> VqOptions.DEFAULT.withEstimator(VqOptions.Estimator.ROTATION);
       default -> throw CliSupport.usage(spec, "unknown setting '" + setting + "'; expected kmeans, none, reset, "
-          + "ema-reset, linear, soft, entropy or rotation");
+          + "ema-reset, linear, soft, entropy, entropy-running or rotation");
     };
   }
 

@@ -52,6 +52,8 @@ public final class VqLayer implements QuantizerLayer {
   private int steps;
   private long resets;
   private PackedRows packed;
+  /** The batches' mean assignment averaged with {@code entropyDecay} per step; null before the first step. */
+  private double[] runningUsage;
 
   /** How a codebook starts. */
   public enum Init {
@@ -187,6 +189,8 @@ public final class VqLayer implements QuantizerLayer {
     FloatMatrix usage;
     double usageTemperature;
     double[] meanUsage;
+    /** The running usage mixed with this batch's mean ({@code entropyDecay} > 0 after the first step), or null. */
+    double[] mixedUsage;
     /** The batch's mean squared distance to its nearest codes. */
     double meanNearest;
     double auxiliary;
@@ -211,6 +215,14 @@ public final class VqLayer implements QuantizerLayer {
     int[] codes() {
       return codes;
     }
+  }
+
+  /**
+   * Forgets the packed copy of the codebook that the nearest search uses, after the codebook's values were
+   * written from outside a step (finite-difference tests perturb them in place).
+   */
+  void codebookWritten() {
+    packed = null;
   }
 
   @Override
@@ -253,7 +265,18 @@ public final class VqLayer implements QuantizerLayer {
       pass.usageTemperature = options.entropyTemperature() * (fixed ? fixedTemperatureScale : batchVariance(z));
       pass.usage = softmax(distances, pass.usageTemperature);
       pass.meanUsage = columnMeans(pass.usage);
-      pass.auxiliary += options.entropyWeight() * EntropyRegularizer.klToUniform(pass.meanUsage);
+      if (options.entropyDecay() > 0 && runningUsage != null) {
+        // lambda / (1 - decay) KL(m || uniform) for m = decay u + (1 - decay) pbar, the running usage u fixed
+        // within the step: the gradient at pbar is the batch regulariser's, taken at m instead of at pbar
+        double decay = options.entropyDecay();
+        pass.mixedUsage = new double[k];
+        for (int c = 0; c < k; c++) {
+          pass.mixedUsage[c] = decay * runningUsage[c] + (1 - decay) * pass.meanUsage[c];
+        }
+        pass.auxiliary += options.entropyWeight() / (1 - decay) * EntropyRegularizer.klToUniform(pass.mixedUsage);
+      } else {
+        pass.auxiliary += options.entropyWeight() * EntropyRegularizer.klToUniform(pass.meanUsage);
+      }
     }
     return pass;
   }
@@ -445,11 +468,13 @@ public final class VqLayer implements QuantizerLayer {
       }
     }
     if (options.entropyWeight() > 0) {
-      // dL/dp_ik = (lambda / n)(ln pbar_k + 1) for L = lambda (ln K - H(pbar)), then the softmax Jacobian
+      // dL/dp_ik = (lambda / n)(ln pbar_k + 1) for L = lambda (ln K - H(pbar)), with the mixed usage m in place of
+      // pbar against a running usage; then the softmax Jacobian
       float[] pe = pass.usage.data();
+      double[] usage = pass.mixedUsage != null ? pass.mixedUsage : pass.meanUsage;
       double[] a = new double[k];
       for (int c = 0; c < k; c++) {
-        a[c] = options.entropyWeight() / n * (Math.log(Math.max(pass.meanUsage[c], 1e-30)) + 1);
+        a[c] = options.entropyWeight() / n * (Math.log(Math.max(usage[c], 1e-30)) + 1);
       }
       float[] delta = new float[n * k];
       for (int i = 0; i < n; i++) {
@@ -575,6 +600,16 @@ public final class VqLayer implements QuantizerLayer {
   public void afterUpdate(Pass p, SplittableRandom random) {
     VqPass pass = (VqPass) p;
     steps++;
+    double decay = options.entropyDecay();
+    if (decay > 0 && pass.meanUsage != null) {
+      if (runningUsage == null) {
+        runningUsage = pass.meanUsage.clone();
+      } else {
+        for (int c = 0; c < k; c++) {
+          runningUsage[c] = decay * runningUsage[c] + (1 - decay) * pass.meanUsage[c];
+        }
+      }
+    }
     int n = pass.input.rows();
     float[] zv = pass.input.data();
     if (matrix != null) {

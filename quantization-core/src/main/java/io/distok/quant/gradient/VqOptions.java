@@ -25,14 +25,19 @@ package io.distok.quant.gradient;
  *     batch's mean soft assignment p from uniform use: in [0, lambda ln K], 0 when every code is equally likely
  * @param entropyTemperature temperature of the regulariser's distance softmax as a multiple of the batch's
  *     variance (its mean squared distance to its mean); 0.03 suits codebooks of hundreds to thousands of codes
+ * @param entropyDecay what the regulariser measures: with 0 the batch's own mean assignment pbar; with a decay in
+ *     (0, 1) the mixture {@code m = decay u + (1 - decay) pbar} of pbar with the running average u of the earlier
+ *     batches' (decay per step, u fixed within a step), the loss {@code lambda / (1 - decay) KL(m || uniform)}, so
+ *     that the gradient at pbar has the batch regulariser's scale. A batch of 256 rows cannot spread its mean over
+ *     4096 codes; the average over about 1 / (1 - decay) batches can
  */
 public record VqOptions(Estimator estimator, double beta, CodebookUpdate update, double gamma, boolean linear,
     int deadCodeWindow, double deadCodeThreshold, double softTemperatureStart, double softTemperatureEnd,
-    double entropyWeight, double entropyTemperature) {
+    double entropyWeight, double entropyTemperature, double entropyDecay) {
 
   /** Straight-through estimator, beta 0.25, codebook loss, no mitigation: the VQ-VAE recipe. */
   public static final VqOptions DEFAULT = new VqOptions(Estimator.STRAIGHT_THROUGH, 0.25, CodebookUpdate.LOSS, 0.99,
-      false, 0, 1, 0, 0, 0, 1);
+      false, 0, 1, 0, 0, 0, 1, 0);
 
   /** Gradients through the hard assignment. */
   public enum Estimator {
@@ -76,6 +81,9 @@ public record VqOptions(Estimator estimator, double beta, CodebookUpdate update,
     if (!(entropyTemperature > 0) || Double.isInfinite(entropyTemperature)) {
       throw new IllegalArgumentException("entropy temperature must be a finite number > 0, got " + entropyTemperature);
     }
+    if (!(entropyDecay >= 0 && entropyDecay < 1)) {
+      throw new IllegalArgumentException("entropy decay must be in [0, 1), got " + entropyDecay);
+    }
     if (linear && update == CodebookUpdate.EMA) {
       throw new IllegalArgumentException("the linear reparameterisation learns its matrix by gradient; it cannot be"
           + " combined with EMA updates");
@@ -94,42 +102,51 @@ public record VqOptions(Estimator estimator, double beta, CodebookUpdate update,
 
   public VqOptions withBeta(double b) {
     return new VqOptions(estimator, b, update, gamma, linear, deadCodeWindow, deadCodeThreshold,
-        softTemperatureStart, softTemperatureEnd, entropyWeight, entropyTemperature);
+        softTemperatureStart, softTemperatureEnd, entropyWeight, entropyTemperature, entropyDecay);
   }
 
   public VqOptions withEstimator(Estimator e) {
     return new VqOptions(e, beta, update, gamma, linear, deadCodeWindow, deadCodeThreshold, softTemperatureStart,
-        softTemperatureEnd, entropyWeight, entropyTemperature);
+        softTemperatureEnd, entropyWeight, entropyTemperature, entropyDecay);
   }
 
   /** EMA codebook updates with decay {@code g}. */
   public VqOptions withEma(double g) {
     return new VqOptions(estimator, beta, CodebookUpdate.EMA, g, linear, deadCodeWindow, deadCodeThreshold,
-        softTemperatureStart, softTemperatureEnd, entropyWeight, entropyTemperature);
+        softTemperatureStart, softTemperatureEnd, entropyWeight, entropyTemperature, entropyDecay);
   }
 
   /** The linear reparameterisation (SimVQ). */
   public VqOptions withLinearReparameterisation() {
     return new VqOptions(estimator, beta, update, gamma, true, deadCodeWindow, deadCodeThreshold,
-        softTemperatureStart, softTemperatureEnd, entropyWeight, entropyTemperature);
+        softTemperatureStart, softTemperatureEnd, entropyWeight, entropyTemperature, entropyDecay);
   }
 
   /** Dead-code reset every {@code window} steps for codes used fewer than {@code threshold} times. */
   public VqOptions withDeadCodeReset(int window, double threshold) {
     return new VqOptions(estimator, beta, update, gamma, linear, window, threshold, softTemperatureStart,
-        softTemperatureEnd, entropyWeight, entropyTemperature);
+        softTemperatureEnd, entropyWeight, entropyTemperature, entropyDecay);
   }
 
   /** Soft quantisation annealed from {@code start} to {@code end} (multiples of the mean nearest distance). */
   public VqOptions withSoftQuantisation(double start, double end) {
     return new VqOptions(estimator, beta, update, gamma, linear, deadCodeWindow, deadCodeThreshold, start, end,
-        entropyWeight, entropyTemperature);
+        entropyWeight, entropyTemperature, entropyDecay);
   }
 
   /** The KL-to-uniform usage regulariser with weight {@code lambda} at temperature multiple {@code temperature}. */
   public VqOptions withEntropy(double lambda, double temperature) {
     return new VqOptions(estimator, beta, update, gamma, linear, deadCodeWindow, deadCodeThreshold,
-        softTemperatureStart, softTemperatureEnd, lambda, temperature);
+        softTemperatureStart, softTemperatureEnd, lambda, temperature, entropyDecay);
+  }
+
+  /**
+   * The usage regulariser against a running average of the batches' usage, decay {@code decay} per step (see
+   * {@code entropyDecay}).
+   */
+  public VqOptions withEntropy(double lambda, double temperature, double decay) {
+    return new VqOptions(estimator, beta, update, gamma, linear, deadCodeWindow, deadCodeThreshold,
+        softTemperatureStart, softTemperatureEnd, lambda, temperature, decay);
   }
 
   public boolean soft() {
@@ -160,6 +177,9 @@ public record VqOptions(Estimator estimator, double beta, CodebookUpdate update,
     }
     if (entropyWeight > 0) {
       b.append(", entropy lambda ").append(entropyWeight).append(" T ").append(entropyTemperature);
+      if (entropyDecay > 0) {
+        b.append(" against a running usage, decay ").append(entropyDecay);
+      }
     }
     return b.toString();
   }

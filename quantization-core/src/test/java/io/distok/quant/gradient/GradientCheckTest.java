@@ -224,6 +224,47 @@ class GradientCheckTest {
     check("codebook", book.value(), book.gradient(), full, 8, rng);
   }
 
+  /**
+   * The usage regulariser against a running usage u ({@code lambda / (1 - decay) KL(decay u + (1 - decay) pbar ||
+   * uniform)}, u from earlier batches and fixed within a step) at z and at the codewords, after a few steps.
+   */
+  @Property(tries = 25)
+  void runningEntropyRegulariserGradientsMatchFiniteDifferences(@ForAll long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    int d = 1 + rng.nextInt(5);
+    int k = 2 + rng.nextInt(6);
+    double lambda = 0.1 + rng.nextDouble();
+    VqLayer layer = new VqLayer(gaussian(k, d, 1, rng), VqOptions.DEFAULT.withBeta(0)
+        .withEntropy(lambda, 0.3 + rng.nextDouble(), 0.5 + 0.49 * rng.nextDouble()));
+    layer.fixTemperatureScale(1);
+    for (int step = 0; step < 3; step++) {
+      layer.afterUpdate(layer.forward(gaussian(7, d, 1, rng), 0), new SplittableRandom(seed));
+    }
+    FloatMatrix z = gaussian(7, d, 1, rng);
+    Parameter book = layer.parameters().get(0);
+    zero(layer.parameters());
+    VqLayer.VqPass base = layer.forward(z, 0);
+    assertTrue(base.mixedUsage != null, "the running usage is in use after the first steps");
+    FloatMatrix gz = layer.backward(base, null);
+    DoubleSupplier regulariser = () -> {
+      VqLayer.VqPass p = layer.forward(z, 0);
+      double meanNearest = 0;
+      for (float v : p.nearest) {
+        meanNearest += v;
+      }
+      return p.auxiliaryLoss() - meanNearest / z.rows();
+    };
+    check("z", z.data(), gz.data(), regulariser, 6, rng);
+    // the codebook is perturbed in place; a step (afterUpdate) would also move the running usage, so only the
+    // packed copy is refreshed
+    DoubleSupplier full = () -> {
+      layer.codebookWritten();
+      VqLayer.VqPass p = layer.forward(z, 0);
+      return unlessCodesMoved(base.codes, p, p.auxiliaryLoss());
+    };
+    check("codebook", book.value(), book.gradient(), full, 8, rng);
+  }
+
   /** SimVQ: the codebook is B W + 1 b^T; the codebook loss's gradient reaches W as {@code B^T dC}, b as its sum. */
   @Property(tries = 25)
   void linearReparameterisationGradientMatchesFiniteDifferences(@ForAll long seed) {

@@ -67,6 +67,22 @@ class GradientTrainingTest {
     }
   }
 
+  /**
+   * A codebook eight times the batch (K = 2048, batches of 256, 4000 rows): the batch's own mean assignment cannot
+   * cover it; against the running usage (decay 0.9) the regulariser spreads the rows over clearly more codes.
+   * Figures printed per seed.
+   */
+  @Property(tries = 3)
+  void runningUsageLetsTheEntropyRegulariserCoverALargeCodebook(@ForAll long seed) {
+    FloatMatrix x = cube(4000, 8, seed);
+    int k = 2048;
+    double batch = utilisation(trainVq(x, k, VqOptions.DEFAULT.withEntropy(1, 0.03), 20, seed).model(), x);
+    double running = utilisation(trainVq(x, k, VqOptions.DEFAULT.withEntropy(1, 0.03, 0.9), 20, seed).model(), x);
+    System.out.printf("seed %d: entropy against the batch uses %.3f of %d codes, against the running usage %.3f%n",
+        seed, batch, k, running);
+    assertTrue(running > batch + 0.03, "running " + running + " vs batch " + batch);
+  }
+
   private static double signCodeUtilisation(FloatMatrix x, boolean spherical, double lambda, long seed) {
     SplittableRandom init = new SplittableRandom(seed);
     Mlp encoder = Mlp.of(new int[] {x.cols(), 32, 8}, Activation.RELU, init);
@@ -299,6 +315,8 @@ class GradientTrainingTest {
     assertThrows(IllegalArgumentException.class, () -> VqOptions.DEFAULT.withDeadCodeReset(5, 0));
     assertThrows(IllegalArgumentException.class, () -> VqOptions.DEFAULT.withSoftQuantisation(1, 0));
     assertThrows(IllegalArgumentException.class, () -> VqOptions.DEFAULT.withEntropy(1, 0));
+    assertThrows(IllegalArgumentException.class, () -> VqOptions.DEFAULT.withEntropy(1, 0.03, 1));
+    assertThrows(IllegalArgumentException.class, () -> VqOptions.DEFAULT.withEntropy(1, 0.03, -0.1));
     assertThrows(IllegalArgumentException.class, () -> VqOptions.DEFAULT.withLinearReparameterisation().withEma(0.9));
     assertThrows(IllegalArgumentException.class,
         () -> VqOptions.DEFAULT.withLinearReparameterisation().withDeadCodeReset(3, 1));
