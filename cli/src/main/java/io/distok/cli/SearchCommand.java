@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import org.apache.lucene.search.Query;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -67,56 +68,36 @@ public final class SearchCommand implements Runnable {
     @ArgGroup(exclusive = true, multiplicity = "1")
     ItemMode mode;
 
-    @Option(names = "--row", defaultValue = "0", description = "Row of --vector-file (0-based; default: "
-        + "${DEFAULT-VALUE}).")
-    int row;
-
-    @Option(names = "--k", defaultValue = "10", description = "Results (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--query", description = "Text query over the text fields, Lucene syntax (title:lipstick).")
-    String query;
-
-    @Option(names = "--filter", description = "Field filter, repeatable: price<20, year>=2000, brand=acme.")
-    List<String> filters = new ArrayList<>();
-
-    @Option(names = "--nearest-codes", defaultValue = "" + ItemSearcher.DEFAULT_NEAREST_CODES,
-        description = "Vector search: codes per level expanded into candidates (default: ${DEFAULT-VALUE}).")
-    int nearestCodes;
-
-    @Option(names = "--candidates", defaultValue = "" + ItemSearcher.DEFAULT_CANDIDATES,
-        description = "Vector search: candidates rescored exactly (default: ${DEFAULT-VALUE}).")
-    int candidates;
-
-    @Option(names = "--json", description = "Write the results as JSON here.")
-    Path json;
+    @Mixin
+    ResultOptions results;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      if (k < 1) {
-        throw CliSupport.usage(spec, "--k must be >= 1, got " + k);
+      if (results.k < 1) {
+        throw CliSupport.usage(spec, "--k must be >= 1, got " + results.k);
       }
-      if ((mode.vector != null || mode.vectorFile != null) && (nearestCodes < 1 || candidates < k)) {
+      if ((mode.vector != null || mode.vectorFile != null)
+          && (results.nearestCodes < 1 || results.candidates < results.k)) {
         throw CliSupport.usage(spec, "--nearest-codes must be >= 1 and --candidates >= --k");
       }
       PrintWriter w = spec.commandLine().getOut();
       SemanticIdModel m = SemanticIdStore.load(model);
       Map<String, Object> doc = new LinkedHashMap<>();
       try (ItemSearcher s = ItemSearcher.open(index, m, model.toString())) {
-        Query constraint = QueryConstraints.of(s.schema(), query, filters);
+        Query constraint = QueryConstraints.of(s.schema(), results.query, results.filters);
         List<ItemSearcher.Hit> hits;
         String scoreName;
         if (mode.prefix != null) {
-          hits = s.underPrefix(mode.prefix, k, constraint);
+          hits = s.underPrefix(mode.prefix, results.k, constraint);
           scoreName = "score";
         } else if (mode.related != null) {
-          hits = s.related(mode.related, k, constraint);
+          hits = s.related(mode.related, results.k, constraint);
           scoreName = "shared depth";
         } else if (mode.resolve != null) {
-          ItemSearcher.Resolution r = s.resolve(mode.resolve, k);
+          ItemSearcher.Resolution r = s.resolve(mode.resolve, results.k);
           hits = r.items();
           scoreName = "score";
           w.printf(Locale.ROOT, "%s: %d of %d levels matched%s%s%n", r.exact() ? "exact" : "prefix match",
@@ -126,8 +107,8 @@ public final class SearchCommand implements Runnable {
           doc.put("matchedDepth", r.matchedDepth());
           doc.put("problem", r.problem());
         } else {
-          float[] q = mode.vector != null ? mode.vector : queryRow(mode.vectorFile, row);
-          hits = s.nearest(q, k, nearestCodes, candidates, constraint);
+          float[] q = mode.vector != null ? mode.vector : queryRow(mode.vectorFile, results.row);
+          hits = s.nearest(q, results.k, results.nearestCodes, results.candidates, constraint);
           scoreName = "squared L2";
         }
         w.printf(Locale.ROOT, "%-5s %-24s %-32s %s%n", "rank", "item", "semantic ID", scoreName);
@@ -143,11 +124,39 @@ public final class SearchCommand implements Runnable {
         }
         doc.put("hits", rows);
       }
-      if (json != null) {
-        io.distok.util.io.JsonFiles.write(json, doc);
+      if (results.json != null) {
+        io.distok.util.io.JsonFiles.write(results.json, doc);
       }
       return 0;
     }
+  }
+
+  /** The options every item and codes search shares: result count, hybrid constraints, vector-search knobs. */
+  static final class ResultOptions {
+    @Option(names = "--row", defaultValue = "0", description = "Row of --vector-file (0-based; default: "
+        + "${DEFAULT-VALUE}).")
+    int row;
+
+    @Option(names = "--k", defaultValue = "10", description = "Results (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--query", description = "Text query over the text fields, Lucene syntax (title:lipstick).")
+    String query;
+
+    @Option(names = "--filter", description = "Field filter, repeatable: price<20, year>=2000, brand=acme.")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--nearest-codes", defaultValue = "" + ItemSearcher.DEFAULT_NEAREST_CODES,
+        description = "Vector search: codes per level (items) or position (codes) expanded into candidates, t "
+            + "(default: ${DEFAULT-VALUE}).")
+    int nearestCodes;
+
+    @Option(names = "--candidates", defaultValue = "" + ItemSearcher.DEFAULT_CANDIDATES,
+        description = "Vector search: candidates rescored exactly (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--json", description = "Write the results as JSON here.")
+    Path json;
   }
 
   /** Row {@code row} of a vector file. */
@@ -183,47 +192,26 @@ public final class SearchCommand implements Runnable {
     @ArgGroup(exclusive = true, multiplicity = "1")
     VectorQuery mode;
 
-    @Option(names = "--row", defaultValue = "0", description = "Row of --vector-file (0-based; default: "
-        + "${DEFAULT-VALUE}).")
-    int row;
-
-    @Option(names = "--k", defaultValue = "10", description = "Results (default: ${DEFAULT-VALUE}).")
-    int k;
-
-    @Option(names = "--query", description = "Text query over the text fields, Lucene syntax (title:lipstick).")
-    String query;
-
-    @Option(names = "--filter", description = "Field filter, repeatable: price<20, year>=2000, brand=acme.")
-    List<String> filters = new ArrayList<>();
-
-    @Option(names = "--nearest-codes", defaultValue = "" + io.distok.lucene.search.CodesSearcher.DEFAULT_NEAREST_CODES,
-        description = "Codes per position expanded into candidates, t (default: ${DEFAULT-VALUE}).")
-    int nearestCodes;
-
-    @Option(names = "--candidates", defaultValue = "" + io.distok.lucene.search.CodesSearcher.DEFAULT_CANDIDATES,
-        description = "Candidates rescored exactly (default: ${DEFAULT-VALUE}).")
-    int candidates;
-
-    @Option(names = "--json", description = "Write the results as JSON here.")
-    Path json;
+    @Mixin
+    ResultOptions results;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      if (k < 1 || nearestCodes < 1 || candidates < k) {
+      if (results.k < 1 || results.nearestCodes < 1 || results.candidates < results.k) {
         throw CliSupport.usage(spec, "need --k >= 1, --nearest-codes >= 1 and --candidates >= --k");
       }
       PrintWriter w = spec.commandLine().getOut();
       io.distok.quant.Quantizer q = io.distok.quant.io.ModelStore.load(model);
-      float[] vector = mode.vector != null ? mode.vector : queryRow(mode.vectorFile, row);
+      float[] vector = mode.vector != null ? mode.vector : queryRow(mode.vectorFile, results.row);
       List<Map<String, Object>> rows = new ArrayList<>();
       try (io.distok.lucene.search.CodesSearcher s = io.distok.lucene.search.CodesSearcher.open(index, q,
           model.toString())) {
-        Query constraint = QueryConstraints.of(s.schema(), query, filters);
-        List<io.distok.lucene.search.CodesSearcher.Hit> hits = s.nearest(vector, k, nearestCodes, candidates,
-            constraint);
+        Query constraint = QueryConstraints.of(s.schema(), results.query, results.filters);
+        List<io.distok.lucene.search.CodesSearcher.Hit> hits = s.nearest(vector, results.k, results.nearestCodes,
+            results.candidates, constraint);
         w.printf(Locale.ROOT, "%-5s %-24s %s%n", "rank", "item", "squared L2");
         for (int i = 0; i < hits.size(); i++) {
           w.printf(Locale.ROOT, "%-5d %-24s %.4f%n", i + 1, hits.get(i).id(), hits.get(i).distance());
@@ -233,8 +221,8 @@ public final class SearchCommand implements Runnable {
           w.println("(no items)");
         }
       }
-      if (json != null) {
-        io.distok.util.io.JsonFiles.write(json, Map.of("hits", rows));
+      if (results.json != null) {
+        io.distok.util.io.JsonFiles.write(results.json, Map.of("hits", rows));
       }
       return 0;
     }

@@ -8,7 +8,6 @@ import io.distok.util.InvalidInputException;
 import io.distok.util.ProgressListener;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -67,25 +66,11 @@ public final class CodesIndexWriter implements Closeable {
    */
   public static CodesIndexWriter open(Path dir, Quantizer model, boolean storeVectors, String modelName)
       throws IOException {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InvalidInputException(dir + ": not a directory");
-    }
-    Files.createDirectories(dir);
-    FSDirectory directory = FSDirectory.open(dir);
-    try {
-      String fingerprint = ModelFingerprint.of(model);
-      IndexSchema schema = IndexSchema.read(directory, dir);
-      if (schema != null) {
-        schema.requireModel(KIND, fingerprint, dir, modelName);
-        storeVectors = schema.storesVectors();
-      }
-      IndexWriter writer = IndexWriters.open(directory, dir);
-      return new CodesIndexWriter(dir, directory, writer, model, fingerprint, storeVectors,
-          schema == null ? new TreeMap<>() : new TreeMap<>(schema.userFields()));
-    } catch (IOException | RuntimeException e) {
-      directory.close();
-      throw e;
-    }
+    String fingerprint = ModelFingerprint.of(model);
+    IndexWriters.Opened o = IndexWriters.open(dir, KIND, fingerprint, modelName);
+    IndexSchema schema = o.schema();
+    return new CodesIndexWriter(dir, o.directory(), o.writer(), model, fingerprint, schema == null ? storeVectors
+        : schema.storesVectors(), schema == null ? new TreeMap<>() : new TreeMap<>(schema.userFields()));
   }
 
   /** Whether documents hold their vectors. */

@@ -35,6 +35,38 @@ final class IndexWriters {
   private IndexWriters() {}
 
   /**
+   * An index directory opened for writing.
+   *
+   * @param schema the schema of its last commit, or null for a new index
+   */
+  record Opened(FSDirectory directory, IndexWriter writer, IndexSchema schema) {}
+
+  /**
+   * Opens the index of kind {@code kind} in {@code dir} for writing, creating it (and the directory) when there is
+   * none; an existing index must have been built with the model of {@code fingerprint}.
+   *
+   * @throws InvalidInputException if {@code dir} is a file, the index is of another kind or model, or another
+   *     writer holds it
+   */
+  static Opened open(Path dir, String kind, String fingerprint, String modelName) throws IOException {
+    if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+      throw new InvalidInputException(dir + ": not a directory");
+    }
+    java.nio.file.Files.createDirectories(dir);
+    FSDirectory directory = FSDirectory.open(dir);
+    try {
+      IndexSchema schema = IndexSchema.read(directory, dir);
+      if (schema != null) {
+        schema.requireModel(kind, fingerprint, dir, modelName);
+      }
+      return new Opened(directory, open(directory, dir), schema);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  /**
    * A writer on {@code directory} (at {@code dir}) that creates or appends, never commits on close, and keeps the
    * raw vectors apart.
    *

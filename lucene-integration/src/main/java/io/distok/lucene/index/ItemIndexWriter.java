@@ -8,7 +8,6 @@ import io.distok.util.InvalidInputException;
 import io.distok.util.ProgressListener;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -73,25 +72,11 @@ public final class ItemIndexWriter implements Closeable {
    */
   public static ItemIndexWriter open(Path dir, SemanticIdModel model, boolean storeVectors, String modelName)
       throws IOException {
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InvalidInputException(dir + ": not a directory");
-    }
-    Files.createDirectories(dir);
-    FSDirectory directory = FSDirectory.open(dir);
-    try {
-      IndexSchema schema = IndexSchema.read(directory, dir);
-      if (schema != null) {
-        schema.requireModel(KIND, model.fingerprint(), dir, modelName);
-        storeVectors = schema.storesVectors();
-      }
-      IndexWriter writer = IndexWriters.open(directory, dir);
-      return new ItemIndexWriter(dir, directory, writer, model, storeVectors,
-          schema == null ? new TreeMap<>() : new TreeMap<>(schema.userFields()), schema == null ? null
-              : schema.keyType());
-    } catch (IOException | RuntimeException e) {
-      directory.close();
-      throw e;
-    }
+    IndexWriters.Opened o = IndexWriters.open(dir, KIND, model.fingerprint(), modelName);
+    IndexSchema schema = o.schema();
+    return new ItemIndexWriter(dir, o.directory(), o.writer(), model, schema == null ? storeVectors
+        : schema.storesVectors(), schema == null ? new TreeMap<>() : new TreeMap<>(schema.userFields()),
+        schema == null ? null : schema.keyType());
   }
 
   /** The model as it is now (grown by the new items of {@link #put}). */

@@ -196,6 +196,19 @@ class GradientCheckTest {
     check("codebook", book.value(), book.gradient(), full, 8, rng);
   }
 
+  /** The regulariser's gradient at z: the layer's auxiliary loss less its codebook loss (the mean nearest distance). */
+  private static void checkRegulariserAtZ(VqLayer layer, FloatMatrix z, FloatMatrix gz, SplittableRandom rng) {
+    DoubleSupplier regulariser = () -> {
+      VqLayer.VqPass p = layer.forward(z, 0);
+      double meanNearest = 0;
+      for (float v : p.nearest) {
+        meanNearest += v;
+      }
+      return p.auxiliaryLoss() - meanNearest / z.rows();
+    };
+    check("z", z.data(), gz.data(), regulariser, 6, rng);
+  }
+
   /** The usage regulariser {@code lambda (ln K - H(mean softmax))} at z and at the codewords. */
   @Property(tries = 25)
   void entropyRegulariserGradientsMatchFiniteDifferences(@ForAll long seed) {
@@ -211,15 +224,7 @@ class GradientCheckTest {
     zero(layer.parameters());
     VqLayer.VqPass base = layer.forward(z, 0);
     FloatMatrix gz = layer.backward(base, null);
-    DoubleSupplier regulariser = () -> {
-      VqLayer.VqPass p = layer.forward(z, 0);
-      double meanNearest = 0;
-      for (float v : p.nearest) {
-        meanNearest += v;
-      }
-      return p.auxiliaryLoss() - meanNearest / z.rows();
-    };
-    check("z", z.data(), gz.data(), regulariser, 6, rng);
+    checkRegulariserAtZ(layer, z, gz, rng);
     DoubleSupplier full = auxiliaryWithCodesHeld(layer, z, base);
     check("codebook", book.value(), book.gradient(), full, 8, rng);
   }
@@ -246,15 +251,7 @@ class GradientCheckTest {
     VqLayer.VqPass base = layer.forward(z, 0);
     assertTrue(base.mixedUsage != null, "the running usage is in use after the first steps");
     FloatMatrix gz = layer.backward(base, null);
-    DoubleSupplier regulariser = () -> {
-      VqLayer.VqPass p = layer.forward(z, 0);
-      double meanNearest = 0;
-      for (float v : p.nearest) {
-        meanNearest += v;
-      }
-      return p.auxiliaryLoss() - meanNearest / z.rows();
-    };
-    check("z", z.data(), gz.data(), regulariser, 6, rng);
+    checkRegulariserAtZ(layer, z, gz, rng);
     // the codebook is perturbed in place; a step (afterUpdate) would also move the running usage, so only the
     // packed copy is refreshed
     DoubleSupplier full = () -> {
