@@ -28,6 +28,8 @@ final class VectorDistanceKernel implements DistanceKernel {
   private static final int NARROW_ROWS = 8;
   private static final int W = PackedRows.WIDTH;
   private static final int ROWS = 4;
+  /** Packed matrices up to this many floats (256 KB, a quarter of a core's L2) take {@link #panelMultiply}. */
+  private static final int PANEL_MULTIPLY_FLOATS = 1 << 16;
 
   static {
     if (W != 2 * L) {
@@ -242,15 +244,16 @@ final class VectorDistanceKernel implements DistanceKernel {
 
   /**
    * Products at most one vector wide (a projection to a few dimensions) keep one accumulator per row, 8 rows at a
-   * time, and store through a lane mask; products within one panel keep 4 rows x 2 accumulators and store in place;
-   * wider ones go through the blocked {@link #dots(float[], int, int, PackedRows, int, int, float[], int, int)} as
+   * time, and store through a lane mask; products whose packed matrix fits the L2 cache (a projection to tens of
+   * dimensions) keep 4 rows x 2 accumulators per panel and store in place, the panels of 4 rows one after the other;
+   * larger ones go through the blocked {@link #dots(float[], int, int, PackedRows, int, int, float[], int, int)} as
    * the interface's definition does.
    */
   @Override
   public void multiply(float[] x, int from, int to, float[] shift, PackedRows b, float[] out, int outOffset) {
     if (b.count() <= L) {
       narrowMultiply(x, from, to, shift, b, out, outOffset);
-    } else if (b.count() <= W) {
+    } else if ((long) b.panels() * W * b.dimension() <= PANEL_MULTIPLY_FLOATS) {
       panelMultiply(x, from, to, shift, b, out, outOffset);
     } else {
       DistanceKernel.super.multiply(x, from, to, shift, b, out, outOffset);
@@ -313,59 +316,70 @@ final class VectorDistanceKernel implements DistanceKernel {
       int outOffset) {
     int d = b.dimension();
     int k = b.count();
+    int panels = b.panels();
     float[] packed = b.packed();
-    VectorMask<Float> upper = F.indexInRange(L, k);
     float[] s = shift == null ? new float[d] : shift;
+    // 4 rows at a time against every panel (W outputs each) in turn, straight into the output: no shifted copy of
+    // the rows and no tile buffer; the last panel stores through lane masks
+    VectorMask<Float> lastLower = F.indexInRange((panels - 1) * W, k);
+    VectorMask<Float> lastUpper = F.indexInRange((panels - 1) * W + L, k);
+    VectorMask<Float> all = F.maskAll(true);
     int i = from;
     for (; i + ROWS <= to; i += ROWS) {
       int x0 = i * d;
-      FloatVector a00 = FloatVector.zero(F);
-      FloatVector a01 = a00;
-      FloatVector a10 = a00;
-      FloatVector a11 = a00;
-      FloatVector a20 = a00;
-      FloatVector a21 = a00;
-      FloatVector a30 = a00;
-      FloatVector a31 = a00;
-      for (int t = 0, o = 0; t < d; t++, o += W) {
-        FloatVector b0 = FloatVector.fromArray(F, packed, o);
-        FloatVector b1 = FloatVector.fromArray(F, packed, o + L);
-        float st = s[t];
-        FloatVector v = FloatVector.broadcast(F, x[x0 + t] - st);
-        a00 = v.fma(b0, a00);
-        a01 = v.fma(b1, a01);
-        v = FloatVector.broadcast(F, x[x0 + d + t] - st);
-        a10 = v.fma(b0, a10);
-        a11 = v.fma(b1, a11);
-        v = FloatVector.broadcast(F, x[x0 + 2 * d + t] - st);
-        a20 = v.fma(b0, a20);
-        a21 = v.fma(b1, a21);
-        v = FloatVector.broadcast(F, x[x0 + 3 * d + t] - st);
-        a30 = v.fma(b0, a30);
-        a31 = v.fma(b1, a31);
+      for (int p = 0; p < panels; p++) {
+        VectorMask<Float> lower = p == panels - 1 ? lastLower : all;
+        VectorMask<Float> upper = p == panels - 1 ? lastUpper : all;
+        FloatVector a00 = FloatVector.zero(F);
+        FloatVector a01 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a20 = a00;
+        FloatVector a21 = a00;
+        FloatVector a30 = a00;
+        FloatVector a31 = a00;
+        for (int t = 0, o = p * d * W; t < d; t++, o += W) {
+          FloatVector b0 = FloatVector.fromArray(F, packed, o);
+          FloatVector b1 = FloatVector.fromArray(F, packed, o + L);
+          float st = s[t];
+          FloatVector v = FloatVector.broadcast(F, x[x0 + t] - st);
+          a00 = v.fma(b0, a00);
+          a01 = v.fma(b1, a01);
+          v = FloatVector.broadcast(F, x[x0 + d + t] - st);
+          a10 = v.fma(b0, a10);
+          a11 = v.fma(b1, a11);
+          v = FloatVector.broadcast(F, x[x0 + 2 * d + t] - st);
+          a20 = v.fma(b0, a20);
+          a21 = v.fma(b1, a21);
+          v = FloatVector.broadcast(F, x[x0 + 3 * d + t] - st);
+          a30 = v.fma(b0, a30);
+          a31 = v.fma(b1, a31);
+        }
+        int o = outOffset + (i - from) * k + p * W;
+        a00.intoArray(out, o, lower);
+        a01.intoArray(out, o + L, upper);
+        a10.intoArray(out, o + k, lower);
+        a11.intoArray(out, o + k + L, upper);
+        a20.intoArray(out, o + 2 * k, lower);
+        a21.intoArray(out, o + 2 * k + L, upper);
+        a30.intoArray(out, o + 3 * k, lower);
+        a31.intoArray(out, o + 3 * k + L, upper);
       }
-      int o = outOffset + (i - from) * k;
-      a00.intoArray(out, o);
-      a01.intoArray(out, o + L, upper);
-      a10.intoArray(out, o + k);
-      a11.intoArray(out, o + k + L, upper);
-      a20.intoArray(out, o + 2 * k);
-      a21.intoArray(out, o + 2 * k + L, upper);
-      a30.intoArray(out, o + 3 * k);
-      a31.intoArray(out, o + 3 * k + L, upper);
     }
     for (; i < to; i++) {
       int x0 = i * d;
-      FloatVector a0 = FloatVector.zero(F);
-      FloatVector a1 = a0;
-      for (int t = 0, o = 0; t < d; t++, o += W) {
-        FloatVector v = FloatVector.broadcast(F, x[x0 + t] - s[t]);
-        a0 = v.fma(FloatVector.fromArray(F, packed, o), a0);
-        a1 = v.fma(FloatVector.fromArray(F, packed, o + L), a1);
+      for (int p = 0; p < panels; p++) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = a0;
+        for (int t = 0, o = p * d * W; t < d; t++, o += W) {
+          FloatVector v = FloatVector.broadcast(F, x[x0 + t] - s[t]);
+          a0 = v.fma(FloatVector.fromArray(F, packed, o), a0);
+          a1 = v.fma(FloatVector.fromArray(F, packed, o + L), a1);
+        }
+        int o = outOffset + (i - from) * k + p * W;
+        a0.intoArray(out, o, p == panels - 1 ? lastLower : all);
+        a1.intoArray(out, o + L, p == panels - 1 ? lastUpper : all);
       }
-      int o = outOffset + (i - from) * k;
-      a0.intoArray(out, o);
-      a1.intoArray(out, o + L, upper);
     }
   }
 

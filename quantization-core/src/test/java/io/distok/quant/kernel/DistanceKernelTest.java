@@ -254,6 +254,21 @@ class DistanceKernelTest {
   void multiplyEqualsDotsOfShiftedRows(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 90)
       int d, @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 70) int k,
       @net.jqwik.api.ForAll boolean shifted, @net.jqwik.api.ForAll long seed) {
+    checkMultiply(d, k, shifted, seed);
+  }
+
+  /**
+   * The same for products too large for the vector kernel's panel-by-panel path (a packed matrix beyond 256 KB, as a
+   * PCA of 784-d rows has), which go through the blocked dots.
+   */
+  @net.jqwik.api.Property(tries = 8)
+  void largeMultiplyEqualsDotsOfShiftedRows(@net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 600,
+      max = 800) int d, @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 100, max = 130) int k,
+      @net.jqwik.api.ForAll boolean shifted, @net.jqwik.api.ForAll long seed) {
+    checkMultiply(d, k, shifted, seed);
+  }
+
+  private static void checkMultiply(int d, int k, boolean shifted, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     int n = 1 + rng.nextInt(21);
     FloatMatrix x = random(rng, n, d);
