@@ -87,13 +87,8 @@ public final class IndexCommand implements Runnable {
         if (source.input != null || source.neo4j.enabled()) {
           try (SemanticIdsCommand.ItemSource.Loaded loaded = source.load(progress)) {
             ItemEmbeddings items = loaded.items();
-            java.util.Set<String> given = new java.util.HashSet<>(items.ids());
-            for (String id : userFields.keySet()) {
-              if (!given.contains(id)) {
-                throw new InvalidInputException(fields + ": item '" + id + "' is not among the items indexed now ("
-                    + (source.input != null ? source.input : "the Neo4j items") + ")");
-              }
-            }
+            requireFieldItems(fields, userFields, items.ids(), "is not among the items indexed now ("
+                + (source.input != null ? source.input : "the Neo4j items") + ")");
             // Neo4j keys keep their type (an integer key property makes an index of long keys)
             added = writer.put(items, loaded.nodes() == null ? null : loaded.nodes().keys(), userFields,
                 fields == null ? "fields" : fields.toString(), progress);
@@ -102,12 +97,7 @@ public final class IndexCommand implements Runnable {
         }
         if (tokens != null) {
           List<String> known = knownItems(m, tokens);
-          java.util.Set<String> given = new java.util.HashSet<>(known);
-          for (String id : userFields.keySet()) {
-            if (!given.contains(id)) {
-              throw new InvalidInputException(fields + ": item '" + id + "' is not in " + tokens);
-            }
-          }
+          requireFieldItems(fields, userFields, known, "is not in " + tokens);
           writer.putKnown(known, userFields, fields == null ? "fields" : fields.toString(), progress);
           put = known.size();
         }
@@ -174,12 +164,7 @@ public final class IndexCommand implements Runnable {
       List<String> itemIds = labeled == null ? List.of() : idsOf(labeled);
       FloatMatrix x = vectors == null ? null : io.distok.quant.io.MatrixReader.read(vectors).matrix();
       Map<String, Map<String, Object>> userFields = fields == null ? Map.of() : UserFields.read(fields);
-      java.util.Set<String> given = new java.util.HashSet<>(itemIds);
-      for (String id : userFields.keySet()) {
-        if (!given.contains(id)) {
-          throw new InvalidInputException(fields + ": item '" + id + "' is not among the items of " + codes);
-        }
-      }
+      requireFieldItems(fields, userFields, itemIds, "is not among the items of " + codes);
       List<String> deletes = delete == null ? List.of() : ItemEmbeddings.readIds(delete);
       long t0 = System.nanoTime();
       try (TerminalProgress progress = TerminalProgress.create();
@@ -194,8 +179,9 @@ public final class IndexCommand implements Runnable {
         }
         writer.delete(deletes);
         writer.commit();
-        spec.commandLine().getOut().printf(Locale.ROOT, "indexed %d items, deleted %d ids, into %s in %.2f s%s%n", itemIds.size(),
-            deletes.size(), index, (System.nanoTime() - t0) / 1e9, writer.storesVectors() ? " (vectors stored)" : "");
+        spec.commandLine().getOut().printf(Locale.ROOT, "indexed %d items, deleted %d ids, into %s in %.2f s%s%n",
+            itemIds.size(), deletes.size(), index, (System.nanoTime() - t0) / 1e9,
+            writer.storesVectors() ? " (vectors stored)" : "");
       }
       return 0;
     }
@@ -217,6 +203,22 @@ public final class IndexCommand implements Runnable {
         rows.add(Integer.toString(i));
       }
       return rows;
+    }
+  }
+
+  /**
+   * Checks that every item the fields file gives fields for is among {@code ids}: a field for an item not indexed
+   * would be silently dropped.
+   *
+   * @throws InvalidInputException naming the fields file, the first such item and {@code problem}
+   */
+  static void requireFieldItems(Path fields, Map<String, Map<String, Object>> userFields,
+      java.util.Collection<String> ids, String problem) {
+    java.util.Set<String> given = new java.util.HashSet<>(ids);
+    for (String id : userFields.keySet()) {
+      if (!given.contains(id)) {
+        throw new InvalidInputException(fields + ": item '" + id + "' " + problem);
+      }
     }
   }
 

@@ -117,7 +117,6 @@ public final class CodesIndexWriter implements Closeable {
       }
     }
     Map<String, UserFields.Type> types = UserFields.checkedTypes(fieldTypes, fields, source);
-    int m = codes.codesPerRow();
     for (int i = 0; i < ids.size(); i++) {
       String id = ids.get(i);
       Document doc = new Document();

@@ -72,7 +72,7 @@ final class IndexWriters {
    *
    * @throws InvalidInputException if another writer holds the index
    */
-  static IndexWriter open(FSDirectory directory, Path dir) throws IOException {
+  private static IndexWriter open(FSDirectory directory, Path dir) throws IOException {
     IndexWriterConfig config = new IndexWriterConfig(new StandardAnalyzer())
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
         .setCommitOnClose(false)

@@ -189,8 +189,9 @@ class CodesSearchTest {
       var e = assertThrows(InvalidInputException.class, () -> w.put(IDS.subList(0, 3), codes, null, Map.of(),
           "codes.tsv", ProgressListener.NONE));
       assertTrue(e.getMessage().startsWith("codes.tsv: code 16 in row 2, position 1"), e.getMessage());
-      var twice = assertThrows(InvalidInputException.class, () -> w.put(List.of("a", "a"), PQ.encode(X.selectRows(new int[] {0, 1})),
-          null, Map.of(), "codes.tsv", ProgressListener.NONE));
+      Codes two = PQ.encode(X.selectRows(new int[] {0, 1}));
+      var twice = assertThrows(InvalidInputException.class, () -> w.put(List.of("a", "a"), two, null, Map.of(),
+          "codes.tsv", ProgressListener.NONE));
       assertTrue(twice.getMessage().contains("'a' appears twice"), twice.getMessage());
       w.commit();
     }

@@ -94,8 +94,9 @@ public record LsqTrainer(int m, int nbits, int trainIters, int encodeBeam, int e
       throw new IllegalArgumentException("AQ's search table of M^2 K^2 = " + ((long) m * m << (2 * nbits))
           + " floats is too large; use fewer codebooks or bits per code");
     }
-    if (trainIters < 0 || encodeBeam < 1 || encodeIlsIters < 1 || trainIlsIters < 1 || icmIters < 1 || nperts < 0 || nperts > m
-        || !(lambd >= 0) || !(p >= 0) || !(Double.isNaN(codebookNoise) || codebookNoise >= 0) || rqIters < 1 || normBits < 0 || normBits > 16) {
+    if (trainIters < 0 || encodeBeam < 1 || encodeIlsIters < 1 || trainIlsIters < 1 || icmIters < 1 || nperts < 0
+        || nperts > m || !(lambd >= 0) || !(p >= 0) || !(Double.isNaN(codebookNoise) || codebookNoise >= 0)
+        || rqIters < 1 || normBits < 0 || normBits > 16) {
       throw new IllegalArgumentException("AQ parameters out of range: train_iters >= 0, *_ils_iters >= 1, "
           + "icm_iters >= 1, 0 <= nperts <= M, lambd >= 0, p >= 0");
     }

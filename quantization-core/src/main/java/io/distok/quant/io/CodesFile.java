@@ -42,10 +42,10 @@ public final class CodesFile {
     if (base.endsWith(".npy")) {
       return new Labeled(null, Npy.readCodes(file));
     }
-    char sep = base.endsWith(".tsv") ? '\t' : ',';
     if (!base.endsWith(".tsv") && !base.endsWith(".csv")) {
       throw new InvalidInputException(file + ": a codes file must end in .npy, .csv or .tsv");
     }
+    char sep = base.endsWith(".tsv") ? '\t' : ',';
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(sep).setIgnoreEmptyLines(true).setTrim(true).get();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(Inputs.open(file), StandardCharsets.UTF_8),
         1 << 16); CSVParser parser = CSVParser.builder().setReader(r).setFormat(format).get()) {

@@ -561,8 +561,8 @@ final class VectorDistanceKernel implements DistanceKernel {
    * Walks the rotations once per strip of four double vectors' columns. A QR sweep rotates consecutive planes (k,
    * k+1), (k+1, k+2), ...: the row a rotation leaves in registers is the first row of the next one, so a run of
    * consecutive planes costs one load and one store per rotation instead of two of each, and the strip (every
-   * row's few columns) stays in the L1 cache through the whole batch; four strips give four independent chains
-   * of multiply-adds. Same operations per entry as the scalar loop, hence the same bits.
+   * row's few columns: 200 KB for n = 784) stays in the core's L2 cache through the whole batch; four strips give
+   * four independent chains of multiply-adds. Same operations per entry as the scalar loop, hence the same bits.
    */
   @Override
   public void rotateRows(double[][] rows, int[] planes, double[] cosines, double[] sines, int count, int from,

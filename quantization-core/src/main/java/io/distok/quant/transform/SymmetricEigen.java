@@ -11,9 +11,9 @@ import io.distok.util.Parallel;
  * 8.3.1 and 8.3.3), both accumulating the orthogonal transformation. About 4/3 n^3 flops for the reduction, 4/3
  * n^3 to accumulate it and 6 n^3 for the rotations of the QR steps, the large matrix updates split into column
  * blocks run in parallel: about 0.2 s for n = 784 on two cores (JDK 25, warm; the rotations 0.06 s of it on
- * the vector kernel, 0.17 s on the scalar loop), where the cyclic Jacobi method this replaced took about 25 s. Every loop runs over contiguous rows (the accumulated transformation is kept
- * transposed, one eigenvector per row). Computed in double; the result is a deterministic function of the input,
- * whatever the thread count.
+ * the vector kernel, 0.17 s on the scalar loop), where the cyclic Jacobi method this replaced took about 25 s.
+ * Every loop runs over contiguous rows (the accumulated transformation is kept transposed, one eigenvector per
+ * row). Computed in double; the result is a deterministic function of the input, whatever the thread count.
  */
 final class SymmetricEigen {
   /** An off-diagonal entry this small against its two diagonal neighbours is taken as zero. */
